@@ -1,0 +1,1 @@
+"""typeset (to be written)."""

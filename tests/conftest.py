@@ -1,0 +1,74 @@
+"""Shared test helpers: project paths and a CLI runner that goes through ``speechkit.cli.main``."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+PROFILES = ROOT / "profiles"
+TEMPLATES = ROOT / "templates"
+SEED = ROOT / "tests" / "data" / "seed.txt"
+
+
+@dataclass
+class CliResult:
+    """What a CLI run produced: exit code, stdout and stderr as text."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+def run_cli(*args: str, cwd: Path | None = None, input: str | None = None) -> CliResult:
+    """Run ``speechkit ARGS`` in-process through ``main`` (the real error handling)."""
+    from speechkit.cli import main
+
+    runner = CliRunner()
+    old = Path.cwd()
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        with runner.isolation(input=input) as streams:
+            try:
+                main([str(a) for a in args])
+                code = 0
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            out, err = streams[0], streams[1]
+            return CliResult(code, out.getvalue().decode(), err.getvalue().decode())
+    finally:
+        os.chdir(old)
+
+
+@pytest.fixture
+def cli():
+    """The :func:`run_cli` helper as a fixture."""
+    return run_cli
+
+
+@pytest.fixture
+def demo_profiles(tmp_path: Path) -> Path:
+    """A writable copy of the shipped demo profiles folder."""
+    dest = tmp_path / "profiles"
+    shutil.copytree(PROFILES, dest)
+    return dest
+
+
+def soffice_path() -> str | None:
+    """Path of LibreOffice's soffice, or None."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+requires_soffice = pytest.mark.skipif(
+    soffice_path() is None, reason="未安装 LibreOffice（soffice），跳过渲染测试"
+)
