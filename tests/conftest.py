@@ -72,3 +72,11 @@ def soffice_path() -> str | None:
 requires_soffice = pytest.mark.skipif(
     soffice_path() is None, reason="未安装 LibreOffice（soffice），跳过渲染测试"
 )
+
+
+def pdf_text(pdf: Path, layout: bool = True) -> str:
+    """Text of a PDF via poppler's pdftotext (pages separated by form feeds)."""
+    import subprocess
+
+    args = ["pdftotext"] + (["-layout"] if layout else []) + [str(pdf), "-"]
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout

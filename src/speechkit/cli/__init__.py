@@ -18,7 +18,9 @@ from speechkit.errors import SpeechkitError
 
 
 @click.group(cls=SkGroup)
-@click.version_option(__version__, "-V", "--version", message="speechkit %(version)s", help="显示版本并退出。")
+@click.version_option(
+    __version__, "-V", "--version", message="speechkit %(version)s", help="显示版本并退出。"
+)
 def cli() -> None:
     """speechkit：按乡镇资料起草党政公文，并检查规范表述。
 

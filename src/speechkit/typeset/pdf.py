@@ -1,0 +1,76 @@
+"""PDF through LibreOffice headless.
+
+Each conversion uses its own throw-away LibreOffice user profile, so conversions can run in
+parallel (batch workers, tests) without fighting over one profile lock. A fontconfig file
+shipped with the package maps the official font names (仿宋_GB2312, 方正小标宋简体, 黑体,
+楷体_GB2312, 宋体) to whatever CJK fonts are installed, when that file exists.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from speechkit.errors import InputFileError, Location, ToolMissingError
+
+FONTS_CONF = Path(__file__).with_name("fonts.conf")
+
+
+def soffice_path() -> str | None:
+    """Return the path of LibreOffice's ``soffice`` program, or None when it is not installed."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def soffice_env() -> dict[str, str]:
+    """Environment for soffice: the package's font aliases added to fontconfig when present."""
+    env = dict(os.environ)
+    if FONTS_CONF.exists():
+        env["FONTCONFIG_FILE"] = str(FONTS_CONF)
+    return env
+
+
+def convert_to_pdf(docx: str | Path, out_dir: str | Path, timeout: float = 180) -> Path:
+    """Convert ``docx`` to PDF in ``out_dir`` and return the PDF's path.
+
+    Raises :class:`ToolMissingError` when LibreOffice is not installed and
+    :class:`InputFileError` when the conversion fails or produces nothing.
+    """
+    exe = soffice_path()
+    if exe is None:
+        raise ToolMissingError(
+            "未找到 LibreOffice（soffice），无法生成 PDF。"
+            "请安装 LibreOffice（Debian/Ubuntu：apt-get install libreoffice-writer-nogui）后重试。"
+        )
+    src = Path(docx).resolve()
+    if not src.is_file():
+        raise InputFileError("文件不存在。", Location(file=str(docx)))
+    out = Path(out_dir).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="sk-lo-") as profile:
+        cmd = [
+            exe,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            str(src),
+        ]
+        try:
+            proc = subprocess.run(
+                cmd, capture_output=True, text=True, timeout=timeout, env=soffice_env()
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise InputFileError(
+                f"LibreOffice 转换超时（{timeout:.0f} 秒）。", Location(file=str(docx))
+            ) from exc
+    pdf = out / (src.stem + ".pdf")
+    if proc.returncode != 0 or not pdf.exists():
+        detail = (proc.stderr or proc.stdout or "").strip().splitlines()[-1:] or [""]
+        raise InputFileError(f"LibreOffice 未能转换此文件：{detail[0]}", Location(file=str(docx)))
+    return pdf
