@@ -1,1 +1,68 @@
-"""batch (to be written)."""
+"""Batch generation: every document for every town, one form per party member.
+
+Library entry point (the CLI's ``speechkit batch`` and the web interface both call it)::
+
+    from speechkit.batch import BatchOptions, run_batch
+
+    def progress(event):            # optional; called in the calling thread
+        print(event.phase, event.done, event.total, event.current, event.status)
+
+    result = run_batch(BatchOptions(profiles=Path("profiles"), out=Path("output"),
+                                    towns=("donghu",), check=True), progress)
+    result.exit_code                # 0, or 1 when anything failed
+    for item in result.items:       # ItemResult: town, document, output, status, reason, ...
+        ...
+
+``run_batch(options, progress=None) -> BatchResult``
+    Plans towns × templates × roster rows, renders what changed in ``options.jobs`` processes
+    (each template compiled once per worker), writes ``<out>/<town name>/<template>.docx`` and
+    ``<out>/<town name>/党性分析评议表/<member>.docx``, and keeps
+    ``<out>/.speechkit-manifest.json`` in step with the disk after every few outputs. It raises
+    :class:`~speechkit.errors.SpeechkitError` only for problems with the whole run (no towns,
+    unknown ``--town``/``--template``, another batch writing the same folder); a broken town,
+    template or roster row becomes a ``failed`` item and the rest proceeds.
+
+``progress`` receives :class:`ProgressEvent` (``phase``, ``done``, ``total``, ``current``,
+``status``). ``BatchResult.items`` holds one :class:`ItemResult` per output with ``status`` in
+``generated`` / ``unchanged`` / ``skipped`` (edited since generated, kept) / ``failed``.
+
+Modules: ``roster`` (members lists), ``naming`` (safe file names), ``plan`` (what to produce),
+``manifest`` (what was produced, crash-safe), ``runner`` (process pool), ``summary`` (table).
+"""
+
+from __future__ import annotations
+
+from speechkit.batch.model import (
+    FAILED,
+    GENERATED,
+    SKIPPED,
+    STATUS_LABELS,
+    UNCHANGED,
+    BatchOptions,
+    BatchResult,
+    ItemResult,
+    ProgressCallback,
+    ProgressEvent,
+)
+
+
+def run_batch(options: BatchOptions, progress: ProgressCallback | None = None) -> BatchResult:
+    """Generate every planned output (see the module docstring); return what happened."""
+    from speechkit.batch.runner import run
+
+    return run(options, progress)
+
+
+__all__ = [
+    "BatchOptions",
+    "BatchResult",
+    "ItemResult",
+    "ProgressEvent",
+    "ProgressCallback",
+    "run_batch",
+    "GENERATED",
+    "UNCHANGED",
+    "SKIPPED",
+    "FAILED",
+    "STATUS_LABELS",
+]
