@@ -1,0 +1,490 @@
+"""Loading a town profile: read city.yaml and the town file, deep-merge, validate, locate.
+
+Pipeline: :func:`~speechkit.profiles.source.read_source` for each file → :func:`deep_merge`
+(town wins, lists replace) → :class:`~speechkit.profiles.schema.ProfileModel` → cross-field
+checks. Every problem keeps the file, line and column where the value was written.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import difflib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from speechkit.errors import InputFileError, Location, Problem, ProfileError, display_path
+from speechkit.profiles import schema
+from speechkit.profiles.source import SourceDoc, join_key, path_from_loc, read_source
+
+TOWNS_DIR = "towns"
+CITY_FILE = "city.yaml"
+
+
+@dataclass
+class Profile:
+    """A town's merged, validated profile.
+
+    ``data`` is plain Python (dict/list/str/int/``datetime.date``), city values deep-merged
+    with the town's. ``warnings`` holds the non-fatal problems found while loading.
+    """
+
+    slug: str
+    town_path: Path
+    city_path: Path | None
+    data: dict[str, Any]
+    warnings: list[Problem] = field(default_factory=list)
+    value_locations: dict[str, Location] = field(default_factory=dict, repr=False)
+    key_locations: dict[str, Location] = field(default_factory=dict, repr=False)
+
+    def context(self) -> dict[str, Any]:
+        """Return what templates see: a fresh copy of ``data`` plus derived keys.
+
+        Derived (only when not written): ``town.committee`` (中共<name>委员会; for 街道
+        中共<name>工作委员会), ``town.short_name`` (name without 镇/区/街道),
+        ``city.committee`` (中共<name>委员会).
+        """
+        ctx = copy.deepcopy(self.data)
+        town = ctx.get("town")
+        if isinstance(town, dict) and isinstance(town.get("name"), str):
+            name, kind = town["name"], town.get("kind")
+            if "committee" not in town:
+                suffix = "工作委员会" if kind == "街道" else "委员会"
+                town["committee"] = f"中共{name}{suffix}"
+            if "short_name" not in town:
+                short = (
+                    name[: -len(kind)] if isinstance(kind, str) and name.endswith(kind) else name
+                )
+                town["short_name"] = short or name
+        city = ctx.get("city")
+        if isinstance(city, dict) and isinstance(city.get("name"), str):
+            city.setdefault("committee", f"中共{city['name']}委员会")
+        return ctx
+
+    def locate(self, keypath: str) -> Location | None:
+        """Return where the value at ``keypath`` is written (``party.members``, ``slogans[0]``,
+        ``slogans.0``), or None when it is not written in either file."""
+        path = normalize_keypath(keypath)
+        return self.value_locations.get(path) or self.key_locations.get(path)
+
+    def digest(self) -> str:
+        """Return the sha256 of the canonical JSON of the merged data."""
+        from speechkit.fsutil import sha256_bytes
+
+        return sha256_bytes(canonical_json(self.data).encode("utf-8"))
+
+
+def normalize_keypath(keypath: str) -> str:
+    """Return ``keypath`` with numeric dotted parts as indexes: ``a.0.b`` → ``a[0].b``."""
+    out = ""
+    for part in keypath.split("."):
+        if part.isdigit():
+            out += f"[{part}]"
+        else:
+            out = f"{out}.{part}" if out else part
+    return out
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def canonical_json(data: Any) -> str:
+    """Return ``data`` as canonical JSON (sorted keys, no spaces, dates as ISO text)."""
+    return json.dumps(
+        data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_json_default
+    )
+
+
+def deep_merge(base: Any, over: Any) -> Any:
+    """Return ``over`` deep-merged onto ``base``: mappings merge key by key, anything else
+    (lists included) is replaced by ``over``. Inputs are not modified."""
+    if isinstance(base, dict) and isinstance(over, dict):
+        out = copy.deepcopy(base)
+        for key, value in over.items():
+            out[key] = deep_merge(base[key], value) if key in base else copy.deepcopy(value)
+        return out
+    return copy.deepcopy(over)
+
+
+def default_city_path(town_path: Path) -> Path:
+    """Return ``<town_path>/../../city.yaml`` (whether or not it exists)."""
+    return Path(town_path).parent.parent / CITY_FILE
+
+
+def find_towns(profiles_dir: str | Path) -> list[Path]:
+    """Return ``profiles_dir/towns/*.yaml`` sorted, without roster files (``*.members.*``).
+
+    Raises :class:`InputFileError` when the folder does not exist.
+    """
+    root = Path(profiles_dir)
+    towns = root / TOWNS_DIR
+    if not root.is_dir():
+        raise InputFileError(f"找不到乡镇资料文件夹：{display_path(root)}")
+    if not towns.is_dir():
+        return []
+    return sorted(
+        p
+        for p in towns.glob("*.yaml")
+        if p.is_file() and ".members." not in p.name and not p.name.startswith(".")
+    )
+
+
+def load_data_file(path: str | Path) -> dict[str, Any]:
+    """Read any YAML/JSON mapping (no schema), e.g. for ``render --data``.
+
+    Raises :class:`ProfileError` with every problem located when the file cannot be read or
+    is not a mapping.
+    """
+    doc = read_source(path)
+    problems = [p for p in doc.problems if p.severity == "error"]
+    shown = display_path(path)
+    if not problems and not isinstance(doc.data, dict):
+        problems.append(Problem(Location(file=shown, line=1, column=1), _not_mapping(doc.data)))
+    if problems:
+        raise ProfileError(f"数据文件 {shown} 无法使用：", problems)
+    return doc.data
+
+
+def _not_mapping(data: Any) -> str:
+    message = "文件顶层应是一组“键: 值”（映射）"
+    if isinstance(data, str) and "：" in data:
+        message += "；看起来用了全角冒号“：”，键后面要用半角冒号“:”加空格"
+    elif isinstance(data, list):
+        message += "，而不是列表"
+    return message
+
+
+def load_profile(town_path: str | Path, city_path: str | Path | None = None) -> Profile:
+    """Load, merge and validate a town profile.
+
+    ``city_path`` defaults to ``<town_path>/../../city.yaml`` when that file exists. Raises
+    :class:`ProfileError` listing every problem (``file:line:col key-path message``).
+    """
+    profile, problems = assemble(town_path, city_path)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or profile is None:
+        shown = display_path(town_path)
+        raise ProfileError(f"乡镇资料 {shown} 有 {len(errors)} 处错误：", problems)
+    return profile
+
+
+def assemble(
+    town_path: str | Path, city_path: str | Path | None = None
+) -> tuple[Profile | None, list[Problem]]:
+    """Build a :class:`Profile` and return it with every problem found (errors and warnings).
+
+    The profile is None when an error prevents building it. Never raises for bad content.
+    """
+    town_path = Path(town_path)
+    if city_path is None:
+        guess = default_city_path(town_path)
+        city_path = guess if guess.is_file() else None
+    city_path = Path(city_path) if city_path is not None else None
+
+    town_doc = read_source(town_path)
+    city_doc = read_source(city_path) if city_path is not None else None
+    problems = list(town_doc.problems) + (list(city_doc.problems) if city_doc else [])
+    docs = [d for d in (city_doc, town_doc) if d is not None]
+    usable = True
+    for doc in docs:
+        if doc.ok and not doc.empty and not isinstance(doc.data, dict):
+            problems.append(
+                Problem(
+                    Location(file=display_path(doc.path), line=1, column=1), _not_mapping(doc.data)
+                )
+            )
+        usable = usable and isinstance(doc.data, dict)
+    if not usable:  # syntax error, empty file, ...: nothing sensible to validate further
+        return None, _sorted(problems)
+
+    merged: dict[str, Any] = {}
+    for doc in docs:
+        merged = deep_merge(merged, doc.data)
+    values, keys = _merge_locations(city_doc, town_doc)
+    ctx = _Ctx(town_doc, city_doc, city_path or default_city_path(town_path), values, keys)
+
+    problems += _unknown_keys(merged, (), ctx)
+    problems += _missing_template_keys(merged, ctx)
+    model, schema_problems = _validate_schema(merged, ctx)
+    problems += schema_problems
+    if model is None:
+        return None, _sorted(problems)
+    data = model.model_dump(exclude_unset=True)
+    problems += cross_check(data, ctx.locate)
+    profile = Profile(
+        slug=town_path.stem,
+        town_path=town_path,
+        city_path=city_path,
+        data=data,
+        warnings=[p for p in problems if p.severity != "error"],
+        value_locations=values,
+        key_locations=keys,
+    )
+    return profile, _sorted(problems)
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    return sorted(
+        problems,
+        key=lambda p: (p.location.file or "", p.location.line or 0, p.location.column or 0),
+    )
+
+
+def _merge_locations(
+    city: SourceDoc | None, town: SourceDoc
+) -> tuple[dict[str, Location], dict[str, Location]]:
+    """Merge key-path → location maps like the data: town wins, replaced lists drop city items."""
+    if city is None:
+        return dict(town.values), dict(town.keys)
+    replaced = [p for p, _ in _leaves(town.data, "")]
+
+    def shadowed(path: str) -> bool:
+        return any(path.startswith(r + ".") or path.startswith(r + "[") for r in replaced)
+
+    values = {p: loc for p, loc in city.values.items() if not shadowed(p)}
+    keys = {p: loc for p, loc in city.keys.items() if not shadowed(p)}
+    values.update(town.values)
+    keys.update(town.keys)
+    return values, keys
+
+
+def _leaves(data: Any, prefix: str):
+    """Yield (path, value) for every non-mapping value below ``data``."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _leaves(value, join_key(prefix, key))
+    elif prefix:
+        yield prefix, data
+
+
+@dataclass
+class _Ctx:
+    town: SourceDoc
+    city: SourceDoc | None
+    city_path: Path
+    values: dict[str, Location]
+    keys: dict[str, Location]
+
+    def locate(self, path: str) -> Location | None:
+        return self.values.get(path) or self.keys.get(path)
+
+    def home(self, path: str) -> tuple[str, SourceDoc | None]:
+        """Return (shown file name, doc) of the file that should hold ``path``."""
+        if schema.section_file(path) == "city":
+            return display_path(self.city_path), self.city
+        return display_path(self.town.path), self.town
+
+    def missing_location(self, path: str) -> Location:
+        """Where to point for a key that is not written: its nearest written parent, if any."""
+        shown, doc = self.home(path)
+        parts = path.split(".")
+        while len(parts) > 1 and doc is not None:
+            parts.pop()
+            loc = doc.keys.get(".".join(parts))
+            if loc is not None:
+                return loc
+        return Location(file=shown)
+
+
+def _unknown_keys(data: Any, parts: tuple[Any, ...], ctx: _Ctx) -> list[Problem]:
+    """Warn about unknown keys that look like a typo of a known one."""
+    out: list[Problem] = []
+    model = schema.model_for(parts)
+    if model is None:
+        return out
+    if isinstance(data, list):
+        for i, item in enumerate(data):
+            out += _unknown_keys(item, (*parts, i), ctx)
+        return out
+    if not isinstance(data, dict):
+        return out
+    known = list(model.model_fields)
+    for key, value in data.items():
+        path = path_from_loc((*parts, key))
+        if key in model.model_fields:
+            out += _unknown_keys(value, (*parts, key), ctx)
+            continue
+        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+        if not close:
+            close = [k for k in known if k.lower() == str(key).lower().strip()]
+        if close:
+            suggestion = path_from_loc((*parts, close[0]))
+            loc = ctx.keys.get(path) or ctx.locate(path) or Location(file=ctx.home(path)[0])
+            out.append(
+                Problem(
+                    loc,
+                    f"未知的键“{key}”，您是不是要写 {suggestion}？",
+                    key=path,
+                    severity="warning",
+                )
+            )
+    return out
+
+
+def _get(data: Any, path: str) -> tuple[bool, Any]:
+    cur = data
+    for part in path.split("."):
+        if not isinstance(cur, dict) or part not in cur:
+            return False, None
+        cur = cur[part]
+    return True, cur
+
+
+def _missing_template_keys(data: dict[str, Any], ctx: _Ctx) -> list[Problem]:
+    """Warn about optional keys the shipped templates read but the profile lacks.
+
+    A whole missing section is reported once, not key by key.
+    """
+    out = []
+    reported: set[str] = set()
+    for path in schema.TEMPLATE_KEYS:
+        if _get(data, path)[0]:
+            continue
+        section = path.split(".", 1)[0]
+        if section not in data:
+            if section in reported:
+                continue
+            reported.add(section)
+            path = section
+        shown, _doc = ctx.home(path)
+        title = schema.field_title(tuple(path.split("."))) or ""
+        out.append(
+            Problem(
+                ctx.missing_location(path),
+                f"缺少 {path}（{title}），模板会用到它，请写在 {shown} 中",
+                key=path,
+                severity="warning",
+            )
+        )
+    return out
+
+
+_TYPE_NAMES = {
+    str: "文字",
+    int: "整数",
+    float: "小数",
+    bool: "是/否",
+    list: "列表",
+    dict: "映射",
+    dt.date: "日期",
+    type(None): "空值",
+}
+
+
+def _shown_input(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict | list):
+        kind = _TYPE_NAMES[type(value)]
+        return f"一个{kind}"
+    text = str(value)
+    return f"“{text[:40]}”"
+
+
+def _translate(err: dict[str, Any], title: str | None, path: str, ctx: _Ctx) -> str:
+    kind = err["type"]
+    value = err.get("input")
+    if kind == "missing":
+        shown, _ = ctx.home(path)
+        named = f"{path}（{title}）" if title else path
+        return f"缺少必填键 {named}，应写在 {shown} 中"
+    what = title or "此值"
+    if value is None:
+        return f"{what}尚未填写（值为空）"
+    if isinstance(value, str) and schema.PLACEHOLDER in value:
+        return f"{what}尚未填写（请把“{schema.PLACEHOLDER}”换成实际内容）"
+    shown = _shown_input(value)
+    ctx_info = err.get("ctx") or {}
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"{what}应为整数（阿拉伯数字，如 612），实际写的是{shown}"
+    if kind == "greater_than_equal":
+        limit = ctx_info.get("ge")
+        if limit == 0:
+            return f"{what}不能为负数，实际写的是{shown}"
+        return f"{what}不能小于 {limit}，实际写的是{shown}"
+    if kind == "less_than_equal":
+        return f"{what}不能大于 {ctx_info.get('le')}，实际写的是{shown}"
+    if kind in (
+        "date_type",
+        "date_parsing",
+        "date_from_datetime_inexact",
+        "date_from_datetime_parsing",
+    ):
+        return f"{what}应为日期（如 2024-07-05），实际写的是{shown}"
+    if kind == "value_error":
+        reason = str(ctx_info.get("error") or err.get("msg", "")).removeprefix("Value error, ")
+        return f"{what}：{reason}（写的是{shown}）"
+    if kind == "string_type":
+        hint = "；数字要当作文字时请加引号" if isinstance(value, int | float) else ""
+        return f"{what}应为文字，实际写的是{shown}{hint}"
+    if kind == "string_too_short":
+        return f"{what}不能为空"
+    if kind == "literal_error":
+        expected = str(ctx_info.get("expected", "")).replace(" or ", ", ").replace("'", "")
+        return f"{what}只能是{'、'.join(expected.split(', '))}，实际写的是{shown}"
+    if kind == "list_type":
+        return f"{what}应为列表（每项一行，以“- ”开头），实际写的是{shown}"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"{what}应为一组“键: 值”（映射），实际写的是{shown}"
+    return f"{what}不符合要求：{err.get('msg')}（写的是{shown}）"
+
+
+def _validate_schema(data: dict[str, Any], ctx: _Ctx) -> tuple[Any, list[Problem]]:
+    from pydantic import ValidationError
+
+    try:
+        return schema.ProfileModel.model_validate(data), []
+    except ValidationError as exc:
+        out = []
+        for err in exc.errors(include_url=False):
+            loc = tuple(err["loc"])
+            path = path_from_loc(loc)
+            title = schema.field_title(loc)
+            message = _translate(err, title, path, ctx)
+            where = ctx.missing_location(path) if err["type"] == "missing" else ctx.locate(path)
+            out.append(Problem(where or ctx.missing_location(path), message, key=path))
+        return None, out
+
+
+def cross_check(data: dict[str, Any], locate) -> list[Problem]:
+    """Return cross-field problems of a schema-valid profile: campaign window, meeting date
+    inside it, phases ordered and inside it, plan date inside it."""
+    out: list[Problem] = []
+
+    def add(path: str, message: str, severity: str = "error") -> None:
+        out.append(Problem(locate(path) or Location(), message, key=path, severity=severity))
+
+    camp = data["campaign"]
+    start, end = camp["start"], camp["end"]
+    if start > end:
+        add("campaign.end", f"活动结束日期 {end} 早于开始日期 {start}")
+        return out
+    window = f"活动期间（{start} 至 {end}）"
+    meeting = data["meeting"]["date"]
+    if not start <= meeting <= end:
+        add("meeting.date", f"动员大会日期 {meeting} 不在{window}内")
+    plan = (data.get("plan") or {}).get("date")
+    if plan is not None and not start <= plan <= end:
+        add("plan.date", f"实施方案印发日期 {plan} 不在{window}内", "warning")
+    previous = None
+    for i, phase in enumerate(camp.get("phases") or []):
+        base = f"campaign.phases[{i}]"
+        name = f"第{i + 1}阶段“{phase['name']}”"
+        if phase["start"] > phase["end"]:
+            add(f"{base}.end", f"{name}结束日期 {phase['end']} 早于开始日期 {phase['start']}")
+            continue
+        if phase["start"] < start or phase["end"] > end:
+            add(f"{base}.start", f"{name}（{phase['start']} 至 {phase['end']}）超出了{window}")
+        if previous is not None and phase["start"] <= previous[1]["end"]:
+            add(
+                f"{base}.start",
+                f"{name}开始于 {phase['start']}，不晚于上一阶段“{previous[1]['name']}”"
+                f"的结束日期 {previous[1]['end']}；各阶段应按时间先后排列、互不重叠",
+            )
+        previous = (i, phase)
+    return out
