@@ -1,1 +1,120 @@
-"""web (to be written)."""
+"""speechkit in the browser: a small Flask app on loopback, server-rendered, offline.
+
+``create_app(profiles_dir, templates_dir, output_dir)`` returns the app; ``speechkit serve``
+runs it. Pages (Simplified Chinese): the towns with their validation status, a town's profile
+as a form generated from the schema and saved round-trip, generation in a background thread
+with a progress bar and download links, and a draft check with the HTML report and the
+annotated .docx. The app only calls the library (profiles, batch, check); it holds no logic of
+its own beyond forms, safety and presentation.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, current_app, render_template
+from werkzeug.exceptions import HTTPException
+
+from speechkit.errors import SpeechkitError
+from speechkit.web import security
+from speechkit.web.jobs import JobManager
+
+DEFAULT_MAX_UPLOAD = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Folders the app works in (resolved once at start-up) and the upload limit."""
+
+    profiles_dir: Path
+    templates_dir: Path
+    output_dir: Path
+    max_upload: int = DEFAULT_MAX_UPLOAD
+    batch_jobs: int | None = None
+
+
+def settings() -> Settings:
+    """Return the running app's :class:`Settings`."""
+    return current_app.extensions["speechkit"]
+
+
+def jobs() -> JobManager:
+    """Return the running app's :class:`JobManager`."""
+    return current_app.extensions["speechkit.jobs"]
+
+
+_HTTP_MESSAGES = {
+    400: "请求无效。",
+    403: "拒绝访问。",
+    404: "找不到这个页面或文件。",
+    405: "不支持这种请求方式。",
+    413: "上传的文件太大。",
+}
+
+
+def create_app(
+    profiles_dir: str | Path,
+    templates_dir: str | Path,
+    output_dir: str | Path,
+    *,
+    max_upload: int = DEFAULT_MAX_UPLOAD,
+    secret_key: bytes | None = None,
+    batch_jobs: int | None = None,
+) -> Flask:
+    """Build the web app serving ``profiles_dir``, ``templates_dir`` and ``output_dir``.
+
+    The session secret is random per call unless given, so a restart invalidates old forms.
+    Uploads larger than ``max_upload`` bytes are refused with a Chinese message.
+    ``batch_jobs`` is passed to the batch as its process count (``None``: CPU count).
+    """
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=secret_key or secrets.token_bytes(32),
+        MAX_CONTENT_LENGTH=max_upload,
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_HTTPONLY=True,
+        TEMPLATES_AUTO_RELOAD=False,
+        JSON_AS_ASCII=False,
+    )
+    app.json.ensure_ascii = False
+    app.extensions["speechkit"] = Settings(
+        profiles_dir=Path(profiles_dir).resolve(),
+        templates_dir=Path(templates_dir).resolve(),
+        output_dir=Path(output_dir).resolve(),
+        max_upload=max_upload,
+        batch_jobs=batch_jobs,
+    )
+    app.extensions["speechkit.jobs"] = JobManager()
+
+    app.before_request(security.check_csrf)
+    app.after_request(security.add_security_headers)
+    app.jinja_env.globals["csrf_token"] = security.csrf_token
+    app.jinja_env.globals["csrf_field"] = security.CSRF_FIELD
+
+    from speechkit.web import drafts, generate, towns
+
+    app.register_blueprint(towns.bp)
+    app.register_blueprint(generate.bp)
+    app.register_blueprint(drafts.bp)
+
+    @app.errorhandler(SpeechkitError)
+    def _speechkit_error(exc: SpeechkitError):
+        return render_template("error.html", title="出错了", message=exc.format_message()), 400
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        code = exc.code or 500
+        message = _HTTP_MESSAGES.get(code, "请求失败。")
+        if code == 413:
+            limit = current_app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024)
+            message = f"上传的文件太大（上限 {limit:g} MB），请压缩图片或拆分文件后再试。"
+        elif exc.description and not exc.description.isascii():
+            message = exc.description
+        return render_template("error.html", title=f"错误 {code}", message=message), code
+
+    return app
+
+
+__all__ = ["create_app", "Settings", "DEFAULT_MAX_UPLOAD"]

@@ -1,0 +1,162 @@
+"""Check a draft: upload a .docx/.txt, see the HTML report, download the annotated .docx.
+
+The upload lives only in a temporary folder for the duration of the request; the annotated
+copy is sent back inside the page (as base64, turned into a download by a small inline
+script) so nothing is kept on the server unless the user ticks "save a copy to output/".
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import tempfile
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+from flask import Blueprint, render_template, request
+
+from speechkit.errors import InputFileError
+from speechkit.fsutil import atomic_write_bytes
+
+bp = Blueprint("drafts", __name__)
+
+ALLOWED_SUFFIXES = (".docx", ".txt")
+SEVERITY_NAMES = {"error": "错误", "warning": "警告", "suggestion": "建议", "info": "提示"}
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
+
+
+def clean_upload_name(filename: str | None) -> str:
+    """Return a harmless base name for an uploaded file (keeps Chinese; no folders)."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = _UNSAFE_NAME.sub("_", name).strip(" .")
+    if not name or name.startswith("."):
+        name = "文稿" + Path(name).suffix
+    stem, suffix = Path(name).stem[:80], Path(name).suffix.lower()
+    return stem + suffix
+
+
+def _check_docx_container(path: Path, shown: str) -> None:
+    """Refuse files that are not a Word package before handing them to the checker."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            if "word/document.xml" not in zf.namelist():
+                raise InputFileError(
+                    f"{shown} 不是 Word 文档：文件里没有正文部分（word/document.xml）。"
+                    "请在 Word 或 WPS 中另存为 .docx 后再上传。"
+                )
+    except zipfile.BadZipFile:
+        raise InputFileError(
+            f"{shown} 不是有效的 .docx 文件（文件已损坏，或是改了扩展名的其他格式，"
+            "例如旧版 .doc）。请在 Word 或 WPS 中另存为 .docx 后再上传。"
+        ) from None
+
+
+def _town_choices() -> list[tuple[str, str]]:
+    from speechkit.web.towns import town_index
+
+    return [(slug, entry.name) for slug, entry in town_index().items()]
+
+
+@bp.get("/check")
+def form():
+    """The upload form."""
+    return render_template("check.html", title="检查文稿", towns=_town_choices(), error=None)
+
+
+@bp.post("/check")
+def run():
+    """Check the uploaded draft and show the report in place."""
+    from speechkit.web import settings
+
+    upload = request.files.get("draft")
+    towns = _town_choices()
+    if upload is None or not upload.filename:
+        return render_template(
+            "check.html",
+            title="检查文稿",
+            towns=towns,
+            error="请选择要检查的文稿（.docx 或 .txt）。",
+        ), 400
+    name = clean_upload_name(upload.filename)
+    if Path(name).suffix not in ALLOWED_SUFFIXES:
+        return render_template(
+            "check.html",
+            title="检查文稿",
+            towns=towns,
+            error=f"{name}：只能检查 .docx 或 .txt 文件。旧版 .doc 请先在 Word 或 WPS 中另存为 .docx。",
+        ), 400
+
+    profile = None
+    slug = request.form.get("town") or ""
+    if slug:
+        from speechkit.web.towns import load_town
+
+        profile = load_town(slug)
+
+    with tempfile.TemporaryDirectory(prefix="speechkit-web-") as tmp:
+        src = Path(tmp) / name
+        upload.save(src)
+        if src.stat().st_size == 0:
+            raise InputFileError(f"{name} 是空文件。")
+        if src.suffix == ".docx":
+            _check_docx_container(src, name)
+        report, html = _check(src, name, profile)
+        annotated = None
+        if src.suffix == ".docx":
+            annotated = _annotate(src, report, Path(tmp) / ("批注-" + name))
+    saved = None
+    if annotated is not None and request.form.get("keep"):
+        saved = _keep_copy(settings().output_dir, name, annotated)
+
+    counts = Counter(getattr(f, "severity", "") for f in report.findings)
+    summary = [
+        (SEVERITY_NAMES.get(sev, sev), n) for sev, n in sorted(counts.items(), key=_severity_order)
+    ]
+    return render_template(
+        "check_result.html",
+        title=f"检查结果：{name}",
+        name=name,
+        total=len(report.findings),
+        summary=summary,
+        report_html=html,
+        annotated_b64=base64.b64encode(annotated).decode("ascii") if annotated else None,
+        annotated_name="批注-" + name,
+        saved=saved,
+    )
+
+
+def _severity_order(item: tuple[str, int]) -> int:
+    order = list(SEVERITY_NAMES)
+    return order.index(item[0]) if item[0] in order else len(order)
+
+
+def _check(src: Path, shown: str, profile):
+    """Run the library check and its HTML reporter on one file."""
+    from speechkit.check import check
+    from speechkit.check.report import to_html
+
+    report = check(src, profile=profile)
+    html = to_html([report], title=f"检查报告：{shown}")
+    return report, html
+
+
+def _annotate(src: Path, report, out: Path) -> bytes:
+    """Return the annotated .docx (Word comments on each finding) as bytes."""
+    from speechkit.check.report import annotate_docx
+
+    annotate_docx(src, report.findings, out)
+    return out.read_bytes()
+
+
+def _keep_copy(output_dir: Path, name: str, data: bytes) -> str:
+    """Save the annotated copy under output/检查/, never overwriting; return its path."""
+    folder = output_dir / "检查"
+    stem = "批注-" + Path(name).stem
+    target = folder / f"{stem}.docx"
+    n = 2
+    while target.exists():
+        target = folder / f"{stem}-{n}.docx"
+        n += 1
+    atomic_write_bytes(target, data)
+    return str(target.relative_to(output_dir))

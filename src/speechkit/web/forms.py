@@ -1,0 +1,273 @@
+"""Profile forms generated from the pydantic schema, and form posts turned into changes.
+
+:func:`build_form` walks :class:`speechkit.profiles.schema.ProfileModel` and returns one
+:class:`FormField` tree per town section (Chinese labels from the field titles): dates become
+date inputs, counts number inputs, ``镇/区/街道`` a choice, lists of text (slogans) a list of
+inputs, lists of people a table. :func:`read_submission` reads a post back into the same
+shape, and :func:`changes_between` compares it with the town file's current values, giving the
+``{"party.members": 613}`` mapping that ``update_town_file`` writes round-trip.
+
+No validation happens here: a value that does not parse (``abc`` for a count, ``2024-02-30``)
+is passed on as text, so the profile validator reports it with the same message as the CLI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+TEXT, NUMBER, DATE, CHOICE, LIST, ROWS, GROUP = (
+    "text",
+    "number",
+    "date",
+    "choice",
+    "list",
+    "rows",
+    "group",
+)
+MAX_ROWS = 200
+
+
+@dataclass
+class FormField:
+    """One input (or group of inputs) of a profile form; ``key`` is the dotted key path."""
+
+    key: str
+    title: str
+    kind: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    children: list[FormField] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """The last part of the key path (the column name inside a table row)."""
+        return self.key.rsplit(".", 1)[-1]
+
+    def leaves(self) -> list[FormField]:
+        """Every value-carrying field below (a table or list counts as one value)."""
+        if self.kind == GROUP:
+            return [leaf for child in self.children for leaf in child.leaves()]
+        return [self]
+
+
+def _strip_optional(annotation: Any) -> Any:
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(args) == 1:
+            return _strip_optional(args[0])
+    if origin is typing.Annotated:
+        return _strip_optional(typing.get_args(annotation)[0])
+    return annotation
+
+
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def _bounds(info) -> tuple[int | None, int | None]:
+    low = high = None
+    for meta in info.metadata:
+        if getattr(meta, "ge", None) is not None:
+            low = meta.ge
+        if getattr(meta, "le", None) is not None:
+            high = meta.le
+    return low, high
+
+
+def _field_for(key: str, info) -> FormField:
+    annotation = _strip_optional(info.annotation)
+    title = info.title or key.rsplit(".", 1)[-1]
+    required = info.is_required()
+    if _is_model(annotation):
+        return FormField(key, title, GROUP, required, children=_fields_of(annotation, key))
+    origin = typing.get_origin(annotation)
+    if origin is list:
+        (item,) = typing.get_args(annotation) or (str,)
+        item = _strip_optional(item)
+        if _is_model(item):
+            return FormField(key, title, ROWS, required, children=_fields_of(item, ""))
+        return FormField(key, title, LIST, required)
+    if origin is Literal:
+        return FormField(key, title, CHOICE, required, choices=tuple(typing.get_args(annotation)))
+    if annotation is dt.date:
+        return FormField(key, title, DATE, required)
+    if annotation is int:
+        low, high = _bounds(info)
+        return FormField(key, title, NUMBER, required, minimum=low, maximum=high)
+    return FormField(key, title, TEXT, required)
+
+
+def _fields_of(model: type[BaseModel], prefix: str) -> list[FormField]:
+    return [
+        _field_for(f"{prefix}.{name}" if prefix else name, info)
+        for name, info in model.model_fields.items()
+    ]
+
+
+def build_form(model: type[BaseModel] | None = None, *, town_only: bool = True) -> list[FormField]:
+    """Return the form for a profile: one field (usually a group) per top-level section.
+
+    With ``town_only`` the sections that belong in city.yaml are left out.
+    """
+    from speechkit.profiles.schema import CITY_SECTIONS, ProfileModel
+
+    fields = _fields_of(model or ProfileModel, "")
+    if town_only:
+        fields = [f for f in fields if f.key not in CITY_SECTIONS]
+    return fields
+
+
+# --- values -------------------------------------------------------------------------------
+
+
+def _get(data: Any, key: str) -> Any:
+    for part in key.split("."):
+        if not isinstance(data, dict) or part not in data:
+            return None
+        data = data[part]
+    return data
+
+
+def _display(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def form_values(fields: list[FormField], data: dict) -> dict[str, Any]:
+    """Return what each leaf shows for profile ``data``: text, a list of text, or table rows."""
+    values: dict[str, Any] = {}
+    for top in fields:
+        for leaf in top.leaves():
+            current = _get(data, leaf.key)
+            if leaf.kind == LIST:
+                values[leaf.key] = (
+                    [_display(v) for v in current] if isinstance(current, list) else []
+                )
+            elif leaf.kind == ROWS:
+                rows = current if isinstance(current, list) else []
+                values[leaf.key] = [
+                    {
+                        c.name: _display(r.get(c.name)) if isinstance(r, dict) else ""
+                        for c in leaf.children
+                    }
+                    for r in rows
+                ]
+            else:
+                values[leaf.key] = _display(current)
+    return values
+
+
+def read_submission(fields: list[FormField], form) -> dict[str, Any]:
+    """Read a posted form (a werkzeug MultiDict) into the shape :func:`form_values` returns."""
+    values: dict[str, Any] = {}
+    for top in fields:
+        for leaf in top.leaves():
+            if leaf.kind == LIST:
+                values[leaf.key] = [v.strip() for v in form.getlist(leaf.key) if v.strip()]
+            elif leaf.kind == ROWS:
+                rows = []
+                for i in range(MAX_ROWS):
+                    cells = {c.name: form.get(f"{leaf.key}.{i}.{c.name}") for c in leaf.children}
+                    if all(v is None for v in cells.values()):
+                        break
+                    cells = {k: (v or "").strip() for k, v in cells.items()}
+                    if any(cells.values()):
+                        rows.append(cells)
+                values[leaf.key] = rows
+            else:
+                values[leaf.key] = (form.get(leaf.key) or "").strip()
+    return values
+
+
+def _convert(kind: str, text: str) -> Any:
+    """Turn one submitted text into the value to write (unparseable text is kept as text)."""
+    if text == "":
+        return None
+    if kind == NUMBER:
+        try:
+            return int(text)
+        except ValueError:
+            return text
+    if kind == DATE:
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            return text
+    return text
+
+
+def _plain(value: Any) -> Any:
+    """Normalise a stored value for comparison (datetime → date, mappings/lists recursively)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def changes_between(
+    fields: list[FormField], submitted: dict[str, Any], data: dict
+) -> dict[str, Any]:
+    """Return ``{key path: new value}`` for every leaf whose submitted value differs from ``data``.
+
+    A blank optional field that was never written is not a change; blanking a written value
+    gives ``None``. Tables and lists are compared (and written) as a whole.
+    """
+    changes: dict[str, Any] = {}
+    for top in fields:
+        for leaf in top.leaves():
+            current = _plain(_get(data, leaf.key))
+            raw = submitted.get(leaf.key)
+            if leaf.kind == LIST:
+                new: Any = list(raw or [])
+            elif leaf.kind == ROWS:
+                kinds = {c.name: c.kind for c in leaf.children}
+                new = [
+                    {k: _convert(kinds[k], v) for k, v in row.items() if v != ""}
+                    for row in (raw or [])
+                ]
+                if current is not None and isinstance(current, list):
+                    # keep keys the form does not show (extra keys are allowed in profiles)
+                    new = [
+                        {**{k: v for k, v in old.items() if k not in kinds}, **row}
+                        if i < len(current) and isinstance(old := current[i], dict)
+                        else row
+                        for i, row in enumerate(new)
+                    ]
+            else:
+                new = _convert(leaf.kind, raw or "")
+            if leaf.kind in (LIST, ROWS) and not new and current is None:
+                continue
+            if new is None and current is None:
+                continue
+            if new != current:
+                changes[leaf.key] = new
+    return changes
+
+
+def field_for_problem(fields: list[FormField], key: str) -> str | None:
+    """Return the form key a problem's key path belongs to (``a.b[0].c`` → ``a.b``), if any."""
+    plain = key.replace("[", ".").replace("]", "")
+    best = None
+    for top in fields:
+        for leaf in top.leaves():
+            matches = plain == leaf.key or plain.startswith(leaf.key + ".")
+            if matches and (best is None or len(leaf.key) > len(best)):
+                best = leaf.key
+    return best

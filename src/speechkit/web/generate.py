@@ -1,0 +1,186 @@
+"""Generate documents in the background, show progress, list and serve the outputs.
+
+The run itself is :func:`speechkit.batch.run_batch` with the batch command's manifest rules
+(an output edited since it was generated is skipped, or with "force" kept beside the new one).
+Downloads are served only from inside the output folder.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from pathlib import Path
+
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, send_file, url_for
+
+from speechkit.web.jobs import DONE, FAILED
+from speechkit.web.security import resolve_inside
+
+bp = Blueprint("generate", __name__)
+
+REPORT_NAME = "检查报告.html"
+DOWNLOAD_SUFFIXES = (".docx", ".pdf", ".html")
+
+
+def soffice_available() -> bool:
+    """True when LibreOffice is installed (PDF links and the PDF option are offered)."""
+    from speechkit.typeset.pdf import soffice_path
+
+    return soffice_path() is not None
+
+
+def _batch_work(town: str, pdf: bool, check: bool, force: bool):
+    """Return the job body that runs the batch with these choices."""
+    from speechkit.batch import BatchOptions, run_batch
+    from speechkit.web import settings
+
+    conf = settings()
+    options = BatchOptions(
+        profiles=conf.profiles_dir,
+        templates_dir=conf.templates_dir,
+        out=conf.output_dir,
+        towns=(town,) if town else (),
+        jobs=conf.batch_jobs,
+        force=force,
+        check=check,
+        report=conf.output_dir / REPORT_NAME if check else None,
+        pdf=pdf,
+    )
+
+    def work(progress):
+        return run_batch(options, progress)
+
+    return work
+
+
+@bp.get("/generate")
+def form():
+    """Choose what to generate."""
+    from speechkit.web import jobs
+    from speechkit.web.towns import town_index
+
+    return render_template(
+        "generate.html",
+        title="生成文档",
+        towns=town_index(),
+        selected=request.args.get("town", ""),
+        running=jobs().running(),
+        pdf_available=soffice_available(),
+    )
+
+
+@bp.post("/generate")
+def start():
+    """Start a generation run and go to its progress page."""
+    from speechkit.web import jobs
+    from speechkit.web.towns import town_index
+
+    town = request.form.get("town", "")
+    index = town_index()
+    if town and town not in index:
+        abort(404)
+    label = index[town].name if town else "全部乡镇"
+    pdf = bool(request.form.get("pdf")) and soffice_available()
+    work = _batch_work(town, pdf, bool(request.form.get("check")), bool(request.form.get("force")))
+    job = jobs().start(label, work)
+    return redirect(url_for("generate.job", job_id=job.id), code=303)
+
+
+def _job_or_404(job_id: str):
+    from speechkit.web import jobs
+
+    job = jobs().get(job_id)
+    if job is None:
+        abort(404)
+    return job
+
+
+@bp.get("/jobs/<job_id>")
+def job(job_id: str):
+    """Progress while running; the generated documents once done."""
+    job = _job_or_404(job_id)
+    groups = _group_items(job.result) if job.status == DONE and job.result is not None else None
+    report = None
+    if job.status == DONE and getattr(job.result, "report_path", None):
+        report = _relative_output(job.result.report_path)
+    return render_template(
+        "job.html",
+        title=f"生成：{job.label}",
+        job=job,
+        state=job.snapshot(),
+        groups=groups,
+        report=report,
+        failed=job.status == FAILED,
+    )
+
+
+@bp.get("/jobs/<job_id>/progress")
+def progress(job_id: str):
+    """JSON progress for the page's polling script."""
+    return jsonify(_job_or_404(job_id).snapshot())
+
+
+def _relative_output(path) -> str | None:
+    from speechkit.web import settings
+
+    try:
+        return Path(path).resolve().relative_to(settings().output_dir).as_posix()
+    except ValueError:
+        return None
+
+
+def _group_items(result) -> OrderedDict:
+    """Group a batch result's items per town for the results table."""
+    from speechkit.batch import STATUS_LABELS
+    from speechkit.web import settings
+
+    out = settings().output_dir
+    groups: OrderedDict = OrderedDict()
+    for item in result.items:
+        rows = groups.setdefault(item.town or item.town_slug or "（未知乡镇）", [])
+        exists = bool(item.output) and (out / item.output).is_file()
+        pdf = Path(item.output).with_suffix(".pdf").as_posix() if item.output else ""
+        rows.append(
+            {
+                "item": item,
+                "status_label": STATUS_LABELS.get(item.status, item.status),
+                "href": item.output if exists else None,
+                "pdf": pdf if pdf and (out / pdf).is_file() else None,
+                "findings": item.findings_by_severity or {},
+            }
+        )
+    return groups
+
+
+@bp.get("/output")
+def listing():
+    """Every generated file under the output folder, per town folder."""
+    from speechkit.web import settings
+
+    out = settings().output_dir
+    groups: OrderedDict = OrderedDict()
+    if out.is_dir():
+        for path in sorted(out.rglob("*")):
+            rel = path.relative_to(out)
+            if any(part.startswith((".", "~$")) for part in rel.parts):
+                continue
+            if path.is_file() and path.suffix.lower() in DOWNLOAD_SUFFIXES:
+                folder = rel.parts[0] if len(rel.parts) > 1 else "（根目录）"
+                groups.setdefault(folder, []).append(rel.as_posix())
+    return render_template("output.html", title="已生成的文件", groups=groups)
+
+
+@bp.get("/files/<path:relpath>")
+def download(relpath: str):
+    """Serve one file from inside the output folder (never outside it)."""
+    from speechkit.web import settings
+
+    target = resolve_inside(settings().output_dir, relpath)
+    rel_parts = target.relative_to(settings().output_dir).parts
+    if (
+        not target.is_file()
+        or target.suffix.lower() not in DOWNLOAD_SUFFIXES
+        or any(part.startswith(".") for part in rel_parts)
+    ):
+        abort(404)
+    inline = target.suffix.lower() == ".html"
+    return send_file(target, as_attachment=not inline, download_name=target.name, max_age=0)

@@ -1,0 +1,44 @@
+"""Run the web app on a threaded werkzeug server (``speechkit serve`` and the browser tests)."""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+from speechkit.errors import InputFileError, Location, SpeechkitError
+
+
+class ServerStartError(SpeechkitError):
+    """Raised when the web server cannot listen on the asked address (port taken, bad host)."""
+
+
+def make_web_server(
+    host: str, port: int, profiles_dir: Path, templates_dir: Path, output_dir: Path, **app_options
+):
+    """Check the folders, build the app and bind a threaded server; return it (not started).
+
+    The returned server has ``serve_forever()``, ``shutdown()``, ``server_close()``, ``port``
+    (the real one when ``port`` was 0) and ``url``.
+    """
+    from werkzeug.serving import make_server
+
+    from speechkit.web import create_app
+
+    for folder, what in ((profiles_dir, "乡镇资料文件夹"), (templates_dir, "模板文件夹")):
+        if not Path(folder).is_dir():
+            raise InputFileError(
+                f"找不到{what}。请在项目目录中运行，或用 --profiles / --templates 指定位置。",
+                Location(file=str(folder)),
+            )
+    app = create_app(profiles_dir, templates_dir, output_dir, **app_options)
+    try:
+        server = make_server(host, port, app, threaded=True)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise ServerStartError(
+                f"端口 {port} 已被占用。请换一个端口，例如 --port {port + 1 if port else 8001}。"
+            ) from None
+        raise ServerStartError(f"无法在 {host}:{port} 上启动：{exc.strerror or exc}") from None
+    shown = f"[{host}]" if ":" in host else host
+    server.url = f"http://{shown}:{server.port}/"
+    return server
