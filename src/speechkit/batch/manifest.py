@@ -1,0 +1,245 @@
+"""The manifest ``<out>/.speechkit-manifest.json``: what each output was generated from.
+
+One entry per output, keyed by its path relative to ``--out`` (``/`` separators)::
+
+    {"kind": "document" | "form" | "merged" | "pdf", "town": slug, "document": name,
+     "member": name, "inputs": {"template": sha, "profile": sha, "row": sha, "version": v},
+     "key": sha of inputs, "sha256": output's own hash, "size": n, "mtime_ns": n,
+     "generated": ISO time}
+
+Crash safety (write-ahead): before a group of outputs is written, their new entries are saved
+under ``"pending"`` in the entry (keeping the old values); then the files are written; then the
+manifest is saved with the pending values committed. :func:`reconcile` (run when the manifest
+is loaded) settles any pending entry a killed run left behind against the disk, so the manifest
+always describes the files that are there. Files and the manifest are written through
+:func:`write_atomic`, which leaves no temporary file behind even under SIGKILL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from speechkit.errors import SpeechkitError, display_path
+from speechkit.fsutil import atomic_write_bytes, sha256_bytes, sha256_file
+
+MANIFEST_NAME = ".speechkit-manifest.json"
+FORMAT = 1
+TEMP_PREFIX = ".~sk-"
+
+
+def _link_fd(fd: int, target: Path) -> bool:
+    """Give the anonymous file ``fd`` the name ``target``; False when the system refuses."""
+    try:
+        os.link(f"/proc/self/fd/{fd}", target, follow_symlinks=True)
+        return True
+    except OSError:
+        pass
+    try:  # linkat(fd, "", AT_FDCWD, target, AT_EMPTY_PATH): works where /proc links do not
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.linkat(fd, b"", -100, os.fsencode(target), 0x1000) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically, leaving no temporary file even if killed.
+
+    On Linux the data goes into an anonymous ``O_TMPFILE`` inode that only gets a name once it
+    is complete (linked under a hidden name, then renamed over ``path``); a process killed while
+    writing leaves nothing. Elsewhere :func:`speechkit.fsutil.atomic_write_bytes` is used.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    flag = getattr(os, "O_TMPFILE", 0)
+    if not flag:
+        atomic_write_bytes(path, data)
+        return
+    try:
+        fd = os.open(path.parent, flag | os.O_WRONLY, 0o644)
+    except OSError:  # file system without O_TMPFILE
+        atomic_write_bytes(path, data)
+        return
+    hidden = path.with_name(f"{TEMP_PREFIX}{os.getpid()}-{path.name}.tmp")
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+        hidden.unlink(missing_ok=True)
+        linked = _link_fd(fd, hidden)
+    finally:
+        os.close(fd)
+    if not linked:
+        atomic_write_bytes(path, data)
+        return
+    try:
+        os.replace(hidden, path)
+    except BaseException:
+        hidden.unlink(missing_ok=True)
+        raise
+
+
+def sweep_temp_files(out: Path) -> int:
+    """Delete temporary files a killed run left below ``out`` (our own prefix only)."""
+    count = 0
+    for tmp in Path(out).rglob(f"{TEMP_PREFIX}*.tmp"):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+            count += 1
+    return count
+
+
+@dataclass
+class Manifest:
+    """The manifest of one output folder; ``entries`` maps relative path → entry dict."""
+
+    out: Path
+    entries: dict[str, dict] = field(default_factory=dict)
+    version: str = ""
+
+    @property
+    def path(self) -> Path:
+        """Where the manifest file lives."""
+        return Path(self.out) / MANIFEST_NAME
+
+    @classmethod
+    def load(cls, out: Path) -> Manifest:
+        """Read the manifest of ``out`` (empty when there is none) and reconcile it."""
+        manifest = cls(Path(out))
+        path = manifest.path
+        if path.exists():
+            try:
+                data = json.loads(path.read_text("utf-8"))
+                entries = data["outputs"]
+                if not isinstance(entries, dict):
+                    raise TypeError
+            except (ValueError, KeyError, TypeError) as exc:
+                raise SpeechkitError(
+                    f"清单文件 {display_path(path)} 已损坏，无法判断哪些文件被修改过。"
+                    "请检查或删除它后重试（删除后，已有文件都会被当作手工修改而保留）。"
+                ) from exc
+            manifest.entries = entries
+            manifest.version = str(data.get("speechkit", ""))
+        reconcile(manifest)
+        return manifest
+
+    def save(self) -> None:
+        """Write the manifest atomically."""
+        from speechkit import __version__
+
+        data = {"format": FORMAT, "speechkit": __version__, "outputs": self.entries}
+        blob = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
+        write_atomic(self.path, blob.encode("utf-8"))
+
+    def file(self, rel: str) -> Path:
+        """Absolute path of the output ``rel``."""
+        return Path(self.out) / rel
+
+    def disk_sha(self, rel: str) -> str | None:
+        """sha256 of the output on disk (None when missing); trusts size+mtime when unchanged."""
+        path = self.file(rel)
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        entry = self.entries.get(rel)
+        if entry and entry.get("size") == st.st_size and entry.get("mtime_ns") == st.st_mtime_ns:
+            return entry.get("sha256")
+        return sha256_file(path)
+
+    def stage(self, rel: str, entry: dict) -> None:
+        """Record ``entry`` as pending for ``rel`` (before the file is written)."""
+        current = self.entries.get(rel)
+        if current is None:
+            self.entries[rel] = {"pending": entry}
+        else:
+            current["pending"] = entry
+
+    def commit(self, rel: str) -> None:
+        """Make the pending entry of ``rel`` current, with the written file's size and mtime."""
+        current = self.entries.get(rel) or {}
+        pending = current.get("pending")
+        if pending is None:
+            return
+        entry = dict(pending)
+        st = self.file(rel).stat()
+        entry["size"], entry["mtime_ns"] = st.st_size, st.st_mtime_ns
+        self.entries[rel] = entry
+
+    def drop_pending(self, rel: str) -> None:
+        """Forget the pending entry of ``rel`` (the file was not written)."""
+        current = self.entries.get(rel)
+        if current is None:
+            return
+        current.pop("pending", None)
+        if "sha256" not in current:
+            del self.entries[rel]
+
+
+def reconcile(manifest: Manifest) -> bool:
+    """Settle pending entries against the disk; return True when anything changed.
+
+    A pending entry whose file now has the pending hash is committed; otherwise it is dropped
+    (the old entry, if any, stays, so a file someone changed still shows as edited).
+    """
+    changed = False
+    for rel in list(manifest.entries):
+        entry = manifest.entries[rel]
+        pending = entry.get("pending")
+        if pending is None:
+            continue
+        changed = True
+        path = manifest.file(rel)
+        if path.exists() and sha256_file(path) == pending.get("sha256"):
+            manifest.commit(rel)
+        else:
+            manifest.drop_pending(rel)
+    return changed
+
+
+def new_entry(kind: str, inputs: dict, data: bytes, **fields: str) -> dict:
+    """Build the manifest entry of an output about to be written with content ``data``."""
+    entry = {
+        "kind": kind,
+        "inputs": inputs,
+        "key": input_key(inputs),
+        "sha256": sha256_bytes(data),
+        "generated": dt.datetime.now().isoformat(timespec="seconds"),
+    }
+    entry.update({k: v for k, v in fields.items() if v})
+    return entry
+
+
+def input_key(inputs: dict) -> str:
+    """One hash for a dict of input hashes (what decides whether an output is unchanged)."""
+    return sha256_bytes(json.dumps(inputs, sort_keys=True).encode("utf-8"))
+
+
+@contextlib.contextmanager
+def locked(out: Path):
+    """Hold an exclusive lock on the output folder for the duration of a run.
+
+    The lock is taken on the folder itself (no lock file is left behind); a second batch on
+    the same folder gets a clear message instead of corrupting the manifest.
+    """
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise SpeechkitError(
+                f"另一个批量生成任务正在写入 {display_path(out)}，请等它结束后再运行。"
+            ) from None
+        yield
+    finally:
+        os.close(fd)

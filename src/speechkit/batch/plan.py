@@ -1,0 +1,209 @@
+"""Planning: towns × templates × roster rows → the list of outputs to produce.
+
+Nothing is rendered here. A town whose profile does not load, a template that does not compile
+or a roster that cannot be read becomes failed :class:`~speechkit.batch.model.ItemResult`
+entries; everything else becomes a :class:`Task`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from speechkit.batch.model import FAILED, BatchOptions, ItemResult
+from speechkit.batch.naming import disambiguate, sanitize
+from speechkit.batch.roster import Member, find_roster, read_roster
+from speechkit.errors import Problem, SpeechkitError, display_path
+from speechkit.fsutil import sha256_file
+
+MEMBER_VARIABLE = "member"
+
+
+@dataclass
+class TemplateInfo:
+    """One template: ``name`` is its file stem (the output's name)."""
+
+    name: str
+    path: Path
+    sha256: str
+    per_member: bool = False
+    error: str = ""
+
+
+@dataclass
+class Town:
+    """One town profile: ``folder`` is its sanitised, unique output folder name."""
+
+    slug: str
+    path: Path
+    name: str
+    folder: str
+    profile: Any = None
+    error: str = ""
+    members: list[Member] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    roster_path: Path | None = None
+    roster_error: str = ""
+    roster_problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class Task:
+    """One output to produce: ``rel`` is its path below ``--out`` with ``/`` separators."""
+
+    rel: str
+    kind: str  # "document" or "form"
+    town: Town
+    template: TemplateInfo
+    inputs: dict
+    member: Member | None = None
+    label: str = ""
+
+
+@dataclass
+class Plan:
+    """Everything one run will try to produce, plus what failed before rendering."""
+
+    towns: list[Town]
+    templates: list[TemplateInfo]
+    tasks: list[Task]
+    failures: list[ItemResult]
+
+
+def list_templates(templates_dir: Path) -> list[Path]:
+    """The ``.docx`` templates of a folder, sorted; Word lock files and hidden files left out."""
+    folder = Path(templates_dir)
+    if not folder.is_dir():
+        raise SpeechkitError(f"模板文件夹不存在：{display_path(folder)}")
+    return sorted(
+        p for p in folder.glob("*.docx") if p.is_file() and not p.name.startswith(("~$", ".", "~"))
+    )
+
+
+def _select(available: dict[str, Any], wanted: tuple[str, ...], what: str, option: str) -> list:
+    if not wanted:
+        return list(available.values())
+    chosen = []
+    for name in wanted:
+        key = name[:-5] if name.endswith(".docx") else name
+        if key not in available:
+            raise SpeechkitError(
+                f"{option} {name}：没有这个{what}。可选：{'、'.join(available) or '（无）'}"
+            )
+        if available[key] not in chosen:
+            chosen.append(available[key])
+    return chosen
+
+
+def load_templates(options: BatchOptions) -> list[TemplateInfo]:
+    """Compile each selected template once to learn whether it is the per-member form."""
+    from speechkit.engine import Template
+
+    paths = {p.stem: p for p in list_templates(options.templates_dir)}
+    if not paths:
+        raise SpeechkitError(
+            f"模板文件夹 {display_path(options.templates_dir)} 中没有 .docx 模板。"
+        )
+    infos = []
+    for path in _select(paths, options.templates, "模板", "--template"):
+        info = TemplateInfo(name=path.stem, path=path, sha256=sha256_file(path))
+        try:
+            info.per_member = MEMBER_VARIABLE in Template(path).variables
+        except SpeechkitError as exc:
+            info.error = exc.format_message()
+        infos.append(info)
+    return infos
+
+
+def load_towns(options: BatchOptions) -> list[Town]:
+    """Load each selected town profile and its roster; failures are recorded, not raised."""
+    from speechkit.profiles import find_towns, load_profile
+
+    if not Path(options.profiles).is_dir():
+        raise SpeechkitError(f"资料文件夹不存在：{display_path(options.profiles)}")
+    paths = {p.name.split(".")[0]: p for p in find_towns(options.profiles)}
+    if not paths:
+        raise SpeechkitError(
+            f"{display_path(Path(options.profiles) / 'towns')} 中没有乡镇资料（*.yaml）。"
+        )
+    towns: list[Town] = []
+    for path in _select(paths, options.towns, "乡镇", "--town"):
+        slug = path.name.split(".")[0]
+        town = Town(slug=slug, path=path, name=slug, folder="")
+        try:
+            town.profile = load_profile(path)
+            town.name = str(town.profile.data.get("town", {}).get("name") or slug)
+        except SpeechkitError as exc:
+            town.error = exc.format_message()
+        _load_roster(town)
+        towns.append(town)
+    # unique folder names: a clash (two towns called the same) gets the slug added
+    folders = [sanitize(t.name) for t in towns]
+    for town, folder in zip(towns, folders, strict=True):
+        town.folder = folder if folders.count(folder) == 1 else sanitize(f"{folder}（{town.slug}）")
+    return towns
+
+
+def _load_roster(town: Town) -> None:
+    from speechkit.errors import RosterError
+
+    town.roster_path = find_roster(town.path)
+    if town.roster_path is None:
+        return
+    try:
+        roster = read_roster(town.roster_path)
+    except RosterError as exc:
+        town.roster_error = exc.format_message()
+        return
+    town.members = roster.members
+    town.roster_problems = roster.problems
+    names = [sanitize(m.name) for m in roster.members]
+    details = [
+        [
+            sanitize(m.branch, fallback="") if m.branch else "",
+            f"{m.birth.year}年{m.birth.month}月生" if m.birth else "",
+            f"第{m.row}行",
+        ]
+        for m in roster.members
+    ]
+    town.labels = [sanitize(label) for label in disambiguate(names, details)]
+
+
+def build_plan(options: BatchOptions) -> Plan:
+    """Plan every output of a run (see the module docstring)."""
+    from speechkit import __version__
+
+    templates = load_templates(options)
+    towns = load_towns(options)
+    tasks: list[Task] = []
+    failures: list[ItemResult] = []
+    for town in towns:
+        if town.error:
+            for tpl in templates:
+                failures.append(ItemResult(town.name, town.slug, tpl.name, "", FAILED, town.error))
+            continue
+        digest = town.profile.digest()
+        for problem in town.roster_problems:
+            failures.append(
+                ItemResult(town.name, town.slug, "名册", "", FAILED, str(problem)),
+            )
+        for tpl in templates:
+            base = {"template": tpl.sha256, "profile": digest, "version": __version__}
+            if tpl.error:
+                failures.append(ItemResult(town.name, town.slug, tpl.name, "", FAILED, tpl.error))
+                continue
+            if tpl.per_member and town.roster_error:
+                failures.append(
+                    ItemResult(town.name, town.slug, tpl.name, "", FAILED, town.roster_error)
+                )
+                continue
+            if tpl.per_member and town.roster_path is not None:
+                for member, label in zip(town.members, town.labels, strict=True):
+                    rel = f"{town.folder}/{sanitize(tpl.name)}/{label}.docx"
+                    inputs = dict(base, row=member.digest())
+                    tasks.append(Task(rel, "form", town, tpl, inputs, member, label))
+                continue
+            rel = f"{town.folder}/{sanitize(tpl.name)}.docx"
+            tasks.append(Task(rel, "document", town, tpl, dict(base, row=None)))
+    return Plan(towns=towns, templates=templates, tasks=tasks, failures=failures)

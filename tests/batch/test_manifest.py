@@ -1,0 +1,105 @@
+"""Manifest: atomic writes without leftovers, write-ahead entries settled against the disk."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from speechkit.batch.manifest import (
+    MANIFEST_NAME,
+    Manifest,
+    locked,
+    new_entry,
+    sweep_temp_files,
+    write_atomic,
+)
+from speechkit.errors import SpeechkitError
+from speechkit.fsutil import sha256_bytes
+
+
+def test_write_atomic_replaces_and_leaves_nothing_else(tmp_path: Path) -> None:
+    target = tmp_path / "a" / "b.docx"
+    write_atomic(target, b"one")
+    write_atomic(target, b"two")
+    assert target.read_bytes() == b"two"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["b.docx"]
+
+
+def test_sweep_removes_only_our_temp_files(tmp_path: Path) -> None:
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / ".~sk-123-a.docx.tmp").write_bytes(b"half")
+    (tmp_path / "x" / "keep.tmp").write_bytes(b"theirs")
+    assert sweep_temp_files(tmp_path) == 1
+    assert [p.name for p in (tmp_path / "x").iterdir()] == ["keep.tmp"]
+
+
+def _staged(tmp_path: Path, rel: str, data: bytes) -> Manifest:
+    manifest = Manifest.load(tmp_path)
+    manifest.stage(rel, new_entry("document", {"template": "t"}, data, town="t"))
+    manifest.save()
+    return manifest
+
+
+def test_pending_entry_for_a_file_written_before_the_kill_is_committed(tmp_path: Path) -> None:
+    _staged(tmp_path, "镇/a.docx", b"new")
+    write_atomic(tmp_path / "镇/a.docx", b"new")  # killed before the commit save
+    manifest = Manifest.load(tmp_path)
+    entry = manifest.entries["镇/a.docx"]
+    assert "pending" not in entry and entry["sha256"] == sha256_bytes(b"new")
+    assert entry["size"] == 3
+
+
+def test_pending_entry_for_a_file_never_written_is_dropped(tmp_path: Path) -> None:
+    _staged(tmp_path, "镇/a.docx", b"new")  # killed before the file was written
+    assert Manifest.load(tmp_path).entries == {}
+
+
+def test_pending_entry_over_an_old_file_keeps_the_old_entry(tmp_path: Path) -> None:
+    manifest = _staged(tmp_path, "a.docx", b"old")
+    write_atomic(tmp_path / "a.docx", b"old")
+    manifest.commit("a.docx")
+    manifest.save()
+    _staged(tmp_path, "a.docx", b"new")  # killed before the new file was written
+    entry = Manifest.load(tmp_path).entries["a.docx"]
+    assert entry["sha256"] == sha256_bytes(b"old") and "pending" not in entry
+
+
+def test_disk_sha_notices_edits_even_with_the_same_size(tmp_path: Path) -> None:
+    manifest = _staged(tmp_path, "a.docx", b"abc")
+    write_atomic(tmp_path / "a.docx", b"abc")
+    manifest.commit("a.docx")
+    assert manifest.disk_sha("a.docx") == sha256_bytes(b"abc")
+    (tmp_path / "a.docx").write_bytes(b"abd")
+    os.utime(tmp_path / "a.docx", ns=(1, 1))
+    assert manifest.disk_sha("a.docx") == sha256_bytes(b"abd")
+    assert manifest.disk_sha("missing.docx") is None
+
+
+def test_corrupt_manifest_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / MANIFEST_NAME).write_text("{not json", "utf-8")
+    with pytest.raises(SpeechkitError, match="清单文件.*已损坏"):
+        Manifest.load(tmp_path)
+
+
+def test_saved_manifest_is_plain_json_with_version(tmp_path: Path) -> None:
+    manifest = _staged(tmp_path, "a.docx", b"x")
+    write_atomic(tmp_path / "a.docx", b"x")
+    manifest.commit("a.docx")
+    manifest.save()
+    data = json.loads((tmp_path / MANIFEST_NAME).read_text("utf-8"))
+    assert data["format"] == 1 and data["speechkit"]
+    assert data["outputs"]["a.docx"]["inputs"] == {"template": "t"}
+
+
+def test_second_run_on_the_same_folder_is_refused(tmp_path: Path) -> None:
+    with (
+        locked(tmp_path),
+        pytest.raises(SpeechkitError, match="另一个批量生成任务"),
+        locked(tmp_path),
+    ):
+        pass
+    with locked(tmp_path):  # released again
+        pass
