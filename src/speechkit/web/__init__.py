@@ -90,6 +90,8 @@ def create_app(
 
     app.before_request(security.check_csrf)
     app.after_request(security.add_security_headers)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["csrf_token"] = security.csrf_token
     app.jinja_env.globals["csrf_field"] = security.CSRF_FIELD
 

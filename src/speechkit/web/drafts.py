@@ -29,10 +29,12 @@ _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
 def clean_upload_name(filename: str | None) -> str:
     """Return a harmless base name for an uploaded file (keeps Chinese; no folders)."""
     name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = _UNSAFE_NAME.sub("_", name).strip(" .")
-    if not name or name.startswith("."):
-        name = "文稿" + Path(name).suffix
-    stem, suffix = Path(name).stem[:80], Path(name).suffix.lower()
+    name = _UNSAFE_NAME.sub("_", name).strip()
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    suffix = "." + ext.lower()[:10] if ext.strip() else ""
+    stem = stem.strip(" .")[:80] or "文稿"
     return stem + suffix
 
 

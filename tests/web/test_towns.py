@@ -1,0 +1,127 @@
+"""Towns list and the schema-driven town form through Flask's test client."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from html import unescape
+
+import pytest
+
+
+def _form_fields(html: str) -> dict[str, list[str]]:
+    """Every named input/select of the town form and its value(s), as a browser would post."""
+    form = html[html.index('id="town-form"') :]
+    fields: dict[str, list[str]] = {}
+    for m in re.finditer(r"<input([^>]*)>", form):
+        attrs = dict(re.findall(r'(\w[\w-]*)="([^"]*)"', m.group(1)))
+        if "name" in attrs:
+            fields.setdefault(attrs["name"], []).append(unescape(attrs.get("value", "")))
+    for m in re.finditer(r'<select name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
+        sel = re.search(r'<option value="([^"]*)" selected>', m.group(2))
+        fields.setdefault(m.group(1), []).append(unescape(sel.group(1)) if sel else "")
+    return fields
+
+
+def _post_form(client, slug: str, **overrides):
+    page = client.get(f"/towns/{slug}").get_data(as_text=True)
+    data = _form_fields(page)
+    for key, value in overrides.items():
+        data[key.replace("__", ".")] = value if isinstance(value, list) else [value]
+    return client.post(f"/towns/{slug}", data=data)
+
+
+def _diff(before: str, after: str) -> list[str]:
+    return [
+        line
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+
+
+def test_index_lists_towns_with_status(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "东湖镇" in html and "donghu" in html
+    assert "通过" in html or "警告" in html or "错误" in html
+
+
+def test_town_form_is_generated_from_the_schema(client):
+    html = client.get("/towns/donghu").get_data(as_text=True)
+    assert "参加本批活动的党员数" in html  # Chinese title from the schema
+    assert re.search(r'type="number"[^>]*name="party.members"[^>]*value="612"', html)
+    assert re.search(r'type="date" name="meeting.date"[^>]*value="2024-07-05"', html)
+    assert re.search(r'<select name="town.kind"', html) and ">街道<" in html
+    slogans = re.findall(r'name="slogans" value="([^"]*)"', html)
+    assert slogans[:2] == ["建设生态东湖", "打造水产强镇"]
+    assert re.search(r'name="leading_group.deputies.0.title"[^>]*value="镇党委副书记、镇长"', html)
+    assert 'name="sha256"' in html
+    assert "campaign.start" not in html  # city sections are not in the town form
+
+
+def test_saving_one_count_changes_only_that_line(client, profiles_dir):
+    path = profiles_dir / "towns" / "donghu.yaml"
+    before = path.read_text(encoding="utf-8")
+    resp = _post_form(client, "donghu", party__members="613")
+    assert resp.status_code == 303, resp.get_data(as_text=True)
+    after = path.read_text(encoding="utf-8")
+    assert _diff(before, after) == [
+        "-  members: 612                          # 参加本批活动的党员数",
+        "+  members: 613                          # 参加本批活动的党员数",
+    ]
+    page = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "已保存：参加本批活动的党员数" in page
+
+
+def test_unchanged_form_does_not_touch_the_file(client, profiles_dir):
+    path = profiles_dir / "towns" / "donghu.yaml"
+    before, mtime = path.read_bytes(), path.stat().st_mtime_ns
+    resp = _post_form(client, "donghu")
+    assert resp.status_code == 303
+    assert path.read_bytes() == before and path.stat().st_mtime_ns == mtime
+
+
+def test_slogans_are_edited_as_a_list(client, profiles_dir):
+    path = profiles_dir / "towns" / "donghu.yaml"
+    resp = _post_form(client, "donghu", slogans=["建设生态东湖", "", "发展文旅产业"])
+    assert resp.status_code == 303
+    from speechkit.profiles import load_profile
+
+    assert load_profile(path).data["slogans"] == ["建设生态东湖", "发展文旅产业"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("party__members", "-5"), ("party__members", "六千九"), ("meeting__date", "2024-02-30")],
+)
+def test_invalid_values_are_refused_with_the_validator_message(client, profiles_dir, field, value):
+    path = profiles_dir / "towns" / "donghu.yaml"
+    before = path.read_bytes()
+    resp = _post_form(client, "donghu", **{field: value})
+    assert resp.status_code == 400
+    html = resp.get_data(as_text=True)
+    assert path.read_bytes() == before  # file untouched
+    # the page shows the library's own messages (what the CLI prints), located in the file
+    assert "校验结果" in html and "donghu.yaml:" in html
+    assert f'value="{value}"' in html  # the user's input is kept
+    assert 'class="field has-problem"' in html
+
+
+def test_concurrent_edit_is_detected(client, profiles_dir):
+    path = profiles_dir / "towns" / "donghu.yaml"
+    page = client.get("/towns/donghu").get_data(as_text=True)
+    data = _form_fields(page)
+    # someone else edits the file after our form was loaded
+    other = path.read_text(encoding="utf-8").replace("branches: 28", "branches: 29")
+    path.write_text(other, encoding="utf-8")
+    data["party.members"] = ["700"]
+    resp = client.post("/towns/donghu", data=data)
+    assert resp.status_code == 409
+    html = resp.get_data(as_text=True)
+    assert "已被修改" in html and "本次没有保存" in html
+    assert path.read_text(encoding="utf-8") == other  # their edit kept, ours not written
+    assert 'value="700"' in html  # our input kept for a second try
+    assert "参加本批活动的党员数" in html and "党支部数" in html  # what differs is named
+
+
+def test_unknown_town_is_404(client):
+    assert client.get("/towns/nosuch").status_code == 404
