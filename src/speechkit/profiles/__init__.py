@@ -8,6 +8,7 @@ keeps the file, line and column where it was written, so problems point at the r
 from __future__ import annotations
 
 from speechkit.errors import ProfileError
+from speechkit.profiles.edit import ConcurrentEditError, update_town_file
 from speechkit.profiles.model import (
     Profile,
     assemble,
@@ -17,8 +18,11 @@ from speechkit.profiles.model import (
     load_data_file,
     load_profile,
 )
+from speechkit.profiles.validate import has_errors, validate
 
 __all__ = [
+    "ConcurrentEditError",
+    "update_town_file",
     "Profile",
     "ProfileError",
     "assemble",
@@ -27,4 +31,6 @@ __all__ = [
     "find_towns",
     "load_data_file",
     "load_profile",
+    "has_errors",
+    "validate",
 ]

@@ -174,11 +174,12 @@ def load_profile(town_path: str | Path, city_path: str | Path | None = None) -> 
 
 
 def assemble(
-    town_path: str | Path, city_path: str | Path | None = None
+    town_path: str | Path, city_path: str | Path | None = None, *, town_bytes: bytes | None = None
 ) -> tuple[Profile | None, list[Problem]]:
     """Build a :class:`Profile` and return it with every problem found (errors and warnings).
 
-    The profile is None when an error prevents building it. Never raises for bad content.
+    The profile is None when an error prevents building it; ``town_bytes`` stands in for the
+    town file's content. Never raises for bad content.
     """
     town_path = Path(town_path)
     if city_path is None:
@@ -186,7 +187,7 @@ def assemble(
         city_path = guess if guess.is_file() else None
     city_path = Path(city_path) if city_path is not None else None
 
-    town_doc = read_source(town_path)
+    town_doc = read_source(town_path, raw=town_bytes)
     city_doc = read_source(city_path) if city_path is not None else None
     problems = list(town_doc.problems) + (list(city_doc.problems) if city_doc else [])
     docs = [d for d in (city_doc, town_doc) if d is not None]
@@ -285,7 +286,8 @@ class _Ctx:
         parts = path.split(".")
         while len(parts) > 1 and doc is not None:
             parts.pop()
-            loc = doc.keys.get(".".join(parts))
+            parent = ".".join(parts)
+            loc = doc.keys.get(parent) or doc.values.get(parent)
             if loc is not None:
                 return loc
         return Location(file=shown)
@@ -418,7 +420,7 @@ def _translate(err: dict[str, Any], title: str | None, path: str, ctx: _Ctx) -> 
         return f"{what}应为日期（如 2024-07-05），实际写的是{shown}"
     if kind == "value_error":
         reason = str(ctx_info.get("error") or err.get("msg", "")).removeprefix("Value error, ")
-        return f"{what}：{reason}（写的是{shown}）"
+        return f"{what}{reason}，写的是{shown}"
     if kind == "string_type":
         hint = "；数字要当作文字时请加引号" if isinstance(value, int | float) else ""
         return f"{what}应为文字，实际写的是{shown}{hint}"
@@ -434,11 +436,13 @@ def _translate(err: dict[str, Any], title: str | None, path: str, ctx: _Ctx) -> 
     return f"{what}不符合要求：{err.get('msg')}（写的是{shown}）"
 
 
-def _validate_schema(data: dict[str, Any], ctx: _Ctx) -> tuple[Any, list[Problem]]:
+def _validate_schema(
+    data: dict[str, Any], ctx: _Ctx, model: type[Any] = schema.ProfileModel
+) -> tuple[Any, list[Problem]]:
     from pydantic import ValidationError
 
     try:
-        return schema.ProfileModel.model_validate(data), []
+        return model.model_validate(data), []
     except ValidationError as exc:
         out = []
         for err in exc.errors(include_url=False):
@@ -465,8 +469,8 @@ def cross_check(data: dict[str, Any], locate) -> list[Problem]:
         add("campaign.end", f"活动结束日期 {end} 早于开始日期 {start}")
         return out
     window = f"活动期间（{start} 至 {end}）"
-    meeting = data["meeting"]["date"]
-    if not start <= meeting <= end:
+    meeting = (data.get("meeting") or {}).get("date")
+    if meeting is not None and not start <= meeting <= end:
         add("meeting.date", f"动员大会日期 {meeting} 不在{window}内")
     plan = (data.get("plan") or {}).get("date")
     if plan is not None and not start <= plan <= end:

@@ -36,8 +36,8 @@ def _to_date(value: Any) -> Any:
                 return dt.date(y, mo, d)
             except ValueError:
                 if not 1 <= mo <= 12:
-                    raise ValueError(f"日期不存在：没有 {mo} 月") from None
-                raise ValueError(f"日期不存在：{y}年{mo}月没有{d}日") from None
+                    raise ValueError(f"是不存在的日期（没有 {mo} 月）") from None
+                raise ValueError(f"是不存在的日期（{y}年{mo}月没有{d}日）") from None
     return value
 
 
@@ -187,6 +187,13 @@ class ProfileModel(_Section):
     slogans: list[Text] = Field(title="口号（建设目标）")
 
 
+class CityFileModel(_Section):
+    """What city.yaml must hold on its own (validated without any town)."""
+
+    city: CityInfo = Field(title="城市")
+    campaign: Campaign = Field(title="活动")
+
+
 CITY_SECTIONS = frozenset({"city", "campaign"})
 """Top-level sections that belong in city.yaml; every other section belongs in the town file."""
 
@@ -283,6 +290,7 @@ __all__ = [
     "LeadingGroup",
     "Plan",
     "ProfileModel",
+    "CityFileModel",
     "CITY_SECTIONS",
     "TEMPLATE_KEYS",
     "section_file",

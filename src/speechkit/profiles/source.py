@@ -352,16 +352,24 @@ class _Builder:
         return out
 
 
-def read_source(path: str | Path, *, shown: str | None = None) -> SourceDoc:
+def read_source(
+    path: str | Path, *, shown: str | None = None, raw: bytes | None = None
+) -> SourceDoc:
     """Read ``path`` (YAML, or JSON when it ends in ``.json``) into a :class:`SourceDoc`.
 
-    Never raises for bad content: every problem (missing file, size, encoding, syntax,
-    duplicate keys, hostile structure) is in ``.problems`` with its location.
+    ``raw`` stands in for the file's content (to check an edit before writing it). Never
+    raises for bad content: every problem (missing file, size, encoding, syntax, duplicate
+    keys, hostile structure) is in ``.problems`` with its location.
     """
     p = Path(path)
     shown = shown or display_path(p)
     doc = SourceDoc(path=p)
     whole = Location(file=shown)
+    if raw is not None:
+        if len(raw) > MAX_BYTES:
+            doc.problems.append(Problem(whole, f"文件过大（上限 {MAX_BYTES} 字节），已拒绝读取"))
+            return doc
+        return parse_bytes(raw, doc, shown, json_mode=p.suffix.lower() == ".json")
     try:
         size = p.stat().st_size
         if not p.is_file():
