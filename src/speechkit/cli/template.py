@@ -1,5 +1,124 @@
-"""CLI commands for template (parse, call the library, print)."""
+"""CLI commands for templates: ``template vars``, ``template check`` and ``render``.
+
+Commands only parse options, call :mod:`speechkit.engine`, print and set the exit code; errors
+are raised as :class:`~speechkit.errors.SpeechkitError` and printed by ``cli.main``.
+"""
 
 from __future__ import annotations
 
-COMMANDS: list = []
+from pathlib import Path
+
+import click
+
+from speechkit.cli._base import SkCommand, SkGroup
+
+_TEMPLATE_ARG = click.Path(dir_okay=False, path_type=Path)
+
+
+@click.group(cls=SkGroup)
+def template() -> None:
+    """查看和检查 Word 模板（.docx）中的标签。"""
+
+
+@template.command("vars", cls=SkCommand)
+@click.argument("template_path", metavar="模板.docx", type=_TEMPLATE_ARG)
+def vars_command(template_path: Path) -> None:
+    """列出模板读取的每个变量及其位置（部分、段落、单元格）。"""
+    from speechkit.engine import Template
+
+    tpl = Template(template_path)
+    uses = tpl.variable_uses()
+    by_path: dict[str, list] = {}
+    for use in uses:
+        by_path.setdefault(use.path, []).append(use.location)
+    for path in sorted(by_path):
+        click.echo(path)
+        for loc in by_path[path]:
+            where = str(loc).removeprefix(f"{loc.file} ") if loc.file else str(loc)
+            click.echo(f"    {where}")
+    names = "、".join(sorted(tpl.variables)) or "（无）"
+    click.echo(f"共 {len(tpl.variables)} 个顶层变量：{names}")
+
+
+@template.command("check", cls=SkCommand)
+@click.argument("template_path", metavar="模板.docx", type=_TEMPLATE_ARG)
+def check_command(template_path: Path) -> None:
+    """检查模板标签：未闭合或多余的定界符、不认识的标签、不成对的块，一次全部列出。
+
+    没有问题时退出码为 0；有问题时逐条列出位置并以退出码 2 结束。
+    """
+    from speechkit.engine import Template
+
+    tpl = Template(template_path)  # raises TemplateError with every problem
+    click.echo(f"{template_path}：模板没有发现问题，共 {len(tpl.variables)} 个顶层变量。")
+
+
+@click.command("render", cls=SkCommand)
+@click.argument("template_path", metavar="模板.docx", type=_TEMPLATE_ARG)
+@click.option(
+    "--profile",
+    "profile_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="乡镇资料文件（profiles/towns/<代号>.yaml），自动合并 city.yaml 并校验。",
+)
+@click.option(
+    "--data",
+    "data_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="任意 YAML/JSON 数据文件（顶层为映射，不做资料校验），用于活动以外的模板。",
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="输出的 .docx 文件。",
+)
+@click.option("--force", is_flag=True, help="输出文件已存在时覆盖。")
+@click.option("--pdf", "want_pdf", is_flag=True, help="同时用 LibreOffice 生成同名 PDF。")
+def render_command(
+    template_path: Path,
+    profile_path: Path | None,
+    data_path: Path | None,
+    out_path: Path,
+    force: bool,
+    want_pdf: bool,
+) -> None:
+    """用乡镇资料（--profile）或数据文件（--data）填写模板，生成 .docx。"""
+    from speechkit.engine import Template
+    from speechkit.errors import Location, OutputExistsError, SpeechkitError
+
+    if (profile_path is None) == (data_path is None):
+        raise SpeechkitError("请给出 --profile 乡镇.yaml 或 --data 数据文件 二者之一。")
+    pdf_path = out_path.with_suffix(".pdf")
+    if not force:
+        for target in (out_path, pdf_path) if want_pdf else (out_path,):
+            if target.exists():
+                raise OutputExistsError(
+                    "输出文件已存在；如要覆盖，请加 --force。", Location(file=str(target))
+                )
+    tpl = Template(template_path)
+    if profile_path is not None:
+        from speechkit.profiles import load_profile
+
+        context = load_profile(profile_path).context()
+    else:
+        from speechkit.profiles import load_data_file
+
+        context = load_data_file(data_path)
+    tpl.save(context, out_path)
+    click.echo(f"已生成：{out_path}")
+    if want_pdf:
+        import tempfile
+
+        from speechkit.fsutil import atomic_write_bytes
+        from speechkit.typeset.pdf import convert_to_pdf
+
+        with tempfile.TemporaryDirectory(prefix="sk-render-") as tmp:
+            pdf = convert_to_pdf(out_path, tmp)
+            atomic_write_bytes(pdf_path, pdf.read_bytes())
+        click.echo(f"已生成：{pdf_path}")
+
+
+COMMANDS: list = [template, render_command]

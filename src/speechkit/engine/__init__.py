@@ -1,1 +1,278 @@
-"""engine (to be written)."""
+"""The template engine: a Word template compiled once, rendered for any number of contexts.
+
+::
+
+    from speechkit.engine import Template
+
+    tpl = Template("templates/动员讲话.docx")      # TemplateError lists every bad tag, located
+    tpl.variables                                  # {"town", "party", "meeting", ...}
+    data = tpl.render(profile.context())           # bytes of a complete .docx
+    tpl.save(profile.context(), "out/东湖镇.docx")  # atomic; RenderError located on failure
+
+Tags are docxtpl's: ``{{ }}``, ``{% %}``, ``{# #}`` and ``{%p %}`` ``{%tr %}`` ``{%tc %}``
+``{%r %}`` for the paragraph, table row, cell or run around them. Pipeline: ``preprocess``
+(per XML part: join split tags, expand level tags, check, emit Jinja source) → ``environment``
+(sandboxed, StrictUndefined, XML-escaping) → render → ``postprocess`` (line breaks,
+paragraph splits) → well-formedness check → ``package`` (zip with unchanged parts copied).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import traceback
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import TemplateSyntaxError
+from lxml import etree
+
+from speechkit.engine import oxml
+from speechkit.engine.environment import UndefinedVariableError, get_environment
+from speechkit.engine.package import Entry, make_entry, read_package, write_zip
+from speechkit.engine.postprocess import postprocess
+from speechkit.engine.preprocess import PartSource, Tag, preprocess_part
+from speechkit.errors import (
+    InputFileError,
+    Location,
+    Problem,
+    RenderError,
+    TemplateError,
+    display_path,
+)
+from speechkit.fsutil import atomic_write_bytes
+
+XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
+
+
+@dataclass
+class _CompiledPart:
+    source: PartSource
+    template: Any  # jinja2.Template
+    index: int  # position among the package's members
+
+
+@dataclass(frozen=True)
+class VariableUse:
+    """One place a template reads a variable: the dotted path as written and where."""
+
+    name: str
+    path: str
+    location: Location
+
+
+class Template:
+    """A .docx template compiled once.
+
+    Raises :class:`InputFileError` when the file is missing or not a .docx and
+    :class:`TemplateError` (every problem, located) when tags are malformed, unbalanced or
+    unknown.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._file = display_path(self.path)
+        members = _read_members(self.path, self._file)
+        names = {info.filename for info, _ in members}
+        if "[Content_Types].xml" not in names:
+            raise InputFileError(
+                "不是 Word 文档（缺少 [Content_Types].xml）。", Location(file=self._file)
+            )
+        data = dict((info.filename, blob) for info, blob in members)
+        kinds = oxml.templated_parts(data["[Content_Types].xml"])
+        if not any(kind == "body" for kind in kinds.values()):
+            raise InputFileError("不是 Word 文档（找不到正文部分）。", Location(file=self._file))
+
+        problems: list[Problem] = []
+        sources: dict[str, PartSource] = {}
+        for name, kind in kinds.items():
+            if name not in data:
+                continue
+            try:
+                src = preprocess_part(data[name], name, kind, self._file)
+            except etree.XMLSyntaxError as exc:
+                raise InputFileError(
+                    f"文档已损坏：{name} 不是合法的 XML（{exc}）。", Location(file=self._file)
+                ) from None
+            problems += src.problems
+            sources[name] = src
+        if problems:
+            raise TemplateError(
+                f"模板有 {len(problems)} 处错误，请在 Word 中改正后重试：", problems
+            )
+
+        env = get_environment()
+        self._parts: dict[str, _CompiledPart] = {}
+        self._entries: list[Entry | str] = []
+        self._variables: set[str] = set()
+        order = [info.filename for info, _ in members]
+        for i, (info, blob) in enumerate(members):
+            src = sources.get(info.filename)
+            if src is None or src.source is None:
+                self._entries.append(make_entry(info.filename, blob, info.date_time))
+                continue
+            try:
+                ast = env.parse(src.source)
+                code = env.compile(ast, name=_jinja_name(src.name), filename=_jinja_name(src.name))
+            except TemplateSyntaxError as exc:
+                tag = src.tag_at_line(exc.lineno)
+                loc = tag.location if tag else Location(file=self._file, part=src.kind)
+                raise TemplateError(
+                    "模板有 1 处错误，请在 Word 中改正后重试：",
+                    [Problem(loc, f"标签写法有误：{exc.message}")],
+                ) from None
+            from jinja2 import meta
+
+            self._variables |= meta.find_undeclared_variables(ast)
+            tmpl = env.template_class.from_code(env, code, env.make_globals(None))
+            self._parts[info.filename] = _CompiledPart(src, tmpl, i)
+            self._entries.append(info.filename)
+        self._order = order
+        self._dates = {info.filename: info.date_time for info, _ in members}
+
+    # -- introspection -------------------------------------------------------------------
+    @property
+    def variables(self) -> set[str]:
+        """Every top-level variable name the template reads (loop variables excluded)."""
+        return set(self._variables)
+
+    def variable_uses(self) -> list[VariableUse]:
+        """Each read of a top-level variable, with its dotted path and location, in order."""
+        from speechkit.engine.analysis import variable_uses
+
+        uses: list[VariableUse] = []
+        for part in self._parts.values():
+            for tag, name, path in variable_uses(part.source, self._variables):
+                uses.append(VariableUse(name, path, tag.location))
+        return uses
+
+    # -- rendering ----------------------------------------------------------------------
+    def render(self, context: Mapping[str, Any]) -> bytes:
+        """Render with ``context`` and return the bytes of a complete .docx.
+
+        Raises :class:`RenderError` naming the part, paragraph and tag for an undefined
+        variable (with a "did you mean"), a failing filter, or output that is not well-formed.
+        """
+        ctx = dict(context)
+        rendered: dict[str, bytes] = {}
+        for name, part in self._parts.items():
+            try:
+                xml = part.template.render(ctx)
+            except Exception as exc:  # translate whatever a value or filter raised
+                raise self._render_error(exc, part, ctx) from None
+            xml = postprocess(xml)
+            if part.source.has_column_loops:
+                xml = _fix_grids(xml)
+            body = (XML_DECLARATION + xml).encode("utf-8")
+            _check_well_formed(body, part, self._file)
+            rendered[name] = body
+        entries = [
+            e if isinstance(e, Entry) else make_entry(e, rendered[e], self._dates[e], level=1)
+            for e in self._entries
+        ]
+        return write_zip(entries)
+
+    def save(self, context: Mapping[str, Any], path: str | Path) -> Path:
+        """Render and write ``path`` atomically (overwrites; refusing is the caller's call)."""
+        return atomic_write_bytes(path, self.render(context))
+
+    def _render_error(self, exc: Exception, part: _CompiledPart, ctx: dict) -> RenderError:
+        src = part.source
+        lineno = None
+        jname = _jinja_name(src.name)
+        for frame in traceback.extract_tb(exc.__traceback__):
+            if frame.filename == jname:
+                lineno = frame.lineno
+        tag = src.tag_at_line(lineno)
+        loc = tag.location if tag else Location(file=self._file, part=src.kind)
+        if isinstance(exc, UndefinedVariableError):
+            return RenderError(_undefined_message(exc, tag, ctx), loc)
+        from jinja2.exceptions import SecurityError
+
+        what = f"标签 {tag.text} " if tag else ""
+        if isinstance(exc, SecurityError):
+            return RenderError(f"{what}做了模板不允许的操作：{exc}", loc)
+        return RenderError(f"{what}渲染失败：{exc}", loc)
+
+
+def _jinja_name(part_name: str) -> str:
+    return f"<speechkit:{part_name}>"
+
+
+def _read_members(path: Path, file: str) -> list[tuple[zipfile.ZipInfo, bytes]]:
+    if not path.exists():
+        raise InputFileError("模板文件不存在。", Location(file=file))
+    if path.is_dir():
+        raise InputFileError("这是文件夹，不是 Word 模板。", Location(file=file))
+    try:
+        return read_package(path.read_bytes())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
+        raise InputFileError(
+            f"无法读取模板：不是 .docx 文件或已损坏（{exc}）。", Location(file=file)
+        ) from None
+
+
+def _undefined_message(exc: UndefinedVariableError, tag: Tag | None, ctx: dict) -> str:
+    """Chinese message for an undefined variable, with its dotted path and a did-you-mean."""
+    from jinja2.utils import missing
+
+    name = exc.name or ""
+    path = name
+    if tag is not None and name:
+        m = re.search(
+            r"([A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*)\s*\.\s*" + re.escape(name) + r"\b",
+            tag.raw.body,
+        )
+        if m and exc.obj is not missing:
+            path = re.sub(r"\s+", "", m.group(1)) + "." + name
+    if exc.obj is missing or exc.obj is None and not name:
+        candidates = list(ctx)
+    elif isinstance(exc.obj, Mapping):
+        candidates = [str(k) for k in exc.obj]
+    else:
+        candidates = [a for a in dir(exc.obj) if not a.startswith("_")]
+    msg = f"变量 {path} 未定义" if path else f"使用了未定义的值（{exc.message}）"
+    if tag is not None:
+        msg = f"标签 {tag.text} 中的{msg}"
+    close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.6) if name else []
+    if close:
+        prefix = path[: -len(name)] if path.endswith(name) else ""
+        msg += "；是不是 " + "、".join(prefix + c for c in close) + "？"
+    elif exc.obj is not missing and isinstance(exc.obj, Mapping) and candidates:
+        msg += "；可用的键有 " + "、".join(candidates[:12])
+    return msg
+
+
+_PARSER = etree.XMLParser(huge_tree=True, resolve_entities=False)
+
+
+def _check_well_formed(body: bytes, part: _CompiledPart, file: str) -> None:
+    try:
+        etree.fromstring(body, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise RenderError(
+            f"渲染结果不是合法的 XML（{part.source.name}：{exc}），未写出任何文件；"
+            "请检查模板中跨段落或跨表格的标签",
+            Location(file=file, part=part.source.kind),
+        ) from None
+
+
+def _fix_grids(xml: str) -> str:
+    root = etree.fromstring(xml.encode("utf-8"), _PARSER)
+    oxml.fix_table_grids(root)
+    return etree.tostring(root, encoding="unicode")
+
+
+def check_template(path: str | Path) -> list[Problem]:
+    """Every problem of a template, without raising for bad tags (``template check``)."""
+    try:
+        Template(path)
+    except TemplateError as exc:
+        return list(exc.problems)
+    return []
+
+
+__all__ = ["Template", "VariableUse", "check_template"]

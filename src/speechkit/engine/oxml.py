@@ -1,0 +1,154 @@
+"""The WordprocessingML layer: every ``w:`` name and tree walk the engine needs lives here.
+
+Nothing in this module knows about Jinja; it answers questions about a part's XML tree:
+which parts of a package are templated, which ``<w:t>`` belong to a paragraph, where a
+paragraph sits (part, paragraph number, table cell).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import etree
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+
+
+def qn(tag: str) -> str:
+    """Clark name for a ``w:``-prefixed tag: ``qn("w:p")`` → ``{...main}p``."""
+    prefix, local = tag.split(":")
+    if prefix != "w":
+        raise ValueError(tag)
+    return f"{{{W_NS}}}{local}"
+
+
+W_P = qn("w:p")
+W_R = qn("w:r")
+W_T = qn("w:t")
+W_TC = qn("w:tc")
+W_TR = qn("w:tr")
+W_TBL = qn("w:tbl")
+W_TBLGRID = qn("w:tblGrid")
+W_GRIDCOL = qn("w:gridCol")
+W_W = qn("w:w")
+XML_SPACE = f"{{{XML_NS}}}space"
+
+# Content-type suffixes of the parts that may hold tags, and their location names.
+_PART_KINDS = (
+    ("document.main+xml", "body"),
+    ("document.macroEnabled.main+xml", "body"),
+    ("template.main+xml", "body"),
+    ("template.macroEnabledTemplate.main+xml", "body"),
+    ("header+xml", "header"),
+    ("footer+xml", "footer"),
+    ("footnotes+xml", "footnote"),
+    ("endnotes+xml", "endnote"),
+)
+
+_PART_ORDER = {"body": 0, "header": 1, "footer": 2, "footnote": 3, "endnote": 4}
+
+
+def templated_parts(content_types_xml: bytes) -> dict[str, str]:
+    """Map zip names of the parts that may hold tags to their kind (body, header, ...).
+
+    Read from ``[Content_Types].xml`` overrides; the result is ordered body, headers, footers,
+    footnotes, endnotes, each by part name.
+    """
+    root = etree.fromstring(content_types_xml)
+    found: dict[str, str] = {}
+    for override in root.iter(f"{{{CT_NS}}}Override"):
+        ctype = override.get("ContentType", "")
+        name = override.get("PartName", "").lstrip("/")
+        for suffix, kind in _PART_KINDS:
+            if ctype.endswith("wordprocessingml." + suffix):
+                found[name] = kind
+                break
+    return dict(sorted(found.items(), key=lambda kv: (_PART_ORDER[kv[1]], _natural(kv[0]))))
+
+
+def _natural(name: str) -> tuple:
+    """Sort key putting header2.xml before header10.xml."""
+    import re
+
+    return tuple(int(s) if s.isdigit() else s for s in re.split(r"(\d+)", name))
+
+
+def own_text_nodes(p: etree._Element) -> list[etree._Element]:
+    """The ``<w:t>`` elements of paragraph ``p`` in order, excluding nested paragraphs' ones
+    (text boxes hold whole paragraphs inside a run)."""
+    nodes = []
+    for t in p.iter(W_T):
+        anc = t.getparent()
+        while anc is not None and anc.tag != W_P:
+            anc = anc.getparent()
+        if anc is p:
+            nodes.append(t)
+    return nodes
+
+
+def ancestor(el: etree._Element, tag: str) -> etree._Element | None:
+    """Nearest ancestor of ``el`` with ``tag`` (Clark name), or None."""
+    anc = el.getparent()
+    while anc is not None and anc.tag != tag:
+        anc = anc.getparent()
+    return anc
+
+
+@dataclass(frozen=True)
+class ParaPlace:
+    """Where a paragraph is: its 1-based number in the part and its table cell, if any."""
+
+    number: int
+    cell: str | None
+
+
+def paragraph_places(root: etree._Element) -> dict[etree._Element, ParaPlace]:
+    """Number every ``<w:p>`` of a part in document order and name its table cell.
+
+    Cells read ``表格N 第R行第C列`` with tables numbered in document order (nested tables
+    included) and rows/cells counted within their own table.
+    """
+    tables = {tbl: i for i, tbl in enumerate(root.iter(W_TBL), start=1)}
+    places: dict[etree._Element, ParaPlace] = {}
+    for number, p in enumerate(root.iter(W_P), start=1):
+        places[p] = ParaPlace(number, cell_name(p, tables))
+    return places
+
+
+def cell_name(p: etree._Element, tables: dict[etree._Element, int]) -> str | None:
+    """``表格N 第R行第C列`` for a paragraph inside a table cell, else None."""
+    tc = ancestor(p, W_TC)
+    if tc is None:
+        return None
+    tr = tc.getparent()
+    tbl = ancestor(tc, W_TBL)
+    if tr is None or tbl is None:
+        return None
+    rows = [r for r in tbl if r.tag == W_TR]
+    cells = [c for c in tr if c.tag == W_TC]
+    row = rows.index(tr) + 1 if tr in rows else 0
+    col = cells.index(tc) + 1
+    return f"表格{tables.get(tbl, 0)} 第{row}行第{col}列"
+
+
+def fix_table_grids(root: etree._Element) -> None:
+    """After column loops, give each table whose widest row has more cells than its
+    ``<w:tblGrid>`` has columns that many columns, sharing the original total width."""
+    for tbl in root.iter(W_TBL):
+        grid = tbl.find(W_TBLGRID)
+        if grid is None:
+            continue
+        cols = grid.findall(W_GRIDCOL)
+        widest = max((len(tr.findall(W_TC)) for tr in tbl.iter(W_TR)), default=0)
+        if not cols or widest <= len(cols):
+            continue
+        total = sum(int(c.get(W_W, "0") or 0) for c in cols)
+        for c in cols:
+            grid.remove(c)
+        each = str(total // widest) if total else None
+        for _ in range(widest):
+            col = etree.SubElement(grid, W_GRIDCOL)
+            if each:
+                col.set(W_W, each)

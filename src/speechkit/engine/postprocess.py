@@ -1,0 +1,51 @@
+"""String passes over a rendered part: line breaks, tabs, paragraph splits, empty cells.
+
+Each pass runs only when its marker character is present, so a plain render pays one
+``in`` test per pass. Raw newlines and tabs can only come from values (the compiled source has
+them as character references), and BEL only from the ``paragraphs`` filter.
+"""
+
+from __future__ import annotations
+
+import re
+
+from speechkit.filters import PARAGRAPH_BREAK
+
+_PARA = re.compile(r"<w:p(?=[ >])(?:(?!<w:p[ >]).)*?\x07.*?</w:p>", re.S)
+_PPR = re.compile(r"<w:pPr>.*?</w:pPr>", re.S)
+_RUN = re.compile(r"<w:r(?=[ >])[^>]*>(?:(?!</w:r>).)*?\x07.*?</w:r>", re.S)
+_RPR = re.compile(r"<w:rPr>.*?</w:rPr>", re.S)
+_SECTPR = re.compile(r"<w:sectPr[ >].*?</w:sectPr>", re.S)
+_EMPTY_CELL = re.compile(r"(<w:tc>|<w:tc [^>]*>|</w:tcPr>)</w:tc>")
+
+
+def postprocess(xml: str) -> str:
+    """Apply every needed pass to a rendered part's XML."""
+    if PARAGRAPH_BREAK in xml:
+        xml = _PARA.sub(_split_paragraph, xml)
+        xml = xml.replace(PARAGRAPH_BREAK, "")  # a break outside any run: drop it
+    if "\n" in xml:
+        xml = xml.replace("\n", '</w:t><w:br/><w:t xml:space="preserve">')
+    if "\t" in xml:
+        xml = xml.replace("\t", '</w:t><w:tab/><w:t xml:space="preserve">')
+    if "</w:tc>" in xml:
+        xml = _EMPTY_CELL.sub(r"\1<w:p/></w:tc>", xml)
+    return xml
+
+
+def _split_paragraph(m: re.Match) -> str:
+    """Split one paragraph at each BEL, repeating its paragraph and run properties."""
+    para = m.group(0)
+    ppr_m = _PPR.search(para)
+    ppr = _SECTPR.sub("", ppr_m.group(0)) if ppr_m else ""
+
+    def split_run(rm: re.Match) -> str:
+        run = rm.group(0)
+        rpr_m = _RPR.search(run)
+        rpr = rpr_m.group(0) if rpr_m else ""
+        return run.replace(
+            PARAGRAPH_BREAK,
+            f'</w:t></w:r></w:p><w:p>{ppr}<w:r>{rpr}<w:t xml:space="preserve">',
+        )
+
+    return _RUN.sub(split_run, para)

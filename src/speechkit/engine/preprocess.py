@@ -1,0 +1,437 @@
+"""Turn one XML part of a template into Jinja source, once, at compile time.
+
+Stages for a part:
+
+1. for each paragraph, read the text of its own ``<w:t>`` runs and find the tags in it
+   (:func:`speechkit.engine.tags.scan`); a tag that Word split across runs, proofing marks or
+   bookmarks is moved whole into the ``<w:t>`` where it starts (that run's formatting is kept)
+   and replaced by a processing instruction ``<?sk N?>``;
+2. ``{%p %}``/``{%tr %}``/``{%tc %}`` (and ``{#p #}`` ...) replace the whole paragraph, table row
+   or cell around them by their instruction; any other text there is reported, never dropped;
+3. block tags are checked for balance and nesting level, each tag's syntax with Jinja;
+4. the tree is serialised once and each instruction becomes a Jinja tag with the delimiters
+   ``<{ }>``, ``<% %>``, ``<# #>``, which cannot occur in serialised XML. Each tag carries one
+   newline inside it, so a Jinja line number names the tag (and with it the paragraph).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from speechkit.engine import oxml
+from speechkit.engine.tags import RawTag, scan
+from speechkit.errors import Location, Problem
+
+_PI_TARGET = "sk"
+_PI_RE = re.compile(r"<\?sk (\d+)\?>")
+
+# Block keywords: openers with their closers, middles with the openers they may sit in.
+OPENERS = {
+    "for": "endfor",
+    "if": "endif",
+    "with": "endwith",
+    "filter": "endfilter",
+    "macro": "endmacro",
+    "call": "endcall",
+    "set": "endset",
+}
+CLOSERS = {v: k for k, v in OPENERS.items()}
+MIDDLES = {"elif": ("if",), "else": ("if", "for")}
+SIMPLE = {"break", "continue"}
+KNOWN = set(OPENERS) | set(CLOSERS) | set(MIDDLES) | SIMPLE
+
+LEVEL_NAMES = {"": "行内", "r": "文字块", "p": "段落", "tr": "表格行", "tc": "单元格"}
+
+
+@dataclass
+class Tag:
+    """A tag of a compiled part: what it says and where it was written."""
+
+    index: int
+    raw: RawTag
+    location: Location
+    # Identity of what must be shared by the tags of one block (see _container).
+    container: object = None
+
+    @property
+    def text(self) -> str:
+        return self.raw.text
+
+    @property
+    def keyword(self) -> str:
+        return self.raw.keyword
+
+
+@dataclass
+class PartSource:
+    """The result of preprocessing one part: Jinja source (None if it has no tags), the tags in
+    source order, and every problem found."""
+
+    name: str
+    kind: str
+    source: str | None
+    tags: list[Tag] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    line_tags: list[int] = field(default_factory=list)  # Jinja line - 1 → tag index
+    has_column_loops: bool = False
+
+    def tag_at_line(self, lineno: int | None) -> Tag | None:
+        """The tag whose Jinja source begins on (or just before) ``lineno``."""
+        if not self.line_tags or lineno is None:
+            return None
+        idx = min(max(lineno - 1, 0), len(self.line_tags) - 1)
+        return self.tags[self.line_tags[idx]]
+
+
+def _snippet(text: str, width: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[:width] + "…"
+
+
+def preprocess_part(xml: bytes, name: str, kind: str, file: str) -> PartSource:
+    """Preprocess one part's XML (see the module docstring). Never raises for bad tags: every
+    problem is returned in :attr:`PartSource.problems`."""
+    root = etree.fromstring(xml, etree.XMLParser(huge_tree=True, resolve_entities=False))
+    result = PartSource(name=name, kind=kind, source=None)
+    paras = list(root.iter(oxml.W_P))
+    tables: dict | None = None
+    structural: dict[etree._Element, list[Tag]] = {}
+
+    for number, p in enumerate(paras, start=1):
+        nodes = oxml.own_text_nodes(p)
+        if not nodes:
+            continue
+        texts = [t.text or "" for t in nodes]
+        full = "".join(texts)
+        if "{" not in full and "}" not in full:
+            continue
+        raw_tags, errors = scan(full)
+        if not raw_tags and not errors:
+            continue
+        if tables is None:
+            tables = {tbl: i for i, tbl in enumerate(root.iter(oxml.W_TBL), start=1)}
+        location = Location(
+            file=file,
+            part=kind,
+            paragraph=number,
+            cell=oxml.cell_name(p, tables),
+            snippet=_snippet(full),
+        )
+        for err in errors:
+            result.problems.append(Problem(location, f"{err.message}：{err.text}"))
+        tags = []
+        for raw in raw_tags:
+            tag = Tag(len(result.tags), raw, location)
+            result.tags.append(tag)
+            tags.append(tag)
+        starts_in = _rewrite_text_nodes(nodes, texts, tags)
+        for tag in tags:
+            node = starts_in[tag.index]
+            level = tag.raw.level
+            if level in ("p", "tr", "tc"):
+                target = (
+                    p
+                    if level == "p"
+                    else oxml.ancestor(p, oxml.W_TR if level == "tr" else oxml.W_TC)
+                )
+                if target is None:
+                    result.problems.append(
+                        Problem(location, f"{tag.text} 不在表格中：{{%{level} %}} 只能写在表格里")
+                    )
+                    continue
+                structural.setdefault(target, []).append(tag)
+                if level == "tc" and tag.raw.kind == "block":
+                    result.has_column_loops = True
+            else:
+                tag.container = ("inline", p, _depth(node, p))
+
+    _replace_structural(structural, result)
+    if not result.tags:
+        return result
+    _check_tags(result)
+    result.source = _serialise(root, result)
+    return result
+
+
+def _depth(node: etree._Element, p: etree._Element) -> int:
+    depth = 0
+    while node is not None and node is not p:
+        node = node.getparent()
+        depth += 1
+    return depth
+
+
+def _rewrite_text_nodes(
+    nodes: list[etree._Element], texts: list[str], tags: list[Tag]
+) -> dict[int, etree._Element]:
+    """Move each tag whole into the ``<w:t>`` where it starts, as ``<?sk N?>``; remove the
+    pieces of it from the following ``<w:t>``. Returns tag index → its ``<w:t>``."""
+    starts_in: dict[int, etree._Element] = {}
+    full = "".join(texts)
+    offset = 0
+    for node, text in zip(nodes, texts, strict=True):
+        s, e = offset, offset + len(text)
+        offset = e
+        touching = [t for t in tags if t.raw.start < e and t.raw.end > s]
+        if not touching:
+            continue
+        pieces: list[object] = []
+        buf = ""
+        cur = s
+        for tag in touching:
+            if tag.raw.start > cur:
+                buf += full[cur : tag.raw.start]
+            if s <= tag.raw.start < e:
+                pieces.append(buf)
+                buf = ""
+                pieces.append(tag)
+                starts_in[tag.index] = node
+            cur = max(cur, tag.raw.end)
+        if cur < e:
+            buf += full[cur:e]
+        pieces.append(buf)
+        node.text = pieces[0]  # type: ignore[assignment]
+        for i in range(1, len(pieces), 2):
+            pi = etree.ProcessingInstruction(_PI_TARGET, str(pieces[i].index))  # type: ignore[union-attr]
+            pi.tail = pieces[i + 1]  # type: ignore[assignment]
+            node.append(pi)
+        if len(pieces) > 1:
+            node.set(oxml.XML_SPACE, "preserve")
+    return starts_in
+
+
+def _literal_text(el: etree._Element) -> str:
+    """Text of ``el`` outside tags (after :func:`_rewrite_text_nodes`)."""
+    out = []
+    for t in el.iter(oxml.W_T):
+        out.append(t.text or "")
+        out.extend(child.tail or "" for child in t)
+    return "".join(out)
+
+
+def _replace_structural(structural: dict, result: PartSource) -> None:
+    """Replace each paragraph/row/cell holding a ``{%p %}``-style tag by the tag itself."""
+    for target, tags in structural.items():
+        tag = tags[0]
+        level = tag.raw.level
+        what = LEVEL_NAMES[level]
+        if len(tags) > 1:
+            listed = "、".join(t.text for t in tags)
+            result.problems.append(
+                Problem(
+                    tag.location,
+                    f"同一{what}中有 {len(tags)} 个{{%{level} %}}标签（{listed}）："
+                    f"每个标签要单独占一个{what}",
+                )
+            )
+            continue
+        rest = _literal_text(target).strip()
+        if rest:
+            result.problems.append(
+                Problem(
+                    tag.location,
+                    f"{tag.text} 代表整个{what}，但这个{what}里还有文字“{_snippet(rest, 20)}”，"
+                    f"渲染时会被删掉：请把标签单独放在一个{what}里",
+                )
+            )
+            continue
+        parent = target.getparent()
+        pi = etree.ProcessingInstruction(_PI_TARGET, str(tag.index))
+        pi.tail = target.tail
+        parent.replace(target, pi)
+        tag.container = ("structural", parent)
+
+
+def _label(tag: Tag) -> str:
+    loc = tag.location
+    where = f"第{loc.paragraph}段"
+    if loc.cell:
+        where += f" {loc.cell}"
+    return f"{tag.text}（{where}）"
+
+
+def _check_tags(result: PartSource) -> None:
+    """Known keywords, block balance and nesting level, and each tag's own syntax."""
+    stack: list[tuple[Tag, list[Tag]]] = []
+    for tag in result.tags:
+        raw = tag.raw
+        if raw.kind == "comment":
+            continue
+        if raw.kind == "var":
+            if raw.level in ("p", "tr", "tc"):
+                result.problems.append(
+                    Problem(
+                        tag.location,
+                        f"不支持 {tag.text}：{{{{{raw.level} }}}} 只能用 {{%{raw.level} %}}；"
+                        "要把列表分成多个段落，请用 {{ 列表 | paragraphs }}",
+                    )
+                )
+            elif not raw.body:
+                result.problems.append(Problem(tag.location, f"空标签 {tag.text}：缺少变量名"))
+            continue
+        kw = raw.keyword
+        if kw not in KNOWN:
+            known = "、".join(sorted(KNOWN))
+            result.problems.append(
+                Problem(
+                    tag.location,
+                    f"不认识的标签 {tag.text}：可用的有 {known}",
+                )
+            )
+            continue
+        if kw == "set" and "=" in raw.body:
+            continue  # {% set x = ... %} is not a block
+        if kw in OPENERS:
+            stack.append((tag, []))
+        elif kw in MIDDLES:
+            if not stack or stack[-1][0].keyword not in MIDDLES[kw]:
+                result.problems.append(
+                    Problem(
+                        tag.location,
+                        f"{tag.text} 前面没有对应的 {{% if %}}"
+                        + ("或 {% for %}" if kw == "else" else ""),
+                    )
+                )
+                continue
+            opener = stack[-1][0]
+            _same_container(opener, tag, result)
+            stack[-1][1].append(tag)
+        elif kw in CLOSERS:
+            want = CLOSERS[kw]
+            if not stack:
+                result.problems.append(
+                    Problem(tag.location, f"多余的 {tag.text}：前面没有对应的 {{% {want} %}}")
+                )
+                continue
+            opener, _ = stack[-1]
+            if opener.keyword != want:
+                if any(o.keyword == want for o, _ in stack):
+                    # Inner blocks were left open: report them, then close up to the match.
+                    while stack and stack[-1][0].keyword != want:
+                        inner, _ = stack.pop()
+                        result.problems.append(
+                            Problem(
+                                inner.location,
+                                f"{inner.text} 没有结束：在 {_label(tag)} 之前缺少 "
+                                f"{{% {OPENERS[inner.keyword]} %}}",
+                            )
+                        )
+                    opener, _ = stack[-1]
+                else:
+                    result.problems.append(
+                        Problem(
+                            tag.location,
+                            f"{tag.text} 与前面的 {_label(opener)} 不成对："
+                            f"应为 {{% {OPENERS[opener.keyword]} %}}",
+                        )
+                    )
+                    continue
+            stack.pop()
+            _same_container(opener, tag, result)
+        if kw in SIMPLE and not any(o.keyword == "for" for o, _ in stack):
+            result.problems.append(Problem(tag.location, f"{tag.text} 只能用在 {{% for %}} 循环里"))
+    for opener, _ in stack:
+        result.problems.append(
+            Problem(
+                opener.location,
+                f"{opener.text} 没有结束：缺少 {{% {OPENERS[opener.keyword]} %}}",
+            )
+        )
+    _check_syntax(result)
+
+
+def _same_container(opener: Tag, other: Tag, result: PartSource) -> None:
+    """Tags of one block must sit at the same level: paragraph tags among sibling paragraphs,
+    row tags among rows of one table, inline tags within one paragraph."""
+    a, b = opener.container, other.container
+    if a is None or b is None:
+        return  # already reported
+    if a[0] == b[0] and a[1] is b[1] and a[2:] == b[2:]:
+        return
+    lvl_a = LEVEL_NAMES[opener.raw.level]
+    lvl_b = LEVEL_NAMES[other.raw.level]
+    if a[0] == "inline" and b[0] == "inline":
+        why = "行内标签必须在同一段落中成对出现；跨段落的块请用 {%p %} 标签，各占一段"
+    elif opener.raw.level != other.raw.level:
+        why = f"开始标签是{lvl_a}级，结束或分支标签是{lvl_b}级，两者须相同（如 {{%p if %}} 配 {{%p endif %}}）"
+    else:
+        why = f"两个{lvl_a}级标签不在同一处（如不在同一表格或同一单元格中）"
+    result.problems.append(
+        Problem(other.location, f"{other.text} 与 {_label(opener)} 不在同一层级：{why}")
+    )
+
+
+def jinja_tag(tag: Tag, newline: bool = True) -> str:
+    """The Jinja text of ``tag`` with the engine's delimiters (and its tracking newline)."""
+    raw = tag.raw
+    nl = "\n" if newline else ""
+    if raw.kind == "comment":
+        return f"<#{nl}#>"
+    body = raw.body
+    if raw.kind == "var":
+        return f"<{{ {body}{nl} }}>"
+    strip = ""
+    if body.endswith(("-", "+")):
+        body, strip = body[:-1].rstrip(), body[-1]
+    return (
+        f"<% {body}{nl}{strip}%>" if not body.startswith(("-", "+")) else f"<%{body}{nl}{strip}%>"
+    )
+
+
+def _check_syntax(result: PartSource) -> None:
+    """Parse every tag alone (with a minimal frame) so each syntax error names its tag."""
+    from jinja2 import TemplateSyntaxError
+
+    from speechkit.engine.environment import get_environment
+
+    env = get_environment()
+    for tag in result.tags:
+        raw = tag.raw
+        if raw.kind == "comment" or (
+            raw.kind == "var" and (not raw.body or raw.level in ("p", "tr", "tc"))
+        ):
+            continue
+        kw = raw.keyword
+        if raw.kind == "block" and kw not in KNOWN:
+            continue
+        src = jinja_tag(tag, newline=False)
+        if raw.kind == "block":
+            if kw in OPENERS and not (kw == "set" and "=" in raw.body):
+                src = src + f"<% {OPENERS[kw]} %>"
+            elif kw in MIDDLES:
+                src = "<% if 1 %>" + src + "<% endif %>"
+            elif kw in CLOSERS:
+                if raw.body.lstrip("-+").rstrip("-+").strip() != kw:
+                    result.problems.append(
+                        Problem(tag.location, f"{tag.text} 的结束标签后面不应再有内容")
+                    )
+                continue
+            elif kw in SIMPLE:
+                src = "<% for _ in () %>" + src + "<% endfor %>"
+        try:
+            env.parse(src)
+        except TemplateSyntaxError as exc:
+            result.problems.append(
+                Problem(tag.location, f"标签 {tag.text} 写法有误：{exc.message}")
+            )
+
+
+def _serialise(root: etree._Element, result: PartSource) -> str:
+    """Serialise the tree and turn each ``<?sk N?>`` into its Jinja tag."""
+    xml = etree.tostring(root, encoding="unicode")
+    # Literal newlines/tabs become character references, so that every raw newline in the
+    # source is a tag's tracking newline and every one in the output comes from a value.
+    xml = xml.replace("\n", "&#10;").replace("\t", "&#9;").replace("\r", "&#13;")
+    out: list[str] = []
+    pos = 0
+    for m in _PI_RE.finditer(xml):
+        out.append(xml[pos : m.start()])
+        tag = result.tags[int(m.group(1))]
+        out.append(jinja_tag(tag))
+        result.line_tags.append(tag.index)
+        pos = m.end()
+    out.append(xml[pos:])
+    return "".join(out)

@@ -1,0 +1,109 @@
+"""Builders for the engine tests: small .docx templates made with python-docx, text read-back."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+
+Para = str | list[str]
+
+
+def _fill_paragraph(p, para: Para) -> None:
+    """Write ``para`` into paragraph ``p``; a list gives one run per item (a split tag)."""
+    runs = [para] if isinstance(para, str) else para
+    for i, text in enumerate(runs):
+        run = p.add_run(text)
+        if i % 2:
+            run.bold = True  # alternate formatting so Word-like splits really differ
+
+
+def build_docx(
+    path: Path,
+    body: list[Para] | None = None,
+    *,
+    table: list[list[str]] | None = None,
+    after_table: list[Para] | None = None,
+    header: list[Para] | None = None,
+    footer: list[Para] | None = None,
+    style: str | None = None,
+) -> Path:
+    """Build a template: body paragraphs, then an optional table and paragraphs after it."""
+    d = docx.Document()
+    for para in body or []:
+        _fill_paragraph(d.add_paragraph(style=style), para)
+    if table is not None:
+        t = d.add_table(rows=len(table), cols=max(len(r) for r in table))
+        t.style = "Table Grid"
+        for r, row in enumerate(table):
+            for c, text in enumerate(row):
+                t.cell(r, c).text = text
+    for para in after_table or []:
+        _fill_paragraph(d.add_paragraph(), para)
+    section = d.sections[0]
+    if header is not None:
+        section.header.paragraphs[0].text = ""
+        for i, para in enumerate(header):
+            p = section.header.paragraphs[0] if i == 0 else section.header.add_paragraph()
+            _fill_paragraph(p, para)
+    if footer is not None:
+        for i, para in enumerate(footer):
+            p = section.footer.paragraphs[0] if i == 0 else section.footer.add_paragraph()
+            _fill_paragraph(p, para)
+    d.save(path)
+    return path
+
+
+def _para_text(p_el) -> str:
+    """Text of a ``<w:p>`` with ``<w:br/>`` as newline and ``<w:tab/>`` as tab."""
+    out = []
+    for el in p_el.iter(qn("w:t"), qn("w:br"), qn("w:tab")):
+        if el.tag == qn("w:t"):
+            out.append(el.text or "")
+        elif el.tag == qn("w:br"):
+            out.append("\n")
+        else:
+            out.append("\t")
+    return "".join(out)
+
+
+def doc_lines(source: bytes | Path | str, part: str = "body") -> list[str]:
+    """Every paragraph's text of a .docx part in document order (table cells included)."""
+    d = docx.Document(io.BytesIO(source) if isinstance(source, bytes) else str(source))
+    if part == "body":
+        root = d.element.body
+    elif part == "header":
+        root = d.sections[0].header._element
+    else:
+        root = d.sections[0].footer._element
+    return [_para_text(p) for p in root.iter(qn("w:p"))]
+
+
+def table_rows(source: bytes | Path) -> list[list[str]]:
+    """Text of each cell of the first table."""
+    d = docx.Document(io.BytesIO(source) if isinstance(source, bytes) else str(source))
+    return [[c.text for c in row.cells] for row in d.tables[0].rows]
+
+
+@pytest.fixture
+def make_template(tmp_path: Path) -> Callable[..., Path]:
+    """``make_template(body=[...], table=..., header=..., name="t.docx") -> Path``."""
+
+    def make(*args, name: str = "t.docx", **kwargs) -> Path:
+        return build_docx(tmp_path / name, *args, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def lines() -> Callable[..., list[str]]:
+    return doc_lines
+
+
+@pytest.fixture
+def rows() -> Callable[..., list[list[str]]]:
+    return table_rows
