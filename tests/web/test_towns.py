@@ -93,17 +93,55 @@ def test_slogans_are_edited_as_a_list(client, profiles_dir):
     ("field", "value"),
     [("party__members", "-5"), ("party__members", "六千九"), ("meeting__date", "2024-02-30")],
 )
-def test_invalid_values_are_refused_with_the_validator_message(client, profiles_dir, field, value):
+def test_invalid_values_are_refused_with_the_validator_message(
+    client, profiles_dir, tmp_path, field, value
+):
+    import shutil
+    from html import escape
+
+    from speechkit.errors import ProfileError
+    from speechkit.fsutil import sha256_file
+    from speechkit.profiles import update_town_file
+
     path = profiles_dir / "towns" / "donghu.yaml"
     before = path.read_bytes()
     resp = _post_form(client, "donghu", **{field: value})
     assert resp.status_code == 400
     html = resp.get_data(as_text=True)
     assert path.read_bytes() == before  # file untouched
-    # the page shows the library's own messages (what the CLI prints), located in the file
-    assert "校验结果" in html and "donghu.yaml:" in html
-    assert f'value="{value}"' in html  # the user's input is kept
+    # the very messages the library gives the CLI for the same change
+    twin = tmp_path / "twin"
+    shutil.copytree(profiles_dir, twin)
+    twin_file = twin / "towns" / "donghu.yaml"
+    key = field.replace("__", ".")
+    new = int(value) if value.lstrip("-").isdigit() else value
+    with pytest.raises(ProfileError) as info:
+        update_town_file(twin_file, {key: new}, sha256_file(twin_file))
+    assert info.value.problems
+    for problem in info.value.problems:
+        shown = escape(str(problem).replace(str(twin), str(profiles_dir)), quote=True)
+        assert shown in html
+        assert escape(problem.message, quote=True) in html  # also next to the field
+    # the refused entry is shown as typed (a number/date input would blank what does not parse)
+    kind = "number" if isinstance(new, int) else "text"
+    assert re.search(
+        rf'type="{kind}"[^>]*name="{re.escape(key)}"[^>]*value="{re.escape(value)}"', html
+    )
     assert 'class="field has-problem"' in html
+
+
+def test_fields_missing_from_the_post_are_left_alone(client, profiles_dir, csrf_of):
+    path = profiles_dir / "towns" / "donghu.yaml"
+    before = path.read_text(encoding="utf-8")
+    page = client.get("/towns/donghu").get_data(as_text=True)
+    sha = re.search(r'name="sha256" value="([^"]+)"', page).group(1)
+    resp = client.post(
+        "/towns/donghu",
+        data={"csrf_token": csrf_of(client), "sha256": sha, "party.branches": "30"},
+    )
+    assert resp.status_code == 303
+    diff = _diff(before, path.read_text(encoding="utf-8"))
+    assert len(diff) == 2 and "branches: 30" in diff[1]
 
 
 def test_concurrent_edit_is_detected(client, profiles_dir):

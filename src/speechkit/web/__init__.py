@@ -18,7 +18,7 @@ from flask import Flask, current_app, render_template
 from werkzeug.exceptions import HTTPException
 
 from speechkit.errors import SpeechkitError
-from speechkit.web import security
+from speechkit.web import forms, security
 from speechkit.web.jobs import JobManager
 
 DEFAULT_MAX_UPLOAD = 10 * 1024 * 1024
@@ -94,6 +94,7 @@ def create_app(
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["csrf_token"] = security.csrf_token
     app.jinja_env.globals["csrf_field"] = security.CSRF_FIELD
+    app.jinja_env.globals["input_type"] = forms.input_type
 
     from speechkit.web import drafts, generate, towns
 

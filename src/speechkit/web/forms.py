@@ -172,12 +172,16 @@ def form_values(fields: list[FormField], data: dict) -> dict[str, Any]:
 
 
 def read_submission(fields: list[FormField], form) -> dict[str, Any]:
-    """Read a posted form (a werkzeug MultiDict) into the shape :func:`form_values` returns."""
+    """Read a posted form (a werkzeug MultiDict) into the shape :func:`form_values` returns.
+
+    Fields absent from the post (not merely empty) are left out, so they are not changed.
+    """
     values: dict[str, Any] = {}
     for top in fields:
         for leaf in top.leaves():
             if leaf.kind == LIST:
-                values[leaf.key] = [v.strip() for v in form.getlist(leaf.key) if v.strip()]
+                if leaf.key in form:
+                    values[leaf.key] = [v.strip() for v in form.getlist(leaf.key) if v.strip()]
             elif leaf.kind == ROWS:
                 rows = []
                 for i in range(MAX_ROWS):
@@ -187,10 +191,25 @@ def read_submission(fields: list[FormField], form) -> dict[str, Any]:
                     cells = {k: (v or "").strip() for k, v in cells.items()}
                     if any(cells.values()):
                         rows.append(cells)
-                values[leaf.key] = rows
-            else:
+                if any(k.startswith(leaf.key + ".") for k in form):
+                    values[leaf.key] = rows
+            elif leaf.key in form:
                 values[leaf.key] = (form.get(leaf.key) or "").strip()
     return values
+
+
+def input_type(f: FormField, value: Any) -> str:
+    """HTML input type for a leaf: ``number``/``date`` unless the value shown would not fit.
+
+    Browsers blank out a number or date input whose value does not parse; a rejected entry
+    (``六千九``, ``2024-02-30``) is shown as text so the user sees what was refused.
+    """
+    text = str(value or "")
+    if f.kind == NUMBER:
+        return "number" if not text or _convert(NUMBER, text) != text else "text"
+    if f.kind == DATE:
+        return "date" if not text or isinstance(_convert(DATE, text), dt.date) else "text"
+    return "text"
 
 
 def _convert(kind: str, text: str) -> Any:
@@ -232,6 +251,8 @@ def changes_between(
     changes: dict[str, Any] = {}
     for top in fields:
         for leaf in top.leaves():
+            if leaf.key not in submitted:
+                continue
             current = _plain(_get(data, leaf.key))
             raw = submitted.get(leaf.key)
             if leaf.kind == LIST:
