@@ -27,6 +27,7 @@ def qn(tag: str) -> str:
 W_P = qn("w:p")
 W_R = qn("w:r")
 W_T = qn("w:t")
+W_RPR = qn("w:rPr")
 W_TC = qn("w:tc")
 W_TR = qn("w:tr")
 W_TBL = qn("w:tbl")

@@ -16,6 +16,7 @@ Stages for a part:
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 
@@ -127,9 +128,8 @@ def preprocess_part(xml: bytes, name: str, kind: str, file: str) -> PartSource:
             tag = Tag(len(result.tags), raw, location)
             result.tags.append(tag)
             tags.append(tag)
-        starts_in = _rewrite_text_nodes(nodes, texts, tags)
+        pis = _rewrite_text_nodes(nodes, texts, tags)
         for tag in tags:
-            node = starts_in[tag.index]
             level = tag.raw.level
             if level in ("p", "tr", "tc"):
                 target = (
@@ -146,7 +146,9 @@ def preprocess_part(xml: bytes, name: str, kind: str, file: str) -> PartSource:
                 if level == "tc" and tag.raw.kind == "block":
                     result.has_column_loops = True
             else:
-                tag.container = ("inline", p, _depth(node, p))
+                if level == "r":
+                    _split_run_at(pis[tag.index])
+                tag.container = ("inline", p, _depth(pis[tag.index], p))
 
     _replace_structural(structural, result)
     if not result.tags:
@@ -168,8 +170,8 @@ def _rewrite_text_nodes(
     nodes: list[etree._Element], texts: list[str], tags: list[Tag]
 ) -> dict[int, etree._Element]:
     """Move each tag whole into the ``<w:t>`` where it starts, as ``<?sk N?>``; remove the
-    pieces of it from the following ``<w:t>``. Returns tag index → its ``<w:t>``."""
-    starts_in: dict[int, etree._Element] = {}
+    pieces of it from the following ``<w:t>``. Returns tag index → its instruction."""
+    pis: dict[int, etree._Element] = {}
     full = "".join(texts)
     offset = 0
     for node, text in zip(nodes, texts, strict=True):
@@ -188,7 +190,6 @@ def _rewrite_text_nodes(
                 pieces.append(buf)
                 buf = ""
                 pieces.append(tag)
-                starts_in[tag.index] = node
             cur = max(cur, tag.raw.end)
         if cur < e:
             buf += full[cur:e]
@@ -198,9 +199,50 @@ def _rewrite_text_nodes(
             pi = etree.ProcessingInstruction(_PI_TARGET, str(pieces[i].index))  # type: ignore[union-attr]
             pi.tail = pieces[i + 1]  # type: ignore[assignment]
             node.append(pi)
+            pis[pieces[i].index] = pi  # type: ignore[union-attr]
         if len(pieces) > 1:
             node.set(oxml.XML_SPACE, "preserve")
-    return starts_in
+    return pis
+
+
+def _split_run_at(pi: etree._Element) -> None:
+    """For ``{%r %}``: split the run holding ``pi`` so the instruction stands between runs
+    (the run's text before and after it stays, each part keeping the run's formatting)."""
+    t = pi.getparent()
+    run = t.getparent() if t is not None else None
+    if run is None or run.tag != oxml.W_R or run.getparent() is None:
+        return
+    parent = run.getparent()
+    after = run.makeelement(oxml.W_R, {})
+    rpr = run.find(oxml.W_RPR)
+    if rpr is not None:
+        after.append(copy.deepcopy(rpr))
+    t_after = t.makeelement(oxml.W_T, {oxml.XML_SPACE: "preserve"})
+    t_after.text = pi.tail
+    pi.tail = None
+    for sibling in list(pi.itersiblings()):
+        t_after.append(sibling)
+    after.append(t_after)
+    for sibling in list(t.itersiblings()):
+        after.append(sibling)
+    t.remove(pi)
+    at = parent.index(run)
+    parent.insert(at + 1, pi)
+    parent.insert(at + 2, after)
+    for r in (run, after):
+        if _run_is_empty(r):
+            parent.remove(r)
+
+
+def _run_is_empty(run: etree._Element) -> bool:
+    """True when a run holds nothing but properties and empty text."""
+    for child in run:
+        if child.tag == oxml.W_RPR:
+            continue
+        if child.tag == oxml.W_T and not (child.text or "") and len(child) == 0:
+            continue
+        return False
+    return True
 
 
 def _literal_text(el: etree._Element) -> str:

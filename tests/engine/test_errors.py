@@ -1,0 +1,96 @@
+"""Every malformed template is an error, located, with all problems reported in one run."""
+
+from __future__ import annotations
+
+import pytest
+
+from speechkit.engine import Template, check_template
+from speechkit.errors import RenderError, TemplateError
+
+
+def problems_of(path):
+    with pytest.raises(TemplateError) as info:
+        Template(path)
+    return info.value.problems
+
+
+@pytest.mark.parametrize(
+    ("paras", "words"),
+    [
+        (["{{ party_ members }"], "缺少“}}”"),
+        (["{ party }}"], "多余的结束符“}}”"),
+        (["{% if x %}"], "没有结束"),
+        (["{% endif %}"], "多余的"),
+        (["{% fro x in y %}{% endfor %}"], "不认识的标签"),
+        (["{%p for x in y %}", "{%p endif %}"], "不成对"),
+        (["{%p if x %}{%p endif %}"], "同一段落中有 2 个"),
+        (["标题{%p if x %}", "{%p endif %}"], "还有文字"),
+        (["{%p if x %}", "{% endif %}"], "不在同一层级"),
+        (["{% if x %}", "{% endif %}"], "同一段落"),
+        (["{{ party members }}"], "写法有误"),
+        (["{% else %}"], "前面没有对应"),
+        (["{% break %}"], "只能用在"),
+        (["{%tr for x in y %}"], "不在表格中"),
+        (["{% include 'x' %}"], "不认识的标签"),
+        (["{{ }}"], "空标签"),
+        (["{% endif x %}"], "不应再有内容"),
+    ],
+)
+def test_each_kind_of_mistake(make_template, paras, words):
+    problems = problems_of(make_template(["第一段", *paras]))
+    assert any(words in p.message for p in problems), [p.message for p in problems]
+    first = problems[0].location
+    assert first.part == "body" and first.paragraph >= 2
+    assert first.snippet
+
+
+def test_all_problems_reported_at_once_with_locations(make_template):
+    path = make_template(
+        ["正文{{ a }", "{% if x %}", "{% fro %}"],
+        table=[["{{ b }}", "{{ c }"]],
+        header=["{{ d }"],
+    )
+    problems = problems_of(path)
+    where = {(p.location.part, p.location.paragraph, p.location.cell) for p in problems}
+    assert ("body", 1, None) in where
+    assert ("body", 2, None) in where
+    assert ("body", 3, None) in where
+    assert ("body", 5, "表格1 第1行第2列") in where
+    assert ("header", 1, None) in where
+    text = TemplateError("x", problems).format_message()
+    assert "页眉 第1段" in text and "表格1 第1行第2列" in text
+
+
+def test_inner_unclosed_block_named(make_template):
+    problems = problems_of(
+        make_template(["{%p for x in y %}", "{%p if x %}", "{{ x }}", "{%p endfor %}"])
+    )
+    assert len(problems) == 1
+    assert problems[0].location.paragraph == 2 and "{% endif %}" in problems[0].message
+
+
+def test_check_template_returns_problems(make_template):
+    assert check_template(make_template(["{{ ok }}"], name="ok.docx")) == []
+    assert len(check_template(make_template(["{{ a }", "{{ b }"], name="bad.docx"))) == 2
+
+
+def test_filter_failure_is_located(make_template):
+    path = make_template(["一", "{{ d | cn_date }}"])
+    with pytest.raises(RenderError) as info:
+        Template(path).render({"d": "不是日期"})
+    assert info.value.location.paragraph == 2
+    assert "cn_date" in str(info.value)
+
+
+def test_sandbox_blocks_unsafe_attribute(make_template):
+    path = make_template(["{{ x.__class__.__mro__ }}"])
+    with pytest.raises(RenderError):
+        Template(path).render({"x": "s"})
+
+
+def test_undefined_in_loop_is_located(make_template):
+    path = make_template(["{%p for m in ms %}", "{{ m.nmae }}", "{%p endfor %}"])
+    with pytest.raises(RenderError) as info:
+        Template(path).render({"ms": [{"name": "张"}]})
+    assert info.value.location.paragraph == 2
+    assert "m.name" in str(info.value)
