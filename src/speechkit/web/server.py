@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import socket
 from pathlib import Path
 
 from speechkit.errors import InputFileError, Location, SpeechkitError
@@ -10,6 +11,27 @@ from speechkit.errors import InputFileError, Location, SpeechkitError
 
 class ServerStartError(SpeechkitError):
     """Raised when the web server cannot listen on the asked address (port taken, bad host)."""
+
+
+def _probe(host: str, port: int) -> None:
+    """Try the address first, so a taken port or unknown host gets a Chinese message."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError:
+        raise ServerStartError(f"无法识别监听地址 {host}，请使用 127.0.0.1。") from None
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise ServerStartError(
+                    f"端口 {port} 已被占用。请换一个端口，例如 --port {port + 1}。"
+                ) from None
+            raise ServerStartError(
+                f"无法在 {host}:{port} 上启动服务：{exc.strerror or exc}"
+            ) from None
 
 
 def make_web_server(
@@ -31,14 +53,11 @@ def make_web_server(
                 Location(file=str(folder)),
             )
     app = create_app(profiles_dir, templates_dir, output_dir, **app_options)
+    _probe(host, port)
     try:
         server = make_server(host, port, app, threaded=True)
-    except OSError as exc:
-        if exc.errno == errno.EADDRINUSE:
-            raise ServerStartError(
-                f"端口 {port} 已被占用。请换一个端口，例如 --port {port + 1 if port else 8001}。"
-            ) from None
-        raise ServerStartError(f"无法在 {host}:{port} 上启动：{exc.strerror or exc}") from None
+    except (OSError, SystemExit) as exc:  # werkzeug prints and exits on a bind error
+        raise ServerStartError(f"无法在 {host}:{port} 上启动服务。") from exc
     shown = f"[{host}]" if ":" in host else host
     server.url = f"http://{shown}:{server.port}/"
     return server

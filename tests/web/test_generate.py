@@ -1,0 +1,142 @@
+"""Generation through the web app: background job, progress JSON, results, manifest rules."""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+
+def _template_dir(tmp_path: Path) -> Path:
+    """A templates folder with one small .docx template (no per-member form: no roster needed)."""
+    from docx import Document
+
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    doc = Document()
+    doc.add_paragraph("{{ town.name }}动员大会讲话")
+    doc.add_paragraph("全镇{{ party.members }}名党员参加。")
+    doc.save(folder / "讲话.docx")
+    return folder
+
+
+@pytest.fixture
+def gen_client(profiles_dir, output_dir, tmp_path):
+    from speechkit.web import create_app
+
+    app = create_app(profiles_dir, _template_dir(tmp_path), output_dir, batch_jobs=1)
+    return app.test_client()
+
+
+def _wait(client, job_url: str, timeout: float = 60) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = client.get(job_url + "/progress").get_json()
+        if state["finished"]:
+            return state
+        time.sleep(0.05)
+    raise AssertionError("generation did not finish")
+
+
+def _generate(client, csrf_of, **form) -> tuple[str, str]:
+    token = csrf_of(client, "/generate")
+    resp = client.post("/generate", data={"csrf_token": token, **form})
+    assert resp.status_code == 303, resp.get_data(as_text=True)
+    job_url = resp.headers["Location"]
+    state = _wait(client, job_url)
+    assert state["status"] == "done", state
+    return job_url, client.get(job_url).get_data(as_text=True)
+
+
+def test_generate_one_town_lists_downloads(gen_client, output_dir, csrf_of):
+    from docx import Document
+
+    job_url, page = _generate(gen_client, csrf_of, town="donghu")
+    assert "已生成" in page
+    links = re.findall(r'href="(/files/[^"]+)"', page)
+    assert links, page
+    resp = gen_client.get(links[0])
+    assert resp.status_code == 200
+    text = "\n".join(p.text for p in Document(io.BytesIO(resp.data)).paragraphs)
+    assert "东湖镇动员大会讲话" in text and "612名党员" in text
+    assert (output_dir / ".speechkit-manifest.json").is_file()
+    state = gen_client.get(job_url + "/progress").get_json()
+    assert state["done"] == state["total"] == 1 and state["status_name"] == "已完成"
+    assert "东湖镇/讲话.docx" in gen_client.get("/output").get_data(as_text=True)
+
+
+def test_edited_output_is_never_overwritten_silently(gen_client, output_dir, csrf_of):
+    from docx import Document
+
+    _generate(gen_client, csrf_of, town="donghu")
+    target = output_dir / "东湖镇" / "讲话.docx"
+    doc = Document(target)
+    doc.add_paragraph("书记亲自改过的一段。")
+    doc.save(target)
+    edited = target.read_bytes()
+
+    _, page = _generate(gen_client, csrf_of, town="donghu")
+    assert "已跳过" in page and "已被修改" in page
+    assert target.read_bytes() == edited
+
+    _, page = _generate(gen_client, csrf_of, town="donghu", force="1")
+    assert "另存为" in page
+    kept = [p for p in (output_dir / "东湖镇").glob("讲话.修改稿-*.docx")]
+    assert len(kept) == 1 and kept[0].read_bytes() == edited
+    assert target.read_bytes() != edited
+
+
+def test_unknown_town_is_refused(gen_client, csrf_of):
+    token = csrf_of(gen_client, "/generate")
+    assert (
+        gen_client.post("/generate", data={"csrf_token": token, "town": "../x"}).status_code == 404
+    )
+
+
+def test_job_progress_and_busy_refusal():
+    from speechkit.web.jobs import JobBusyError, JobManager
+
+    manager = JobManager()
+    gate = threading.Event()
+
+    def work(progress):
+        progress({"phase": "render", "done": 1, "total": 3, "current": "东湖镇/讲话.docx"})
+        gate.wait(5)
+        return "结果"
+
+    job = manager.start("东湖镇", work)
+    deadline = time.monotonic() + 5
+    while job.done != 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    snap = job.snapshot()
+    assert snap["status"] == "running" and snap["phase"] == "生成文档"
+    assert (snap["done"], snap["total"], snap["current"]) == (1, 3, "东湖镇/讲话.docx")
+    with pytest.raises(JobBusyError, match="已有生成任务在运行"):
+        manager.start("全部乡镇", work)
+    gate.set()
+    while not job.snapshot()["finished"] and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert job.status == "done" and job.result == "结果"
+
+
+def test_failed_job_shows_the_message():
+    from speechkit.errors import SpeechkitError
+    from speechkit.web.jobs import JobManager
+
+    def work(progress):
+        raise SpeechkitError("没有找到乡镇资料")
+
+    job = JobManager().start("全部乡镇", work)
+    deadline = time.monotonic() + 5
+    while not job.snapshot()["finished"] and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert job.status == "failed" and job.error == "没有找到乡镇资料"
+
+
+def test_unknown_job_is_404(gen_client):
+    assert gen_client.get("/jobs/999").status_code == 404
+    assert gen_client.get("/jobs/999/progress").status_code == 404
