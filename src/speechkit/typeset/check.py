@@ -1,0 +1,436 @@
+"""``format_check``: read a .docx back and list every departure from the GB/T 9704 layout.
+
+Effective properties are resolved the way Word does (run → character style → paragraph style
+→ basedOn chain → document defaults; see :class:`~speechkit.typeset.oxml.StyleSheet`), so a
+document whose runs carry no direct formatting is judged by its styles.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from docx.oxml.ns import qn
+
+from speechkit.errors import InputFileError, Location, display_path
+from speechkit.typeset import oxml
+from speechkit.typeset import spec as S
+
+TOLERANCE = 20  # twips (about 0.35 mm) for page size and margins
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_SENTENCE_END = re.compile(r"[。？！]")
+_TAG_ONLY = re.compile(r"^\s*(\{%(?:(?!%\}).)*%\}|\{#(?:(?!#\}).)*#\})\s*$")
+_SALUTATION = re.compile(r"^[^，。；！？]{1,24}[：:]$")
+_PAGE_NUMBER = re.compile(r"^—\s\S+\s—$")
+
+
+@dataclass(frozen=True)
+class Departure:
+    """One departure from the standard: which rule, where, what was expected and found."""
+
+    rule: str
+    message: str
+    location: Location
+    expected: str = ""
+    actual: str = ""
+
+    def __str__(self) -> str:
+        where = str(self.location)
+        detail = ""
+        if self.expected or self.actual:
+            detail = f"（应为 {self.expected}，实为 {self.actual}）"
+        return f"{where} {self.message}{detail}".strip()
+
+    def to_dict(self) -> dict:
+        """Plain-data form for JSON output."""
+        data = asdict(self)
+        data["location"] = {k: v for k, v in asdict(self.location).items() if v is not None}
+        return data
+
+
+def _mm(twips: int | None) -> str:
+    return "未设置" if twips is None else f"{twips / 56.692:.1f} 毫米"
+
+
+def _pt(half_points: int | None) -> str:
+    return "未设置" if half_points is None else f"{half_points / 2:g} 磅"
+
+
+class _Checker:
+    def __init__(self, path: Path, document) -> None:
+        self.path = path
+        self.file = display_path(path)
+        self.document = document
+        self.sheet = oxml.StyleSheet(document.styles.element)
+        self.out: list[Departure] = []
+
+    # -- helpers ---------------------------------------------------------------------------
+    def add(
+        self, rule, message, *, part="body", paragraph=None, snippet=None, expected="", actual=""
+    ):
+        loc = Location(file=self.file, part=part, paragraph=paragraph, snippet=snippet)
+        self.out.append(Departure(rule, message, loc, str(expected), str(actual)))
+
+    # -- document level ---------------------------------------------------------------------
+    def check_sections(self) -> None:
+        for number, section in enumerate(self.document.sections, start=1):
+            v = oxml.section_values(section._sectPr)
+            label = "" if len(self.document.sections) == 1 else f"第{number}节："
+            if not _near(v.get("width"), S.PAGE_WIDTH) or not _near(v.get("height"), S.PAGE_HEIGHT):
+                self.add(
+                    "page.size",
+                    f"{label}纸张应为 A4（210×297 毫米）",
+                    part=None,
+                    expected="210.0 毫米×297.0 毫米",
+                    actual=f"{_mm(v.get('width'))}×{_mm(v.get('height'))}",
+                )
+            for key, want, name in (
+                ("top", S.MARGIN_TOP, "上"),
+                ("bottom", S.MARGIN_BOTTOM, "下"),
+                ("left", S.MARGIN_LEFT, "左"),
+                ("right", S.MARGIN_RIGHT, "右"),
+            ):
+                if not _near(v.get(key), want):
+                    self.add(
+                        f"page.margin.{key}",
+                        f"{label}{name}页边距不符合规定",
+                        part=None,
+                        expected=_mm(want),
+                        actual=_mm(v.get(key)),
+                    )
+            self._check_grid(v, label)
+            if v.get("title_pg"):
+                self.add("page.title_pg", f"{label}设置了“首页不同”，首页将没有页码", part=None)
+
+    def _check_grid(self, v: dict, label: str) -> None:
+        grid_type = v.get("grid_type")
+        pitch = v.get("line_pitch")
+        if grid_type not in ("lines", "linesAndChars"):
+            self.add(
+                "grid.type",
+                f"{label}未设置文档网格（每页 22 行）",
+                part=None,
+                expected="lines 或 linesAndChars",
+                actual=grid_type or "无",
+            )
+        elif pitch is None or not S.LINE_PITCH - 5 <= pitch <= S.LINE_PITCH:
+            self.add(
+                "grid.line_pitch",
+                f"{label}文档网格行距应使每页 22 行",
+                part=None,
+                expected="28.95 磅",
+                actual="未设置" if pitch is None else f"{pitch / 20:g} 磅",
+            )
+        width = S.PAGE_WIDTH - (v.get("left") or 0) - (v.get("right") or 0)
+        body = self._body_run_props()
+        if grid_type == "linesAndChars" and v.get("char_space") is not None:
+            per_line = S.grid_chars_per_line(width, body.size or S.BODY_SIZE, v["char_space"])
+        else:
+            per_line = S.chars_per_line(width, body.size or S.BODY_SIZE, body.spacing or 0)
+        if per_line != S.CHARS_PER_LINE:
+            self.add(
+                "grid.chars",
+                f"{label}每行应排 {S.CHARS_PER_LINE} 个字",
+                part=None,
+                expected=str(S.CHARS_PER_LINE),
+                actual=str(per_line),
+            )
+
+    def _body_run_props(self) -> oxml.RunProps:
+        """Effective run properties of plain body text (the default paragraph style)."""
+        p = oxml.el("w:p")
+        r = oxml.el("w:r")
+        p.append(r)
+        return self.sheet.run_props(r, p)
+
+    def check_fonts_setup(self) -> None:
+        themed = self.sheet.theme_font_styles()
+        if themed:
+            self.add(
+                "fonts.theme",
+                "样式使用了主题字体（WPS 会提示缺字体或替换字体），应直接指定中文字体："
+                + "、".join(themed[:8]),
+                part=None,
+            )
+        defaults = self.sheet.defaults_rpr
+        lang = None
+        if defaults is not None:
+            node = defaults.find(qn("w:lang"))
+            lang = node.get(qn("w:eastAsia")) if node is not None else None
+        if lang != S.LANG:
+            self.add(
+                "lang",
+                "文档默认东亚语言应为简体中文",
+                part=None,
+                expected=S.LANG,
+                actual=lang or "未设置",
+            )
+
+    def check_footers(self) -> None:
+        settings = self.document.settings.element
+        even_odd = oxml.settings_flag(settings, "w:evenAndOddHeaders")
+        if not even_odd:
+            self.add(
+                "footer.even_odd", "未设置“奇偶页不同”，页码无法单页居右、双页居左", part="footer"
+            )
+        for section in self.document.sections:
+            self._check_footer(section.footer, "right", "单页")
+            if even_odd:
+                self._check_footer(section.even_page_footer, "left", "双页")
+            break  # later sections inherit unless unlinked; the first one decides the look
+
+    def _check_footer(self, footer, side: str, name: str) -> None:
+        if footer.is_linked_to_previous:
+            self.add("footer.missing", f"{name}页脚没有页码", part="footer")
+            return
+        element = footer._element
+        if not oxml.has_page_field(element):
+            self.add("footer.page_field", f"{name}页脚没有页码域（PAGE）", part="footer")
+            return
+        for p in oxml.xpath(element, ".//w:p"):
+            if not oxml.has_page_field(p):
+                continue
+            text = _field_text(p)
+            if not _PAGE_NUMBER.match(text.strip()):
+                self.add(
+                    "footer.format",
+                    f"{name}页码格式应为“— 1 —”（一字线，两侧各空一格）",
+                    part="footer",
+                    snippet=text.strip(),
+                )
+            props = self.sheet.para_props(p)
+            if (props.jc or "left") != side:
+                self.add(
+                    "footer.align",
+                    f"{name}页码应{'居右' if side == 'right' else '居左'}（空一字）",
+                    part="footer",
+                    expected=side,
+                    actual=props.jc or "left",
+                )
+            for r in oxml.paragraph_runs(p):
+                rp = self.sheet.run_props(r, p)
+                if rp.size != S.PAGE_NUMBER_SIZE or (rp.east_asia or "") != S.SONGTI:
+                    self.add(
+                        "footer.font",
+                        f"{name}页码应为宋体四号",
+                        part="footer",
+                        expected="宋体 14 磅",
+                        actual=f"{rp.east_asia or '未设置'} {_pt(rp.size)}",
+                    )
+                    break
+            return
+
+    # -- paragraphs ---------------------------------------------------------------------------
+    def check_paragraphs(self) -> None:
+        body = self.document.element.body
+        number = 0
+        seen_title = False
+        in_header = True
+        for p in body.iter(qn("w:p")):
+            number += 1
+            text = oxml.paragraph_text(p)
+            if not text.strip() or _TAG_ONLY.match(text):
+                continue
+            in_table = bool(oxml.xpath(p, "ancestor::w:tbl"))
+            props = self.sheet.para_props(p)
+            snippet = _snip(text)
+            where = {"paragraph": number, "snippet": snippet}
+            if in_table:
+                self._check_official_fonts(p, where)
+                continue
+            style_id = props.style_id or ""
+            if not seen_title:
+                seen_title = True
+                self._check_title(p, props, where)
+                continue
+            if style_id == "Title":
+                self._check_title(p, props, where)
+                continue
+            stripped = text.strip(" \u3000")
+            level = S.heading_level(stripped)
+            style_level = re.fullmatch(r"Heading([1-4])", style_id)
+            if level is None and style_level and stripped.startswith("{"):
+                level = int(style_level.group(1))  # a template heading numbered by a tag
+            if in_header and level is None and props.jc == "center":
+                self._check_runs(
+                    p,
+                    where,
+                    fonts=S.OFFICIAL_FONTS,
+                    rule="centered.font",
+                    what="居中的署名、日期行",
+                )
+                continue
+            in_header = False
+            if level is not None:
+                self._check_heading(p, props, level, stripped, where)
+                continue
+            if style_id == "Closing" or text.startswith("\u3000\u3000") or props.jc == "right":
+                self._check_runs(p, where, fonts=(S.FANGSONG,), rule="closing.font", what="落款")
+                self._check_line(props, where)
+                continue
+            if _SALUTATION.match(stripped) and len(stripped) <= 25:
+                self._check_runs(p, where, fonts=(S.FANGSONG,), rule="body.font", what="称呼")
+                self._check_line(props, where)
+                continue
+            self._check_runs(p, where, fonts=(S.FANGSONG,), rule="body.font", what="正文")
+            self._check_indent(props, where)
+            self._check_line(props, where)
+
+    def _check_title(self, p, props, where) -> None:
+        self._check_runs(
+            p, where, fonts=(S.XIAOBIAOSONG,), size=S.TITLE_SIZE, rule="title.font", what="标题"
+        )
+        if props.jc != "center":
+            self.add(
+                "title.align", "标题应居中", expected="center", actual=props.jc or "left", **where
+            )
+        for r in oxml.paragraph_runs(p):
+            if self.sheet.run_props(r, p).bold:
+                self.add("title.bold", "标题（小标宋）不应加粗", **where)
+                break
+
+    def _check_heading(self, p, props, level, text, where) -> None:
+        match = _SENTENCE_END.search(text)
+        head_len = match.end() if match else len(text)
+        font = S.HEADING_FONTS[level]
+        consumed = 0
+        bad = None
+        for r in oxml.paragraph_runs(p):
+            if consumed >= head_len:
+                break
+            run_text = oxml.run_text(r)
+            consumed += len(run_text)
+            if not _CJK.search(run_text):
+                continue
+            rp = self.sheet.run_props(r, p)
+            if rp.east_asia != font or rp.size != S.BODY_SIZE:
+                bad = rp
+                break
+        if bad is not None:
+            self.add(
+                f"heading{level}.font",
+                f"{S.HEADING_NAMES[level]}应为{font}三号",
+                expected=f"{font} 16 磅",
+                actual=f"{bad.east_asia or '未设置'} {_pt(bad.size)}",
+                **where,
+            )
+        if level == 1 and match is None and text.endswith("。"):
+            self.add("heading1.stop", "一级标题末尾不加句号", **where)
+        self._check_indent(props, where)
+        self._check_line(props, where)
+
+    def _check_official_fonts(self, p, where) -> None:
+        for r in oxml.paragraph_runs(p):
+            if not _CJK.search(oxml.run_text(r)):
+                continue
+            rp = self.sheet.run_props(r, p)
+            if rp.east_asia not in S.OFFICIAL_FONTS:
+                self.add(
+                    "table.font",
+                    "表格文字应使用公文字体（仿宋_GB2312、黑体、楷体_GB2312、宋体）",
+                    actual=rp.east_asia or "未设置",
+                    **where,
+                )
+                return
+
+    def _check_runs(self, p, where, *, fonts, rule, what, size=S.BODY_SIZE) -> None:
+        for r in oxml.paragraph_runs(p):
+            run_text = oxml.run_text(r)
+            if not run_text.strip():
+                continue
+            rp = self.sheet.run_props(r, p)
+            if _CJK.search(run_text) and rp.east_asia not in fonts:
+                self.add(
+                    rule,
+                    f"{what}字体应为{'或'.join(fonts)}",
+                    expected="、".join(fonts),
+                    actual=rp.east_asia or "未设置",
+                    **where,
+                )
+                return
+            if rp.size != size:
+                self.add(
+                    rule.replace("font", "size"),
+                    f"{what}字号应为{_pt(size)}",
+                    expected=_pt(size),
+                    actual=_pt(rp.size),
+                    **where,
+                )
+                return
+
+    def _check_indent(self, props, where) -> None:
+        chars = props.first_line_chars
+        twips = props.first_line
+        ok = (chars is not None and chars == S.INDENT_CHARS) or (
+            chars is None and twips is not None and abs(twips - S.INDENT_TWIPS) <= 10
+        )
+        if props.hanging or not ok:
+            actual = (
+                f"{chars / 100:g} 字"
+                if chars is not None
+                else ("无" if not twips else f"{twips / 20:g} 磅")
+            )
+            self.add("body.indent", "首行应缩进 2 个字", expected="2 字", actual=actual, **where)
+
+    def _check_line(self, props, where) -> None:
+        if props.line_rule != "exact" or not S.LINE_PITCH - 5 <= (props.line or 0) <= S.LINE_PITCH:
+            actual = (
+                f"{props.line_rule or '单倍'} {(props.line or 0) / 20:g} 磅"
+                if props.line_rule == "exact"
+                else "非固定值"
+            )
+            self.add(
+                "body.line_spacing",
+                "行距应为固定值 28.95 磅（每页 22 行）",
+                expected="固定值 28.95 磅",
+                actual=actual,
+                **where,
+            )
+
+
+def _near(value: int | None, want: int) -> bool:
+    return value is not None and abs(value - want) <= TOLERANCE
+
+
+def _snip(text: str, n: int = 20) -> str:
+    text = text.strip()
+    return text if len(text) <= n else text[:n] + "……"
+
+
+def _field_text(p) -> str:
+    """Paragraph text with field results but not field codes."""
+    return "".join(oxml.run_text(r) for r in oxml.paragraph_runs(p))
+
+
+def open_docx(path: str | Path):
+    """Open a .docx with python-docx, turning failures into :class:`InputFileError`."""
+    from docx import Document
+
+    src = Path(path)
+    if not src.is_file():
+        raise InputFileError("文件不存在。", Location(file=str(path)))
+    if not zipfile.is_zipfile(src):
+        raise InputFileError(
+            "不是 Word 文档（.docx）：文件不是 zip 压缩包。", Location(file=str(path))
+        )
+    try:
+        return Document(str(src))
+    except Exception as exc:  # python-docx raises several unrelated types for broken packages
+        raise InputFileError(
+            f"无法作为 Word 文档（.docx）打开：{type(exc).__name__}", Location(file=str(path))
+        ) from exc
+
+
+def format_check(path: str | Path) -> list[Departure]:
+    """Every departure of the .docx at ``path`` from the GB/T 9704 layout (empty when it passes).
+
+    Raises :class:`InputFileError` when the file is missing or not a .docx.
+    """
+    checker = _Checker(Path(path), open_docx(path))
+    checker.check_sections()
+    checker.check_fonts_setup()
+    checker.check_footers()
+    checker.check_paragraphs()
+    return checker.out

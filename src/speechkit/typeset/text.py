@@ -1,0 +1,314 @@
+"""Plain text or Markdown → a laid-out .docx (``speechkit typeset``).
+
+Two stages: :func:`parse_text` classifies source lines into :class:`Block` records (pure, no
+XML), :func:`build_document` writes them into a :func:`~speechkit.typeset.layout.new_document`.
+
+Rules, in order (blank lines only separate paragraphs):
+
+* ``# 标题`` … ``##### 标题`` (Markdown) set the kind explicitly: title, heading levels 1–4.
+* A line holding only a Jinja statement (``{%p for … %}``, ``{% endif %}``, ``{#p … #}``) is
+  kept as its own paragraph, untouched; tags inside text pass through as text.
+* Header zone (before the first body line): the first line is the title; a line starting with
+  “——” is the subtitle; another short line (speaker, date) is centred in 楷体. A first line that
+  merely previews the text that follows (ends with “...”/“……” and repeats it) is dropped.
+* “同志们：” and similar salutations are set flush left; when the text runs on after the colon,
+  the rest becomes the first body paragraph.
+* Headings by numbering: 一、 （一） 1. （1）. When the heading sentence runs into its paragraph
+  (“（一）学习内容要吃透。学习是……”), the sentence up to the first 。？！ is set in the heading
+  font and the rest as body text in the same paragraph. A heading line with no sentence end in
+  reach (the seed's 一、 lines, where extraction glued the body on) is set whole as a heading
+  and reported in :attr:`Typeset.notices`: where the heading ends cannot be known.
+* The last two lines form an unsealed closing block (issuing body, then date) when the last
+  one is a date (“2024年7月8日” or a tag using ``cn_date``); they are placed per GB/T 9704 §7.3.5:
+  body name two characters in from the right, the date starting two characters right of it.
+* Everything else is body text. A line ending in a backslash continues after a line break
+  in the same paragraph (as in Markdown), e.g. to break a long title into a trapezoid.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+
+from speechkit.typeset import oxml
+from speechkit.typeset import spec as S
+
+MAX_HEAD = 60  # longest run-in heading sentence (characters) taken as a heading
+_WS = " \t\u3000\ufeff"
+_MD_HEADING = re.compile(r"^(#{1,5})\s+(.*)$")
+_TAG_LINE = re.compile(r"^(\{%(?:(?!%\}).)*%\}|\{#(?:(?!#\}).)*#\})$")
+_SALUTATION = re.compile(
+    r"^((?:尊敬的|各位|亲爱的)?[^，。：:！？\s]{0,16}"
+    r"(?:同志们|同志|领导|代表|朋友们|来宾|同学们|们))[：:]"
+)
+_SENTENCE_END = re.compile(r"[。？！]")
+_DATE_LINE = re.compile(r"^(\d{4}年\d{1,2}月\d{1,2}日|.*\{\{[^}]*cn_date[^}]*\}\}.*)$")
+_PREVIEW_TAIL = re.compile(r"(\.{3,}|…+)$")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph to typeset.
+
+    ``kind`` is one of title, subtitle, speaker, salutation, heading, body, closing, tag.
+    For a run-in heading ``head`` is the heading sentence and ``text`` the body text after it.
+    ``line`` is the 1-based source line.
+    """
+
+    kind: str
+    text: str
+    level: int = 0
+    head: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something typeset did that the author should look at (source line, Chinese message)."""
+
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"第{self.line}行：{self.message}"
+
+
+@dataclass
+class Typeset:
+    """Result of :func:`typeset`: the .docx bytes, the blocks laid out and the notices."""
+
+    data: bytes
+    blocks: list[Block] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+
+
+_EXPR = re.compile(r"\{\{.*?\}\}")
+_STMT = re.compile(r"\{%.*?%\}|\{#.*?#\}")
+
+
+def visible_len(text: str) -> int:
+    """Length of ``text`` as it will print: each ``{{ }}`` counted as 4 characters, statements 0."""
+    return len(_STMT.sub("", _EXPR.sub("某某某某", text)))
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text.replace("\u3000", ""))
+
+
+def _heading_block(text: str, level: int, line: int, notices: list[Notice]) -> Block:
+    """A heading, split into heading sentence and body when the sentence runs on."""
+    match = _SENTENCE_END.search(text)
+    if match and match.end() <= MAX_HEAD:
+        head, rest = text[: match.end()], text[match.end() :].strip(_WS)
+        if rest:
+            return Block("heading", rest, level=level, head=head, line=line)
+        return Block("heading", head, level=level, line=line)
+    if visible_len(text) > MAX_HEAD and level <= 2:
+        notices.append(
+            Notice(
+                line,
+                f"{S.HEADING_NAMES[level]}后面直接接了正文，且前{MAX_HEAD}字内没有句末标点，"
+                "无法判断标题在哪里结束，已整段按标题排版；请在标题末尾换行。",
+            )
+        )
+    return Block("heading", text, level=level, line=line)
+
+
+def parse_text(text: str, *, title: str | None = None) -> tuple[list[Block], list[Notice]]:
+    """Classify the lines of ``text`` into blocks (see the module docstring for the rules).
+
+    ``title`` supplies a title when the text has none (its first line is then not taken as one).
+    """
+    lines = _join_breaks([(n, raw.strip(_WS)) for n, raw in enumerate(text.splitlines(), start=1)])
+    blocks: list[Block] = []
+    notices: list[Notice] = []
+    if title:
+        blocks.append(Block("title", title.strip(), line=0))
+    # A first line that previews the text after it (extraction artefact) is dropped.
+    if lines and _PREVIEW_TAIL.search(lines[0][1]):
+        preview = _squash(_PREVIEW_TAIL.sub("", lines[0][1]))
+        following = _squash("".join(t for _, t in lines[1:]))
+        if preview and following.startswith(preview):
+            notices.append(Notice(lines[0][0], "首行是后文开头的摘录（以省略号结尾），已略去。"))
+            lines = lines[1:]
+    closing_at = _closing_start(lines)
+    in_header = True
+    saluted = False
+    for index, (n, t) in enumerate(lines):
+        md = _MD_HEADING.match(t)
+        if md:
+            depth, content = len(md.group(1)), md.group(2).strip(_WS)
+            if depth == 1:
+                blocks.append(Block("title", content, line=n))
+            else:
+                blocks.append(_heading_block(content, depth - 1, n, notices))
+                in_header = False
+            continue
+        if _TAG_LINE.match(t):
+            blocks.append(Block("tag", t, line=n))
+            continue
+        if closing_at is not None and index >= closing_at:
+            blocks.append(Block("closing", t, line=n))
+            continue
+        sal = None if saluted else _SALUTATION.match(t)
+        if sal and not S.heading_level(t):
+            saluted, in_header = True, False
+            blocks.append(Block("salutation", t[: sal.end()], line=n))
+            rest = t[sal.end() :].strip(_WS)
+            if rest:
+                blocks.append(Block("body", rest, line=n))
+            continue
+        level = S.heading_level(t)
+        if in_header and level is None:
+            if not any(b.kind == "title" for b in blocks):
+                blocks.append(Block("title", t, line=n))
+                continue
+            if t.startswith("——"):
+                blocks.append(Block("subtitle", t, line=n))
+                continue
+            if visible_len(t) <= 40 and not _SENTENCE_END.search(t):
+                blocks.append(Block("speaker", t, line=n))
+                continue
+        in_header = False
+        if level is not None:
+            blocks.append(_heading_block(t, level, n, notices))
+        else:
+            blocks.append(Block("body", t, line=n))
+    if not any(b.kind == "title" for b in blocks):
+        notices.append(Notice(1, "没有找到标题（首行是称呼或标题编号）；可以用 --title 指定标题。"))
+    return blocks, notices
+
+
+def _join_breaks(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Drop blank lines; a line ending in a backslash continues on the next after a line break."""
+    out: list[tuple[int, str]] = []
+    pending: tuple[int, str] | None = None
+    for n, t in lines:
+        if pending is not None:
+            n, t = pending[0], pending[1] + "\n" + t
+            pending = None
+        if t.endswith("\\") and not t.endswith("\\\\"):
+            pending = (n, t[:-1].rstrip(_WS))
+            continue
+        if t:
+            out.append((n, t))
+    if pending is not None:
+        out.append(pending)
+    return out
+
+
+def _closing_start(lines: list[tuple[int, str]]) -> int | None:
+    """Index of the closing block's first line (issuing body), or None."""
+    content = [i for i, (_, t) in enumerate(lines) if not _TAG_LINE.match(t)]
+    if len(content) < 3:
+        return None
+    last, before = content[-1], content[-2]
+    name = lines[before][1]
+    if (
+        _DATE_LINE.match(lines[last][1])
+        and visible_len(name) <= 40
+        and not re.search(r"[，。；：！？]", name)
+        and not S.heading_level(name)
+        and not _MD_HEADING.match(name)
+    ):
+        return before
+    return None
+
+
+def text_width(text: str) -> int:
+    """Width of literal text in characters: ASCII counts half, rounded up."""
+    halves = sum(1 if ord(ch) < 0x2000 else 2 for ch in text)
+    return (halves + 1) // 2
+
+
+def closing_lines(name: str, date: str) -> tuple[str, str]:
+    """The two closing-block lines padded with full-width spaces (GB/T 9704 §7.3.5.2).
+
+    Literal text gets its padding computed here; text holding Jinja tags gets Jinja that
+    computes the same padding at render time, so the block stays right for every town.
+    """
+    if "{{" in name or "{%" in name or "{{" in date or "{%" in date:
+        setup = (
+            f"{{% set sk_name %}}{name}{{% endset %}}"
+            f"{{% set sk_date %}}{date}{{% endset %}}"
+            '{% set sk_width = sk_date|length - (sk_date|select("in", "0123456789")|list|length) // 2 %}'
+            f"{{% set sk_start = [{S.CHARS_PER_LINE} - sk_name|length, "
+            f"{S.CHARS_PER_LINE - 2} - sk_width]|min %}}"
+        )
+        return (
+            setup + '{{ "\u3000" * (sk_start - 2) }}{{ sk_name }}',
+            '{{ "\u3000" * sk_start }}{{ sk_date }}',
+        )
+    start = min(S.CHARS_PER_LINE - text_width(name), S.CHARS_PER_LINE - 2 - text_width(date))
+    return "\u3000" * max(start - 2, 0) + name, "\u3000" * max(start, 0) + date
+
+
+_STYLE_FOR = {
+    "title": S.STYLE_TITLE,
+    "subtitle": S.STYLE_SUBTITLE,
+    "speaker": S.STYLE_SPEAKER,
+    "salutation": S.STYLE_SALUTATION,
+    "closing": S.STYLE_CLOSING,
+    "body": "Normal",
+    "tag": "Normal",
+}
+
+
+def _add_text(p, text: str, body_char: bool = False) -> None:
+    """Append ``text`` as runs to ``<w:p>``; "\\n" becomes a line break."""
+    for i, piece in enumerate(text.split("\n")):
+        r_pr = (
+            oxml.el("w:rPr", {}, oxml.el("w:rStyle", {"w:val": "BodyChar"})) if body_char else None
+        )
+        if i:
+            p.append(oxml.line_break_run(r_pr))
+            r_pr = (
+                oxml.el("w:rPr", {}, oxml.el("w:rStyle", {"w:val": "BodyChar"}))
+                if body_char
+                else None
+            )
+        if piece:
+            p.append(oxml.text_run(piece, r_pr))
+
+
+def build_document(blocks: list[Block]):
+    """A python-docx Document holding ``blocks`` in the official layout."""
+    from speechkit.typeset.layout import new_document
+
+    document = new_document()
+    closing = [b for b in blocks if b.kind == "closing"]
+    closing_text = {}
+    if len(closing) >= 2:
+        first, second = closing_lines(closing[-2].text, closing[-1].text)
+        closing_text = {id(closing[-2]): first, id(closing[-1]): second}
+    for block in blocks:
+        if block.kind == "heading":
+            paragraph = document.add_paragraph(style=S.STYLE_HEADINGS[block.level])
+            if block.head:
+                _add_text(paragraph._p, block.head)
+                _add_text(paragraph._p, block.text, body_char=True)
+            else:
+                _add_text(paragraph._p, block.text)
+            continue
+        if block.kind == "closing" and id(block) == id(closing[0]):
+            document.add_paragraph(style=S.STYLE_CLOSING)  # one blank line above the block
+        paragraph = document.add_paragraph(style=_STYLE_FOR[block.kind])
+        _add_text(paragraph._p, closing_text.get(id(block), block.text))
+    return document
+
+
+def typeset(text: str, *, title: str | None = None) -> Typeset:
+    """Lay ``text`` out; returns the .docx bytes, the blocks and any notices."""
+    blocks, notices = parse_text(text, title=title)
+    document = build_document(blocks)
+    if blocks and blocks[0].kind == "title":
+        document.core_properties.title = blocks[0].text
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return Typeset(buffer.getvalue(), blocks, notices)
+
+
+def typeset_text(text: str, *, title: str | None = None) -> bytes:
+    """Plain text or Markdown → the bytes of a laid-out .docx (see :func:`typeset`)."""
+    return typeset(text, title=title).data

@@ -1,0 +1,179 @@
+"""Build the three starter templates from their reviewable sources (``make templates``).
+
+* ``src/动员讲话.txt`` and ``src/实施方案.md`` go through :func:`speechkit.typeset.typeset_text`
+  (Jinja tags pass through untouched, so the laid-out document is a template);
+* 党性分析评议表 is a table form, built here with python-docx on the official layout.
+
+The output is byte-for-byte reproducible: zip entries get a fixed timestamp and the document
+properties fixed values.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import zipfile
+from pathlib import Path
+
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Mm, Twips
+
+from speechkit.fsutil import atomic_write_bytes
+from speechkit.typeset import spec as S
+from speechkit.typeset.layout import new_document
+from speechkit.typeset.text import typeset_text
+
+HERE = Path(__file__).resolve().parent
+SRC = HERE / "src"
+FIXED_TIME = (2024, 1, 1, 0, 0, 0)
+
+
+def reproducible(data: bytes) -> bytes:
+    """Re-pack a .docx with fixed zip timestamps so rebuilding gives identical bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+def _fix_properties(document, title: str) -> None:
+    from datetime import datetime
+
+    props = document.core_properties
+    props.title = title
+    props.author = "speechkit"
+    props.last_modified_by = "speechkit"
+    props.created = datetime(2024, 1, 1)
+    props.modified = datetime(2024, 1, 1)
+    props.revision = 1
+
+
+def _with_properties(data: bytes, title: str) -> bytes:
+    from docx import Document
+
+    document = Document(io.BytesIO(data))
+    _fix_properties(document, title)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def build_text(source: Path, title: str) -> bytes:
+    """A text/Markdown source through ``typeset``."""
+    data = typeset_text(source.read_text(encoding="utf-8"))
+    return reproducible(_with_properties(data, title))
+
+
+# --- the form -------------------------------------------------------------------------------
+
+MEMBER = "{% if member is defined %}"
+END = "{% endif %}"
+COLUMNS = [1500, 1450, 1200, 1350, 1500, 1845]  # twips; sum = text width 8845
+BIG_ROWS = ["学习体会", "存在的主要问题", "原因剖析", "整改措施"]
+
+
+def _field(expr: str) -> str:
+    return f"{MEMBER}{{{{ {expr} }}}}{END}"
+
+
+def _cell_text(cell, text: str, *, center: bool = True, bottom: bool = False) -> None:
+    paragraph = cell.paragraphs[0]
+    paragraph.style = S.STYLE_TABLE_TEXT
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if center else WD_ALIGN_PARAGRAPH.RIGHT
+    paragraph.add_run(text)
+    cell.vertical_alignment = (
+        WD_CELL_VERTICAL_ALIGNMENT.BOTTOM if bottom else WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    )
+
+
+def build_form() -> bytes:
+    """党性分析评议表: one A4 page, blank without ``member``, filled for one member."""
+    document = new_document()
+    document.add_paragraph("党性分析评议表", style=S.STYLE_TITLE)
+    document.add_paragraph(
+        "（{{ town.name }}{{ campaign.batch }}{{ campaign.name }}）", style=S.STYLE_SPEAKER
+    )
+    rows = 2 + len(BIG_ROWS) + 2
+    table = document.add_table(rows=rows, cols=len(COLUMNS))
+    table.style = document.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for row in table.rows:
+        for width, cell in zip(COLUMNS, row.cells, strict=True):
+            cell.width = Twips(width)
+    info = [
+        [
+            "姓　名",
+            _field("member.name"),
+            "性　别",
+            _field("member.gender"),
+            "出生年月",
+            _field('member.birth|cn_date(style="month")'),
+        ],
+        [
+            "入党时间",
+            _field('member.joined|cn_date(style="month")'),
+            "所在支部",
+            _field("member.branch"),
+            "职　务",
+            _field("member.post"),
+        ],
+    ]
+    for r, values in enumerate(info):
+        row = table.rows[r]
+        row.height, row.height_rule = Mm(11), WD_ROW_HEIGHT_RULE.EXACTLY
+        for c, value in enumerate(values):
+            _cell_text(row.cells[c], value)
+    for i, label in enumerate(BIG_ROWS):
+        row = table.rows[2 + i]
+        row.height, row.height_rule = Mm(32), WD_ROW_HEIGHT_RULE.EXACTLY
+        _cell_text(row.cells[0], label)
+        merged = row.cells[1].merge(row.cells[len(COLUMNS) - 1])
+        merged.paragraphs[0].style = S.STYLE_TABLE_TEXT
+        merged.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
+    row = table.rows[2 + len(BIG_ROWS)]
+    row.height, row.height_rule = Mm(28), WD_ROW_HEIGHT_RULE.EXACTLY
+    _cell_text(row.cells[0], "支部评议意见")
+    merged = row.cells[1].merge(row.cells[len(COLUMNS) - 1])
+    _cell_text(
+        merged, "支部书记（签名）：　　　　　　　年　　月　　日　", center=False, bottom=True
+    )
+    row = table.rows[3 + len(BIG_ROWS)]
+    row.height, row.height_rule = Mm(11), WD_ROW_HEIGHT_RULE.EXACTLY
+    _cell_text(row.cells[0], "群众测评")
+    merged = row.cells[1].merge(row.cells[len(COLUMNS) - 1])
+    _cell_text(merged, "☐ 满意　　　　☐ 基本满意　　　　☐ 不满意")
+    document.add_paragraph(
+        "\u3000" * 9 + "本人签名：" + "\u3000" * 6 + "年\u3000\u3000月\u3000\u3000日",
+        style=S.STYLE_CLOSING,
+    )
+    _fix_properties(document, "党性分析评议表")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return reproducible(buffer.getvalue())
+
+
+TARGETS = {
+    "动员讲话.docx": lambda: build_text(SRC / "动员讲话.txt", "动员讲话"),
+    "实施方案.docx": lambda: build_text(SRC / "实施方案.md", "实施方案"),
+    "党性分析评议表.docx": build_form,
+}
+
+
+def main(out_dir: Path = HERE) -> list[Path]:
+    """Build every template into ``out_dir``; return the paths written."""
+    written = []
+    for name, build in TARGETS.items():
+        written.append(atomic_write_bytes(out_dir / name, build()))
+    return written
+
+
+if __name__ == "__main__":
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE
+    for path in main(out):
+        print(f"已生成 {path}")
