@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 PLACEHOLDER = "〔待填〕"
 """What ``speechkit profiles new`` writes where a value is still to be filled in."""
@@ -43,7 +43,16 @@ def _to_date(value: Any) -> Any:
 
 Date = Annotated[dt.date, BeforeValidator(_to_date)]
 Count = Annotated[int, Field(ge=0)]
-Text = Annotated[str, Field(min_length=1)]
+
+
+def _not_placeholder(value: Any) -> Any:
+    """Reject text still holding the scaffold's placeholder."""
+    if isinstance(value, str) and PLACEHOLDER in value:
+        raise ValueError("尚未填写")
+    return value
+
+
+Text = Annotated[str, Field(min_length=1), AfterValidator(_not_placeholder)]
 
 
 class _Section(BaseModel):

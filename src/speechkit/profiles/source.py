@@ -20,11 +20,13 @@ from speechkit.errors import Location, Problem, display_path
 
 MAX_BYTES = 1_000_000
 """Files larger than this are refused before parsing (a town file is a few kilobytes)."""
-MAX_NODES = 50_000
+MAX_LINES = 10_000
+"""Files with more lines than this are refused before parsing."""
+MAX_NODES = 20_000
 """Most YAML nodes (scalars, lists, mappings, aliases) one file may contain."""
 MAX_ALIASES = 100
 """Most alias references (``*name``) one file may contain."""
-MAX_VALUES = 200_000
+MAX_VALUES = 50_000
 """Most values after expanding aliases (defeats "billion laughs" alias bombs)."""
 MAX_DEPTH = 40
 """Deepest nesting of lists/mappings accepted."""
@@ -118,12 +120,16 @@ def offset_to_line_col(text: str, index: int) -> tuple[int, int]:
 
 
 _YAML_MESSAGES = [
-    ("mapping values are not allowed", "此处不能出现冒号“:”（值里含冒号时请给整个值加引号）"),
+    (
+        "mapping values are not allowed",
+        "此处不能出现冒号“:”：可能是这一行比上一行多缩进了，或值里含冒号（请给整个值加引号）",
+    ),
     ("could not find expected ':'", "缺少冒号“:”（键和值之间要用半角冒号加空格分开）"),
     ("did not find expected key", "缩进不一致或缺少键（同一层的键要对齐）"),
     ("did not find expected '-' indicator", "列表项缩进不一致（同一列表的“-”要对齐）"),
     ("found character '\\t' that cannot start any token", "不能用 Tab 缩进，请改用空格"),
     ("found character '\\t'", "不能用 Tab 缩进，请改用空格"),
+    ("maximum depth of data structure exceeded", f"嵌套超过 {MAX_DEPTH} 层，已拒绝读取"),
     ("found undefined alias", "引用了未定义的别名（*名称 之前要先有 &名称）"),
     ("expected a single document", "一个文件只能有一个文档（请删去多余的“---”）"),
     ("found unexpected end of stream", "引号或括号没有配对，文件就结束了"),
@@ -410,8 +416,18 @@ def parse_bytes(raw: bytes, doc: SourceDoc, shown: str, *, json_mode: bool = Fal
             Problem(Location(file=shown, line=1, column=1), "文件是空的，没有任何资料")
         )
         return doc
+    lines = text.count("\n") + 1
+    if lines > MAX_LINES:
+        doc.problems.append(
+            Problem(
+                whole,
+                f"文件行数过多（{lines} 行，上限 {MAX_LINES} 行），不像是乡镇资料，已拒绝读取",
+            )
+        )
+        return doc
     if json_mode:
         return _parse_json(text, doc, shown)
+    doc.problems += _fullwidth_colons(text, shown)
     try:
         node = _compose(text)
     except _LimitError as exc:
@@ -422,7 +438,11 @@ def parse_bytes(raw: bytes, doc: SourceDoc, shown: str, *, json_mode: bool = Fal
         return doc
     except Exception as exc:  # ruamel's YAMLError family and reader errors
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        doc.problems.append(_mark_problem(shown, mark, _translate_yaml_error(exc), text))
+        message = _translate_yaml_error(exc)
+        start = getattr(exc, "context_mark", None)
+        if start is not None and mark is not None and start.line != mark.line:
+            message += f"（相关内容从第 {start.line + 1} 行第 {start.column + 1} 列开始）"
+        doc.problems.append(_mark_problem(shown, mark, message, text))
         return doc
     if node is None:
         doc.empty = True
@@ -433,6 +453,11 @@ def parse_bytes(raw: bytes, doc: SourceDoc, shown: str, *, json_mode: bool = Fal
     builder = _Builder(doc, shown)
     try:
         doc.data = builder.build(node, "")
+        if doc.data is None:
+            doc.empty = True
+            doc.problems.append(
+                Problem(Location(file=shown, line=1, column=1), "文件是空的，没有任何资料")
+            )
     except _Abort as exc:
         doc.data = None
         doc.problems.append(exc.problem)
@@ -440,6 +465,25 @@ def parse_bytes(raw: bytes, doc: SourceDoc, shown: str, *, json_mode: bool = Fal
         doc.data = None
         doc.problems.append(Problem(whole, "嵌套过深，已拒绝读取"))
     return doc
+
+
+_FULLWIDTH_KEY = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][\w.-]*)\s*：")
+
+
+def _fullwidth_colons(text: str, shown: str) -> list[Problem]:
+    """Problems for ``key：`` lines (a full-width colon after a key, common with Chinese IMEs)."""
+    out = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        m = _FULLWIDTH_KEY.match(line)
+        if m:
+            out.append(
+                Problem(
+                    Location(file=shown, line=number, column=m.end(), snippet=line.strip()[:30]),
+                    f"键“{m[2]}”后面用了全角冒号“：”，请改为半角冒号“:”加空格",
+                    key=m[2],
+                )
+            )
+    return out
 
 
 def _mark_problem(shown: str, mark: Any, message: str, text: str) -> Problem:
