@@ -86,7 +86,9 @@ CASES = {
         ]
     ),
     "inline_conditionals": dict(
-        body=["{{ town.name }}{% if flag %}（试点）{% endif %}{% if off %}无{% else %}有{% endif %}"]
+        body=[
+            "{{ town.name }}{% if flag %}（试点）{% endif %}{% if off %}无{% else %}有{% endif %}"
+        ]
     ),
     "run_tags": dict(
         body=[["开头", "{%r if flag %}", "中间", "{%r endif %}", "结尾"]],
