@@ -49,8 +49,11 @@ def _link_fd(fd: int, target: Path) -> bool:
         return False
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
     """Write ``data`` to ``path`` atomically, leaving no temporary file even if killed.
+
+    ``sync=False`` skips the per-file fsync; the caller then calls :func:`sync_folder` once for
+    a whole group of files before recording them (much faster than one fsync per file).
 
     On Linux the data goes into an anonymous ``O_TMPFILE`` inode that only gets a name once it
     is complete (linked under a hidden name, then renamed over ``path``); a process killed while
@@ -72,7 +75,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view) :]
-        os.fsync(fd)
+        if sync:
+            os.fsync(fd)
         hidden.unlink(missing_ok=True)
         linked = _link_fd(fd, hidden)
     finally:
@@ -85,6 +89,21 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         hidden.unlink(missing_ok=True)
         raise
+
+
+def sync_folder(folder: Path) -> None:
+    """Flush everything written to the file system holding ``folder`` to disk (syncfs)."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.syncfs(fd) != 0:
+            os.sync()
+    except (OSError, AttributeError):
+        os.sync()
+    finally:
+        os.close(fd)
 
 
 def sweep_temp_files(out: Path) -> int:
@@ -136,7 +155,7 @@ class Manifest:
         from speechkit import __version__
 
         data = {"format": FORMAT, "speechkit": __version__, "outputs": self.entries}
-        blob = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
+        blob = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         write_atomic(self.path, blob.encode("utf-8"))
 
     def file(self, rel: str) -> Path:

@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from speechkit.batch.manifest import (
     new_entry,
     reconcile,
     sweep_temp_files,
+    sync_folder,
     write_atomic,
 )
 from speechkit.batch.model import (
@@ -46,6 +48,7 @@ from speechkit.fsutil import sha256_bytes
 
 FLUSH_SECONDS = 1.0
 FLUSH_ITEMS = 400
+POOL_BROKEN = "工作进程意外退出（可能内存不足或被系统终止），未生成；请重新运行"
 EDITED_REASON = "自上次生成后已被修改，未覆盖（加 --force 重新生成，修改稿会另存一份）"
 
 
@@ -144,6 +147,7 @@ class Writer:
         for rel, _data, entry, _item, _keep in batch:
             manifest.stage(rel, entry)
         manifest.save()
+        written: list[str] = []
         try:
             for rel, data, _entry, item, keep_old in batch:
                 path = manifest.file(rel)
@@ -153,12 +157,15 @@ class Writer:
                         os.replace(path, kept)
                         item.kept = kept.relative_to(manifest.out).as_posix()
                         item.reason = f"原文件已被修改，已另存为 {item.kept}"
-                    write_atomic(path, data)
+                    write_atomic(path, data, sync=False)
                 except OSError as exc:
                     manifest.drop_pending(rel)
                     item.status = FAILED
                     item.reason = f"无法写入 {display_path(path)}：{exc.strerror or exc}"
                     continue
+                written.append(rel)
+            sync_folder(manifest.out)  # the files are on disk before the manifest says so
+            for rel in written:
                 manifest.commit(rel)
         finally:
             reconcile(manifest)  # anything not written (interrupted) is settled against disk
@@ -228,17 +235,24 @@ class Run:
             done += 1
             self.emit(phase, done, total, rel, item.status)
         actions = {p[0]: p[-1] for p in work}
-        for index, data, error in executor.run(fn, [p[:-1] for p in work]):
-            rel, kind, inputs, fields, item = tasks[index]
-            if data is None:
-                item.status = FAILED
-                item.reason = error
-            else:
-                item.status = GENERATED
-                entry = new_entry(kind, inputs, data, **fields)
-                writer.add(rel, data, entry, item, keep_old=actions[index] == "replace")
-            done += 1
-            self.emit(phase, done, total, rel, item.status)
+        try:
+            for index, data, error in executor.run(fn, [p[:-1] for p in work]):
+                rel, kind, inputs, fields, item = tasks[index]
+                action = actions.pop(index)
+                if data is None:
+                    item.status = FAILED
+                    item.reason = error
+                else:
+                    item.status = GENERATED
+                    entry = new_entry(kind, inputs, data, **fields)
+                    writer.add(rel, data, entry, item, keep_old=action == "replace")
+                done += 1
+                self.emit(phase, done, total, rel, item.status)
+        except BrokenProcessPool:
+            executor.close(cancel=True)
+            for index in actions:  # whatever the dead pool did not return
+                item = tasks[index][4]
+                item.status, item.reason = FAILED, POOL_BROKEN
         writer.flush()
         return items
 

@@ -1,0 +1,80 @@
+"""A batch killed half-way (SIGKILL or Ctrl-C) leaves complete files and a matching manifest."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from batch_helpers import assert_consistent, members, write_roster
+
+from speechkit.batch import BatchOptions, run_batch
+
+MEMBERS = 1500
+
+
+def start(ws: Path) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "speechkit", "batch", "--profiles", str(ws / "profiles")]
+    cmd += ["--templates", str(ws / "templates"), "--out", str(ws / "out"), "--jobs", "2"]
+    cmd += ["--town", "donghu"]
+    return subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
+
+
+def wait_for_forms(ws: Path, proc: subprocess.Popen, count: int) -> None:
+    forms = ws / "out" / "东湖镇" / "党性分析评议表"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if forms.is_dir() and sum(1 for _ in forms.iterdir()) >= count:
+            return
+        assert proc.poll() is None, proc.stderr.read().decode()
+        time.sleep(0.01)
+    raise AssertionError("batch produced nothing in 60 s")
+
+
+def finish(ws: Path) -> None:
+    """The next run completes the rest and reuses what the killed run wrote."""
+    result = run_batch(
+        BatchOptions(
+            profiles=ws / "profiles",
+            templates_dir=ws / "templates",
+            out=ws / "out",
+            jobs=1,
+            towns=("donghu",),
+        )
+    )
+    assert result.exit_code == 0
+    assert result.count("generated") + result.count("unchanged") == MEMBERS + 1
+    assert result.count("unchanged") >= 100  # the killed run's outputs were kept
+    assert result.count("skipped") == 0  # nothing of ours mistaken for an edit
+    entries = assert_consistent(ws / "out")
+    assert len(entries) == MEMBERS + 1
+
+
+def test_sigkill_mid_run_leaves_no_partial_files(workspace: Path) -> None:
+    write_roster(workspace / "profiles/towns/donghu.members.csv", members(MEMBERS))
+    proc = start(workspace)
+    wait_for_forms(workspace, proc, 100)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    forms = list((workspace / "out/东湖镇/党性分析评议表").iterdir())
+    assert 100 <= len(forms) < MEMBERS
+    assert_consistent(workspace / "out", allow_pending=True)
+    finish(workspace)
+
+
+def test_ctrl_c_stops_cleanly_with_exit_130(workspace: Path) -> None:
+    write_roster(workspace / "profiles/towns/donghu.members.csv", members(MEMBERS))
+    proc = start(workspace)
+    wait_for_forms(workspace, proc, 100)
+    os.kill(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err.decode()
+    assert "已中止" in err.decode() and "Traceback" not in err.decode()
+    assert_consistent(workspace / "out")  # nothing pending after a clean stop
+    finish(workspace)
