@@ -11,7 +11,6 @@ import base64
 import re
 import tempfile
 import zipfile
-from collections import Counter
 from pathlib import Path
 
 from flask import Blueprint, render_template, request
@@ -22,7 +21,6 @@ from speechkit.fsutil import atomic_write_bytes
 bp = Blueprint("drafts", __name__)
 
 ALLOWED_SUFFIXES = (".docx", ".txt")
-SEVERITY_NAMES = {"error": "错误", "warning": "警告", "suggestion": "建议", "info": "提示"}
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
 
 
@@ -54,6 +52,19 @@ def _check_docx_container(path: Path, shown: str) -> None:
         ) from None
 
 
+def _doc_types() -> dict[str, str]:
+    from speechkit.check.model import DOC_TYPES
+
+    return DOC_TYPES
+
+
+def _page(error: str | None = None, status: int = 200):
+    """The upload form, optionally with a message about the last attempt."""
+    return render_template(
+        "check.html", title="检查文稿", towns=_town_choices(), doc_types=_doc_types(), error=error
+    ), status
+
+
 def _town_choices() -> list[tuple[str, str]]:
     from speechkit.web.towns import town_index
 
@@ -63,7 +74,7 @@ def _town_choices() -> list[tuple[str, str]]:
 @bp.get("/check")
 def form():
     """The upload form."""
-    return render_template("check.html", title="检查文稿", towns=_town_choices(), error=None)
+    return _page()
 
 
 @bp.post("/check")
@@ -72,22 +83,17 @@ def run():
     from speechkit.web import settings
 
     upload = request.files.get("draft")
-    towns = _town_choices()
     if upload is None or not upload.filename:
-        return render_template(
-            "check.html",
-            title="检查文稿",
-            towns=towns,
-            error="请选择要检查的文稿（.docx 或 .txt）。",
-        ), 400
+        return _page("请选择要检查的文稿（.docx 或 .txt）。", 400)
     name = clean_upload_name(upload.filename)
     if Path(name).suffix not in ALLOWED_SUFFIXES:
-        return render_template(
-            "check.html",
-            title="检查文稿",
-            towns=towns,
-            error=f"{name}：只能检查 .docx 或 .txt 文件。旧版 .doc 请先在 Word 或 WPS 中另存为 .docx。",
-        ), 400
+        return _page(
+            f"{name}：只能检查 .docx 或 .txt 文件。旧版 .doc 请先在 Word 或 WPS 中另存为 .docx。",
+            400,
+        )
+    doc_type = request.form.get("doc_type") or None
+    if doc_type is not None and doc_type not in _doc_types():
+        return _page("文稿类型无效，请重新选择。", 400)
 
     profile = None
     slug = request.form.get("town") or ""
@@ -103,7 +109,7 @@ def run():
             raise InputFileError(f"{name} 是空文件。")
         if src.suffix == ".docx":
             _check_docx_container(src, name)
-        report, html = _check(src, name, profile)
+        report, html = _check(src, name, profile, doc_type)
         annotated = None
         if src.suffix == ".docx":
             annotated = _annotate(src, report, Path(tmp) / ("批注-" + name))
@@ -111,10 +117,9 @@ def run():
     if annotated is not None and request.form.get("keep"):
         saved = _keep_copy(settings().output_dir, name, annotated)
 
-    counts = Counter(getattr(f, "severity", "") for f in report.findings)
-    summary = [
-        (SEVERITY_NAMES.get(sev, sev), n) for sev, n in sorted(counts.items(), key=_severity_order)
-    ]
+    from speechkit.check.model import SEVERITY_NAMES
+
+    summary = [(SEVERITY_NAMES.get(sev, sev), n) for sev, n in report.counts().items() if n]
     return render_template(
         "check_result.html",
         title=f"检查结果：{name}",
@@ -128,17 +133,12 @@ def run():
     )
 
 
-def _severity_order(item: tuple[str, int]) -> int:
-    order = list(SEVERITY_NAMES)
-    return order.index(item[0]) if item[0] in order else len(order)
-
-
-def _check(src: Path, shown: str, profile):
+def _check(src: Path, shown: str, profile, doc_type: str | None):
     """Run the library check and its HTML reporter on one file."""
     from speechkit.check import check
     from speechkit.check.report import to_html
 
-    report = check(src, profile=profile)
+    report = check(src, profile=profile, doc_type=doc_type, label=shown)
     html = to_html([report], title=f"检查报告：{shown}")
     return report, html
 

@@ -97,6 +97,8 @@ def _job_or_404(job_id: str):
 @bp.get("/jobs/<job_id>")
 def job(job_id: str):
     """Progress while running; the generated documents once done."""
+    from speechkit.check.model import SEVERITY_NAMES
+
     job = _job_or_404(job_id)
     groups = _group_items(job.result) if job.status == DONE and job.result is not None else None
     report = None
@@ -110,6 +112,7 @@ def job(job_id: str):
         groups=groups,
         report=report,
         failed=job.status == FAILED,
+        severity_names=SEVERITY_NAMES,
     )
 
 
