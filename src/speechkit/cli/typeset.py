@@ -1,5 +1,140 @@
-"""CLI commands for typeset (parse, call the library, print)."""
+"""CLI commands for the official layout: ``typeset``, ``format-check`` and ``pdf``.
+
+Commands only parse options, call :mod:`speechkit.typeset`, print and set the exit code; errors
+are raised as :class:`~speechkit.errors.SpeechkitError` and printed by ``cli.main``.
+"""
 
 from __future__ import annotations
 
-COMMANDS: list = []
+import json
+from pathlib import Path
+
+import click
+
+from speechkit.cli._base import SkCommand
+
+_FILE = click.Path(dir_okay=False, path_type=Path)
+
+
+@click.command("typeset", cls=SkCommand)
+@click.argument("input_path", metavar="文稿.txt|.md", type=_FILE)
+@click.option("-o", "--out", "out_path", required=True, type=_FILE, help="输出的 .docx 文件。")
+@click.option("--title", help="文稿没有标题行时（首行就是“同志们：”），用这个标题。")
+@click.option("--force", is_flag=True, help="输出文件已存在时覆盖。")
+def typeset_command(input_path: Path, out_path: Path, title: str | None, force: bool) -> None:
+    """把纯文本或 Markdown 文稿排成符合 GB/T 9704 的 Word 文档。
+
+    \b
+    首行为标题（或用 # 标题）；“——在……上的讲话”为副标题；标题下的署名、日期行居中用楷体；
+    “同志们：”顶格；按编号识别标题层级：一、 （一） 1. （1）（也可用 ## ### #### #####）；
+    其余为正文。最后两行是发文机关和日期时，按落款格式排。Jinja 标签原样保留，
+    所以排好的文稿可以直接作模板。
+    """
+    from speechkit.errors import InputFileError, Location, OutputExistsError
+    from speechkit.fsutil import atomic_write_bytes
+    from speechkit.typeset.text import typeset
+
+    if out_path.exists() and not force:
+        raise OutputExistsError("输出文件已存在；加 --force 覆盖。", Location(file=str(out_path)))
+    if out_path.suffix.lower() != ".docx":
+        raise InputFileError("输出文件应以 .docx 结尾。", Location(file=str(out_path)))
+    text = _read_text(input_path)
+    result = typeset(text, title=title)
+    for notice in result.notices:
+        click.echo(f"提示：{input_path}:{notice}", err=True)
+    atomic_write_bytes(out_path, result.data)
+    counts = {}
+    for block in result.blocks:
+        counts[block.kind] = counts.get(block.kind, 0) + 1
+    click.echo(
+        f"已生成 {out_path}：标题 {counts.get('title', 0)} 个，"
+        f"各级标题 {counts.get('heading', 0)} 个，正文 {counts.get('body', 0)} 段。"
+    )
+
+
+def _read_text(path: Path) -> str:
+    """Text of ``path``: UTF-8 (with or without BOM), else GB18030; located error otherwise."""
+    from speechkit.errors import InputFileError, Location
+
+    if not path.is_file():
+        raise InputFileError("文件不存在。", Location(file=str(path)))
+    data = path.read_bytes()
+    if b"\x00" in data[:4096]:
+        raise InputFileError(
+            "不是文本文件（含有二进制内容）；请提供 .txt 或 .md 文稿。", Location(file=str(path))
+        )
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputFileError("无法识别文字编码（既不是 UTF-8 也不是 GBK）。", Location(file=str(path)))
+
+
+@click.command("format-check", cls=SkCommand)
+@click.argument("paths", metavar="文档.docx...", nargs=-1, required=True, type=_FILE)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="输出格式。",
+)
+def format_check_command(paths: tuple[Path, ...], fmt: str) -> int:
+    """按 GB/T 9704 检查 Word 文档的版式，列出每一处不符合的地方。
+
+    检查纸张、页边距、文档网格（每页 22 行、每行 28 字）、正文字体字号、标题、各级标题字体、
+    首行缩进、行距和页码。全部符合时退出码为 0，有不符合项时为 1。
+    """
+    from speechkit.typeset.check import format_check
+
+    results = [(path, format_check(path)) for path in paths]
+    if fmt == "json":
+        payload = [
+            {"file": str(path), "ok": not found, "departures": [d.to_dict() for d in found]}
+            for path, found in results
+        ]
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        for path, found in results:
+            if not found:
+                click.echo(f"{path}：版式符合 GB/T 9704。")
+                continue
+            click.echo(f"{path}：{len(found)} 处不符合 GB/T 9704：")
+            for departure in found:
+                click.echo(f"  {departure}")
+    return 1 if any(found for _, found in results) else 0
+
+
+@click.command("pdf", cls=SkCommand)
+@click.argument("paths", metavar="文档.docx...", nargs=-1, required=True, type=_FILE)
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="PDF 存放的文件夹（默认与各 .docx 同一文件夹）。",
+)
+def pdf_command(paths: tuple[Path, ...], out_dir: Path | None) -> None:
+    """用 LibreOffice（soffice）把 Word 文档转成 PDF。
+
+    需要安装 LibreOffice；没有安装时给出提示并以退出码 2 结束。
+    """
+    from speechkit.errors import InputFileError, Location, ToolMissingError
+    from speechkit.typeset.pdf import convert_to_pdf, soffice_path
+
+    if soffice_path() is None:
+        raise ToolMissingError(
+            "未找到 LibreOffice（soffice），无法生成 PDF。"
+            "请安装 LibreOffice（Debian/Ubuntu：apt-get install libreoffice-writer-nogui）后重试。"
+        )
+    for path in paths:
+        if not path.is_file():
+            raise InputFileError("文件不存在。", Location(file=str(path)))
+    for path in paths:
+        pdf = convert_to_pdf(path, out_dir if out_dir is not None else path.parent)
+        click.echo(f"已生成 {pdf}")
+
+
+COMMANDS = [typeset_command, format_check_command, pdf_command]

@@ -243,8 +243,10 @@ class _Checker:
             style_id = props.style_id or ""
             if not seen_title:
                 seen_title = True
-                self._check_title(p, props, where)
-                continue
+                if style_id == "Title" or props.jc == "center":
+                    self._check_title(p, props, where)
+                    continue
+                self.add("title.missing", "文档开头没有居中的标题", **where)
             if style_id == "Title":
                 self._check_title(p, props, where)
                 continue
@@ -316,8 +318,8 @@ class _Checker:
                 actual=f"{bad.east_asia or '未设置'} {_pt(bad.size)}",
                 **where,
             )
-        if level == 1 and match is None and text.endswith("。"):
-            self.add("heading1.stop", "一级标题末尾不加句号", **where)
+        if level == 1 and text.rstrip().endswith("。"):
+            self.add("heading1.stop", "一级标题末尾不加句号（标题单独成行，正文另起一段）", **where)
         self._check_indent(props, where)
         self._check_line(props, where)
 

@@ -49,7 +49,13 @@ def convert_to_pdf(docx: str | Path, out_dir: str | Path, timeout: float = 180) 
         raise InputFileError("文件不存在。", Location(file=str(docx)))
     out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="sk-lo-") as profile:
+    pdf = out / (src.stem + ".pdf")
+    # soffice writes into a private folder next to the target; the finished PDF is then renamed
+    # into place, so an interrupted or failed run never leaves a half-written PDF behind.
+    with (
+        tempfile.TemporaryDirectory(prefix="sk-lo-") as profile,
+        tempfile.TemporaryDirectory(prefix=".~sk-pdf-", dir=out) as staging,
+    ):
         cmd = [
             exe,
             f"-env:UserInstallation=file://{profile}",
@@ -58,7 +64,7 @@ def convert_to_pdf(docx: str | Path, out_dir: str | Path, timeout: float = 180) 
             "--convert-to",
             "pdf",
             "--outdir",
-            str(out),
+            staging,
             str(src),
         ]
         try:
@@ -69,8 +75,11 @@ def convert_to_pdf(docx: str | Path, out_dir: str | Path, timeout: float = 180) 
             raise InputFileError(
                 f"LibreOffice 转换超时（{timeout:.0f} 秒）。", Location(file=str(docx))
             ) from exc
-    pdf = out / (src.stem + ".pdf")
-    if proc.returncode != 0 or not pdf.exists():
-        detail = (proc.stderr or proc.stdout or "").strip().splitlines()[-1:] or [""]
-        raise InputFileError(f"LibreOffice 未能转换此文件：{detail[0]}", Location(file=str(docx)))
+        produced = Path(staging) / (src.stem + ".pdf")
+        if proc.returncode != 0 or not produced.exists():
+            detail = (proc.stderr or proc.stdout or "").strip().splitlines()[-1:] or [""]
+            raise InputFileError(
+                f"LibreOffice 未能转换此文件：{detail[0]}", Location(file=str(docx))
+            )
+        os.replace(produced, pdf)
     return pdf
