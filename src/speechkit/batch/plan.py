@@ -186,7 +186,14 @@ def build_plan(options: BatchOptions) -> Plan:
         digest = town.profile.digest()
         for problem in town.roster_problems:
             failures.append(
-                ItemResult(town.name, town.slug, "名册", "", FAILED, str(problem)),
+                ItemResult(
+                    town.name,
+                    town.slug,
+                    "名册",
+                    "",
+                    FAILED,
+                    f"{problem.location} {problem.message}",
+                ),
             )
         for tpl in templates:
             base = {"template": tpl.sha256, "profile": digest, "version": __version__}

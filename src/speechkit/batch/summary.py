@@ -70,7 +70,7 @@ def render_summary(result: BatchResult, console, max_reasons: int = 5) -> None:
             continue
         console.print(f"{row.town} · {row.document}：", markup=False)
         for reason in row.reasons[:max_reasons]:
-            console.print(f"  - {reason}", markup=False, highlight=False)
+            console.print(f"  - {reason}", markup=False, highlight=False, soft_wrap=True)
         if len(row.reasons) > max_reasons:
             console.print(f"  …… 另有 {len(row.reasons) - max_reasons} 条", markup=False)
     t = totals(result)
@@ -83,4 +83,4 @@ def render_summary(result: BatchResult, console, max_reasons: int = 5) -> None:
         line += f"检查发现 {found} 处。"
     if result.report_path is not None:
         line += f"报告：{result.report_path}"
-    console.print(line, markup=False, highlight=False)
+    console.print(line, markup=False, highlight=False, soft_wrap=True)

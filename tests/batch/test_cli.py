@@ -1,0 +1,69 @@
+"""``speechkit batch`` through the real CLI: exit codes, summary, progress lines, messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def args(ws: Path, *extra: str) -> list[str]:
+    return [
+        "batch",
+        "--profiles",
+        str(ws / "profiles"),
+        "--templates",
+        str(ws / "templates"),
+        "--out",
+        str(ws / "out"),
+        "--jobs",
+        "1",
+        *extra,
+    ]
+
+
+def test_batch_prints_progress_and_summary_then_everything_unchanged(cli, workspace: Path):
+    first = cli(*args(workspace))
+    assert first.exit_code == 0, first.output
+    assert "生成 7/7" in first.stderr  # plain progress lines when not a terminal
+    assert "批量生成汇总" in first.stdout
+    assert "东湖镇" in first.stdout and "党性分析评议表" in first.stdout
+    assert "共 7 项：已生成 7，未变化 0，已跳过 0，失败 0" in first.stdout
+    second = cli(*args(workspace))
+    assert second.exit_code == 0
+    assert "共 7 项：已生成 0，未变化 7，已跳过 0，失败 0" in second.stdout
+
+
+def test_failures_exit_1_with_located_reasons(cli, workspace: Path):
+    roster = workspace / "profiles/towns/donghu.members.csv"
+    roster.write_text(roster.read_text("utf-8") + "赵六,男,1970.02,一九九五,一支部,\n", "utf-8")
+    result = cli(*args(workspace))
+    assert result.exit_code == 1
+    assert "donghu.members.csv:第6行:入党时间列" in result.stdout
+    assert "失败 1" in result.stdout and "Traceback" not in result.output
+
+
+def test_unknown_town_or_template_is_a_usage_problem(cli, workspace: Path):
+    result = cli(*args(workspace, "--town", "nowhere"))
+    assert result.exit_code == 2
+    assert "--town nowhere：没有这个乡镇" in result.stderr and "donghu" in result.stderr
+    result = cli(*args(workspace, "--template", "通知"))
+    assert result.exit_code == 2 and "没有这个模板" in result.stderr and "讲话" in result.stderr
+    result = cli(*args(workspace, "--jobs", "0"))
+    assert result.exit_code == 2 and "--jobs 的值无效" in result.stderr
+    result = cli("batch", "--profiles", str(workspace / "missing"), "--out", str(workspace / "o"))
+    assert result.exit_code == 2 and "不存在" in result.stderr
+    assert not (workspace / "out").exists() and not (workspace / "o").exists()
+
+
+def test_only_selected_town_and_template(cli, workspace: Path):
+    result = cli(*args(workspace, "--town", "xishan", "--template", "讲话.docx"))
+    assert result.exit_code == 0
+    files = sorted(
+        p.relative_to(workspace / "out").as_posix() for p in (workspace / "out").rglob("*.docx")
+    )
+    assert files == ["西山镇/讲话.docx"]
+
+
+def test_help_is_chinese(cli):
+    result = cli("batch", "--help")
+    assert result.exit_code == 0
+    assert "为每个乡镇生成全部文档" in result.stdout and "--merge" in result.stdout
