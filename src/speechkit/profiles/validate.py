@@ -137,7 +137,8 @@ def _validate_folder(folder: Path) -> list[Problem]:
 
 
 def totals(profiles: list[Profile], failed: int = 0) -> list[Problem]:
-    """Cross-town checks: members sum against ``campaign.members``; town names used twice."""
+    """Cross-town checks: members sum against ``campaign.members`` (only when no town failed,
+    ``failed`` being how many did); town names used twice."""
     out: list[Problem] = []
     if not profiles:
         return out
@@ -156,8 +157,8 @@ def totals(profiles: list[Profile], failed: int = 0) -> list[Problem]:
         names.setdefault(name, p)
     expected = profiles[0].data["campaign"]["members"]
     total = sum(p.data["party"]["members"] for p in profiles)
-    if total != expected:
-        note = f"（另有 {failed} 个乡镇资料有错误，未计入）" if failed else ""
+    if total != expected and not failed:  # with invalid towns the sum is meaningless
+        note = ""
         out.append(
             Problem(
                 profiles[0].locate("campaign.members") or Location(),
