@@ -1,5 +1,252 @@
-"""CLI commands for check (parse, call the library, print)."""
+"""CLI commands of the terminology check: ``check``, ``rules list``, ``rules test``."""
 
 from __future__ import annotations
 
-COMMANDS: list = []
+import sys
+
+import click
+
+from speechkit.cli._base import SkCommand, SkGroup
+
+_FORMATS = ("text", "json", "html", "docx")
+_SEVERITIES = ("error", "warning", "info")
+_DOC_TYPES = ("speech", "plan", "form")
+
+
+def _guess_format(out: str | None) -> str:
+    if out:
+        suffix = out.rsplit(".", 1)[-1].lower() if "." in out else ""
+        if suffix in ("json", "html", "docx"):
+            return suffix
+        if suffix == "htm":
+            return "html"
+    return "text"
+
+
+@click.command(
+    "check",
+    cls=SkCommand,
+    short_help="检查文稿的规范表述、占位符、错别字、数字和标点。",
+)
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--profile",
+    "profile",
+    type=click.Path(dir_okay=False),
+    help="乡镇资料（YAML），用于核对文中的人数、日期、人名等事实。",
+)
+@click.option(
+    "--rules",
+    "rule_packs",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="追加的规则包（YAML），可多次使用；同编号的规则覆盖默认规则。",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(_FORMATS),
+    default=None,
+    help="报告格式：text（默认）、json、html、docx（带批注的 Word 副本）。",
+)
+@click.option(
+    "-o",
+    "--out",
+    "out",
+    type=click.Path(),
+    default=None,
+    help="报告写到这个文件（docx 格式且有多个文件时为文件夹）；省略时输出到屏幕。",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(_SEVERITIES),
+    default="error",
+    show_default=True,
+    help="有这个级别及以上的问题时退出码为 1。",
+)
+@click.option("--ignore", multiple=True, help="忽略的规则编号、编号前缀或类别，可多次使用。")
+@click.option(
+    "--doc-type",
+    type=click.Choice(_DOC_TYPES),
+    default=None,
+    help="文档类型：speech 讲话、plan 实施方案、form 评议表；默认按文件名判断。",
+)
+@click.option("--keywords", is_flag=True, help="同时列出关键词（TF-IDF）和必备提法的覆盖情况。")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="并行进程数，默认用全部 CPU 核心。",
+)
+@click.option(
+    "--color/--no-color", default=None, help="文本报告是否着色（默认：输出到终端时着色）。"
+)
+def check_cmd(
+    files, profile, rule_packs, fmt, out, fail_on, ignore, doc_type, keywords, jobs, color
+):
+    """检查 .docx（正文、表格、页眉、页脚、脚注）、.txt 和 .md 文稿。
+
+    \b
+    退出码：0 没有达到 --fail-on 级别的问题；1 有；2 输入有误（文件无法读取、
+    已损坏，规则包无效等）。
+    \b
+    示例：
+      speechkit check 动员讲话.docx
+      speechkit check 动员讲话.docx --profile profiles/towns/donghu.yaml
+      speechkit check output/*/*.docx -o 检查报告.html
+      speechkit check 动员讲话.docx --format docx -o 动员讲话.批注.docx
+    """
+    from speechkit.check import check_files, load_rules
+    from speechkit.check.model import at_or_above
+    from speechkit.check.report import to_html, to_json, to_text
+
+    fmt = fmt or _guess_format(out)
+    if fmt == "docx":
+        _need_docx_output(files, out)
+    pack = load_rules(rule_packs)
+    prof = None
+    if profile:
+        from speechkit.profiles import load_profile
+
+        prof = load_profile(profile)
+    reports = check_files(
+        list(files),
+        jobs=jobs,
+        profile=prof,
+        rules=pack,
+        doc_type=doc_type,
+        ignore=ignore,
+        keywords=keywords,
+    )
+    if fmt == "text":
+        use_color = color if color is not None else (out is None and sys.stdout.isatty())
+        _emit(to_text(reports, color=use_color and out is None), out)
+    elif fmt == "json":
+        _emit(to_json(reports, extras=keywords), out)
+    elif fmt == "html":
+        _emit(to_html(reports, title="规范表述检查报告"), out)
+    else:
+        _write_annotated(reports, out)
+    worst = [f.severity for r in reports for f in r.findings]
+    return 1 if any(at_or_above(s, fail_on) for s in worst) else 0
+
+
+def _need_docx_output(files, out) -> None:
+    from pathlib import Path
+
+    from speechkit.errors import InputFileError, Location, SpeechkitError
+
+    if not out:
+        raise SpeechkitError("--format docx 需要用 -o 指定输出文件（多个文件时为文件夹）。")
+    for f in files:
+        if not f.lower().endswith(".docx"):
+            raise InputFileError("只能为 .docx 文件添加批注。", Location(file=f))
+    if len(files) == 1 and Path(out).resolve() == Path(files[0]).resolve():
+        raise SpeechkitError("输出文件不能与原文件相同（原文件保持不变）。", Location(file=out))
+
+
+def _write_annotated(reports, out: str) -> None:
+    from pathlib import Path
+
+    from speechkit.check.report import annotate_docx
+
+    if len(reports) == 1 and not Path(out).is_dir():
+        written = annotate_docx(reports[0].path, reports[0].findings, out)
+        click.echo(f"已写入带批注的文档：{written}（{len(reports[0].findings)} 条批注）")
+        return
+    folder = Path(out)
+    for r in reports:
+        target = folder / f"{Path(r.path).stem}.批注.docx"
+        if target.resolve() == Path(r.path).resolve():
+            continue
+        annotate_docx(r.path, r.findings, target)
+        click.echo(f"已写入带批注的文档：{target}（{len(r.findings)} 条批注）")
+
+
+def _emit(text: str, out: str | None) -> None:
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    from speechkit.fsutil import atomic_write_text
+
+    atomic_write_text(out, text)
+    click.echo(f"报告已写入：{out}", err=True)
+
+
+@click.group("rules", cls=SkGroup)
+def rules_group():
+    """规则包：列出生效的规则，运行规则包自带的示例自检。"""
+
+
+@rules_group.command("list", cls=SkCommand)
+@click.option(
+    "--rules",
+    "rule_packs",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="追加的规则包（YAML），可多次使用。",
+)
+@click.option(
+    "--doc-type", type=click.Choice(_DOC_TYPES), default=None, help="只列出适用于这类文档的规则。"
+)
+@click.option("--category", default=None, help="只列出这个类别的规则。")
+def rules_list(rule_packs, doc_type, category):
+    """列出生效的规则：编号、类型、类别、级别和说明。"""
+    from speechkit.check import load_rules
+    from speechkit.check.model import CATEGORY_NAMES, DOC_TYPES, SEVERITY_NAMES
+
+    pack = load_rules(rule_packs)
+    rules = pack.rules
+    if doc_type:
+        rules = [r for r in rules if not r.doc_types or doc_type in r.doc_types]
+    if category:
+        rules = [r for r in rules if r.category == category]
+    click.echo(
+        "规则包：" + "、".join(f"{n}（{f}）" for n, f in zip(pack.names, pack.files, strict=True))
+    )
+    width = max((len(r.id) for r in rules), default=10)
+    for r in rules:
+        types = "、".join(DOC_TYPES[d] for d in r.doc_types) if r.doc_types else "全部"
+        click.echo(
+            f"{r.id:<{width}}  {r.type_name:<12} {CATEGORY_NAMES.get(r.category, r.category)}"
+            f"  {SEVERITY_NAMES[r.severity]}  适用：{types}  {r.message}"
+        )
+    click.echo(f"共 {len(rules)} 条规则。")
+
+
+@rules_group.command("test", cls=SkCommand)
+@click.argument("packs", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("-v", "--verbose", is_flag=True, help="列出每个示例的结果，不只是失败的。")
+def rules_test(packs, verbose):
+    """运行规则包中每条规则的 examples：bad 必须被查出，good 不得被查出。
+
+    不给 PACK 时检查默认规则包。有示例不通过时退出码为 1。
+    """
+    from speechkit.check import DEFAULT_PACK, load_rules
+    from speechkit.check.selftest import test_pack
+
+    targets = list(packs) or [str(DEFAULT_PACK)]
+    failed = total = 0
+    for target in targets:
+        pack = load_rules([target], default=False)
+        results = test_pack(pack)
+        total += len(results)
+        bad = [r for r in results if not r.passed]
+        failed += len(bad)
+        click.echo(f"{target}：{len(pack.rules)} 条规则，{len(results)} 个示例，失败 {len(bad)} 个")
+        for r in results if verbose else bad:
+            state = "通过" if r.passed else "失败"
+            if r.kind == "bad":
+                want = "应查出" if not r.passed else "已查出"
+            else:
+                want = "不应查出" if not r.passed else "未查出"
+            got = "；".join(f"“{f.match}”→{f.suggestion or ''}" for f in r.findings)
+            click.echo(
+                f"  [{state}] {r.where} {r.rule} {r.kind}「{r.text}」{want}{('：' + got) if got else ''}"
+            )
+    click.echo(f"合计：{total} 个示例，失败 {failed} 个。")
+    return 1 if failed else 0
+
+
+COMMANDS = [check_cmd, rules_group]

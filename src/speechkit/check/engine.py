@@ -1,0 +1,235 @@
+"""Run a rule pack over documents: one file, a text, or many files on every core."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from speechkit.check.model import PARTS, Block, Document, FileReport, Finding, TextLocation
+from speechkit.check.pack import RulePack, load_rules
+from speechkit.check.ruletypes import Rule, RunContext
+from speechkit.errors import InputFileError, SpeechkitError
+
+_DOC_TYPE_HINTS = (("讲话", "speech"), ("方案", "plan"), ("评议表", "form"), ("分析", "form"))
+_PART_ORDER = {p: i for i, p in enumerate(PARTS)}
+
+
+def infer_doc_type(path: str | Path) -> str | None:
+    """Guess the document type from the file name (动员讲话 → speech, 实施方案 → plan, ...)."""
+    name = Path(path).stem
+    for hint, kind in _DOC_TYPE_HINTS:
+        if hint in name:
+            return kind
+    return None
+
+
+def _resolve_profile(profile):
+    if profile is None or not isinstance(profile, str | Path):
+        return profile
+    from speechkit.profiles import load_profile
+
+    return load_profile(profile)
+
+
+def run_rules(doc: Document, rules: Sequence[Rule], ctx: RunContext) -> list[Finding]:
+    """Apply ``rules`` to every block of ``doc``; findings sorted by place then rule."""
+    findings: list[Finding] = []
+    block_rules = [r for r in rules if not r.document_level]
+    for block in doc.blocks:
+        if not block.text:
+            continue
+        for rule in block_rules:
+            if rule.needs_profile and ctx.profile is None:
+                continue
+            hits = rule.run(block, ctx)
+            if not hits:
+                continue
+            skip = rule.exception_spans(block.scan_text) if rule.exceptions else ()
+            for hit in hits:
+                if any(s <= hit.start and hit.end <= e for s, e in skip):
+                    continue
+                findings.append(_finding(rule, block, hit))
+    for rule in rules:
+        if rule.document_level:
+            for block, hit in rule.run_document(doc, ctx):
+                findings.append(_finding(rule, block, hit))
+    findings.sort(
+        key=lambda f: (
+            _PART_ORDER.get(f.location.part, 9),
+            f.location.paragraph,
+            f.location.start,
+            f.location.end,
+            f.rule,
+        )
+    )
+    return _dedupe(findings)
+
+
+def _finding(rule: Rule, block: Block, hit) -> Finding:
+    match = block.text[hit.start : hit.end]
+    return Finding(
+        rule=rule.id,
+        category=rule.category,
+        severity=rule.severity,
+        message=rule.format(match, hit),
+        match=match,
+        suggestion=hit.suggestion,
+        location=TextLocation(block.part, block.index, hit.start, hit.end),
+    )
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen = set()
+    out = []
+    for f in findings:
+        key = (f.rule, f.location)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def check_document(
+    doc: Document,
+    *,
+    profile=None,
+    rules: RulePack | None = None,
+    doc_type: str | None = None,
+    ignore: Iterable[str] = (),
+    as_of: dt.date | None = None,
+    keywords: bool = False,
+    label: str | None = None,
+) -> FileReport:
+    """Check an already read :class:`Document` (see :func:`check`)."""
+    pack = rules if rules is not None else load_rules()
+    active = pack.active(doc_type, as_of or dt.date.today(), ignore)
+    if any(r.needs_tokens for r in active):
+        pack.prepare_tokens()
+    ctx = RunContext(profile=_resolve_profile(profile), as_of=as_of)
+    report = FileReport(
+        path=doc.path,
+        findings=run_rules(doc, active, ctx),
+        label=label,
+        doc_type=doc_type,
+        blocks=doc.blocks,
+    )
+    if keywords:
+        from speechkit.check.keywords import coverage, top_keywords
+
+        pack.prepare_tokens()
+        report.keywords = top_keywords(doc.text())
+        report.coverage = coverage(doc, pack, doc_type)
+    return report
+
+
+def check(
+    source,
+    *,
+    profile=None,
+    rules: RulePack | None = None,
+    doc_type: str | None = None,
+    ignore: Iterable[str] = (),
+    as_of: dt.date | None = None,
+    keywords: bool = False,
+    label: str | None = None,
+) -> FileReport:
+    """Check one document (.docx, .txt or .md path, or a :class:`Document`).
+
+    ``profile`` is a :class:`speechkit.profiles.Profile` or a path to a town YAML (enables the
+    consistency rules); ``rules`` a :class:`RulePack` (default pack when None); ``doc_type``
+    one of speech/plan/form (guessed from the file name when None); ``ignore`` rule ids,
+    id prefixes or categories to skip. Raises :class:`InputFileError` for unusable input.
+    """
+    from speechkit.check.sources import read_document
+
+    doc = source if isinstance(source, Document) else read_document(source)
+    if doc_type is None:
+        doc_type = infer_doc_type(doc.path)
+    return check_document(
+        doc,
+        profile=profile,
+        rules=rules,
+        doc_type=doc_type,
+        ignore=ignore,
+        as_of=as_of,
+        keywords=keywords,
+        label=label,
+    )
+
+
+def check_text(text: str, *, name: str = "文本", markdown: bool = False, **options) -> FileReport:
+    """Check a text given as a string (one paragraph per line); options as for :func:`check`."""
+    from speechkit.check.sources import text_blocks
+
+    return check(
+        Document(name, "md" if markdown else "txt", text_blocks(text, markdown)), **options
+    )
+
+
+_WORKER: dict = {}
+
+
+def _init_worker(options: dict) -> None:
+    _WORKER.clear()
+    _WORKER.update(options)
+
+
+def _check_one(path: str):
+    try:
+        return check(path, **_WORKER)
+    except SpeechkitError as exc:
+        return exc
+
+
+def check_files(
+    paths: Sequence[str | Path], *, jobs: int | None = None, **options
+) -> list[FileReport]:
+    """Check many files, in parallel on ``jobs`` processes (default: every core).
+
+    The tokenizer and the pack are prepared once in this process and shared with the workers
+    by fork. Raises the first :class:`InputFileError` met (all files are tried first, so one
+    message can name every unusable file).
+    """
+    if options.get("rules") is None:
+        options["rules"] = load_rules()
+    if "profile" in options:
+        options["profile"] = _resolve_profile(options["profile"])
+    jobs = jobs or os.cpu_count() or 1
+    paths = [str(p) for p in paths]
+    if jobs > 1 and len(paths) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        options["rules"].prepare_tokens()
+        try:
+            mp = multiprocessing.get_context("fork")
+        except ValueError:
+            mp = None
+        if mp is not None:
+            with ProcessPoolExecutor(
+                max_workers=min(jobs, len(paths)),
+                mp_context=mp,
+                initializer=_init_worker,
+                initargs=(options,),
+            ) as ex:
+                chunk = max(1, len(paths) // (jobs * 4))
+                results = list(ex.map(_check_one, paths, chunksize=chunk))
+            return _raise_errors(results)
+    _init_worker(options)
+    try:
+        return _raise_errors([_check_one(p) for p in paths])
+    finally:
+        _WORKER.clear()
+
+
+def _raise_errors(results: list) -> list[FileReport]:
+    errors = [r for r in results if isinstance(r, SpeechkitError)]
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise InputFileError(
+            f"有 {len(errors)} 个文件无法检查：\n" + "\n".join(e.format_message() for e in errors)
+        )
+    return results

@@ -1,0 +1,302 @@
+"""Rule packs: YAML files of rules, validated with file:line:column errors, cached once valid.
+
+A pack is a mapping::
+
+    pack: 默认规则包          # name shown by ``rules list``
+    disable: [typo.doubled]   # optional: switch off rules of earlier packs
+    rules:
+      - id: placeholder.stars
+        type: existence       # one of RULE_TYPES
+        category: placeholder
+        severity: error
+        message: 未填写的占位符“{match}”
+        regex: '\\*{2,}'
+        examples: {bad: ['**市委'], good: ['2*3']}
+
+Packs given after the default one add rules; a rule with an existing id replaces it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from speechkit.check.ruletypes import RULE_TYPES, Rule, Spec, SpecError
+from speechkit.errors import Location, Problem, RulePackError, display_path
+
+DEFAULT_PACK = Path(__file__).resolve().parent.parent / "rules" / "default.yaml"
+_CACHE_VERSION = 1
+_PACK_KEYS = {"pack", "rules", "disable", "description"}
+
+
+@dataclass
+class RulePack:
+    """The active rules in order, the files they came from and the ids switched off."""
+
+    rules: list[Rule] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+
+    def get(self, rule_id: str) -> Rule | None:
+        """The rule with this id, or None."""
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+    def active(
+        self, doc_type: str | None = None, as_of: dt.date | None = None, ignore=()
+    ) -> list[Rule]:
+        """Rules that apply to this document type on this date, minus ignored ids/prefixes."""
+        ignore = tuple(ignore)
+        return [
+            r
+            for r in self.rules
+            if r.applies(doc_type, as_of) and not any(_ignored(r, i) for i in ignore)
+        ]
+
+    def terms(self) -> list[str]:
+        """Every word the rules want kept whole (the jieba user dictionary)."""
+        out: list[str] = []
+        for r in self.rules:
+            out.extend(r.terms())
+        return out
+
+    def prepare_tokens(self) -> None:
+        """Add the pack's terms to the tokenizer (once) when some rule needs tokens."""
+        if getattr(self, "_tokens_ready", False):
+            return
+        from speechkit.check import tokens
+
+        tokens.add_terms(self.terms())
+        self._tokens_ready = True
+
+
+def _ignored(rule: Rule, pattern: str) -> bool:
+    return rule.id == pattern or rule.category == pattern or rule.id.startswith(pattern + ".")
+
+
+def load_rules(extra_paths=(), *, default: bool = True) -> RulePack:
+    """Load the default pack (unless ``default=False``) then each extra pack, in order.
+
+    Raises :class:`RulePackError` listing every problem of an invalid pack, located.
+    """
+    paths = ([DEFAULT_PACK] if default else []) + [Path(p) for p in extra_paths]
+    pack = RulePack()
+    for path in paths:
+        name, disable, rules = load_pack_file(path)
+        pack.files.append(str(path))
+        pack.names.append(name)
+        if disable:
+            pack.rules = [r for r in pack.rules if r.id not in set(disable)]
+        index = {r.id: i for i, r in enumerate(pack.rules)}
+        for rule in rules:
+            if rule.id in index:
+                pack.rules[index[rule.id]] = rule
+            else:
+                index[rule.id] = len(pack.rules)
+                pack.rules.append(rule)
+    return pack
+
+
+def load_pack_file(path: str | Path) -> tuple[str, list[str], list[Rule]]:
+    """(pack name, disabled ids, rules) of one pack file; validated, cached by content hash."""
+    p = Path(path)
+    shown = display_path(p)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise RulePackError(f"规则包不存在：{shown}") from None
+    except OSError as exc:
+        raise RulePackError(f"无法读取规则包 {shown}：{exc.strerror or exc}") from None
+    cached = _read_cache(data)
+    if cached is not None:
+        try:
+            return _build(cached, shown)
+        except RulePackError:
+            pass
+    plain = _parse_yaml(data, shown)
+    result = _build(plain, shown)
+    _write_cache(data, plain)
+    return result
+
+
+def _build(plain: dict, shown: str) -> tuple[str, list[str], list[Rule]]:
+    problems: list[Problem] = []
+    top = plain["top"]
+    lines = plain["lines"]
+
+    def loc(key_path: str) -> Location:
+        pos = lines.get(key_path) or lines.get(key_path.rsplit(".", 1)[0]) or [None, None]
+        return Location(file=shown, line=pos[0], column=pos[1])
+
+    if not isinstance(top, dict):
+        raise RulePackError(
+            f"规则包无效：{shown}",
+            [Problem(loc(""), "规则包应为映射，至少包含 rules: 列表。")],
+        )
+    for key in top:
+        if key not in _PACK_KEYS:
+            problems.append(
+                Problem(
+                    loc(str(key)), f"未知的键“{key}”（可用：{'、'.join(sorted(_PACK_KEYS))}）。"
+                )
+            )
+    name = top.get("pack") or Path(shown).stem
+    disable = top.get("disable") or []
+    if not isinstance(disable, list) or not all(isinstance(x, str) for x in disable):
+        problems.append(Problem(loc("disable"), "disable 应为规则编号列表。"))
+        disable = []
+    items = top.get("rules")
+    if not isinstance(items, list):
+        problems.append(Problem(loc("rules" if "rules" in top else ""), "缺少 rules: 规则列表。"))
+        items = []
+    rules: list[Rule] = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(items):
+        where = f"rules.{i}"
+        if not isinstance(item, dict):
+            problems.append(
+                Problem(loc(where), f"第{i + 1}条规则应为映射（id、type、category……）。")
+            )
+            continue
+        rtype = item.get("type")
+        cls = RULE_TYPES.get(rtype) if isinstance(rtype, str) else None
+        rid = item.get("id") if isinstance(item.get("id"), str) else f"第{i + 1}条规则"
+        if cls is None:
+            problems.append(
+                Problem(
+                    loc(f"{where}.type" if "type" in item else where),
+                    f"规则 {rid} 的 type“{rtype}”无效，可选：{'、'.join(RULE_TYPES)}。",
+                    key=rid,
+                )
+            )
+            continue
+        spec = Spec(item)
+        spec.used.add("type")
+        try:
+            rule = cls.from_spec(spec, name, (lines.get(where) or [None])[0])
+        except SpecError as exc:
+            key = f"{where}.{exc.key}" if exc.key else where
+            problems.append(Problem(loc(key), f"规则 {rid}：{exc.message}", key=rid))
+            continue
+        unknown = [k for k in item if k not in spec.used]
+        for k in unknown:
+            problems.append(
+                Problem(
+                    loc(f"{where}.{k}"),
+                    f"规则 {rid}：未知的键“{k}”（{cls.type_name} 类型不用它）。",
+                    key=rid,
+                )
+            )
+        if rule.id in seen:
+            problems.append(
+                Problem(
+                    loc(f"{where}.id"),
+                    f"规则编号 {rule.id} 重复（第{seen[rule.id]}行已定义）。",
+                    key=rid,
+                )
+            )
+        seen.setdefault(rule.id, (lines.get(where) or [0])[0])
+        if not unknown:
+            rules.append(rule)
+    if problems:
+        raise RulePackError(f"规则包无效：{shown}（共 {len(problems)} 处问题）", problems)
+    return name, list(disable), rules
+
+
+def _parse_yaml(data: bytes, shown: str) -> dict:
+    """Parse with ruamel.yaml (round-trip, for positions); return plain data plus key positions."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    yaml = YAML(typ="rt")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RulePackError(
+            f"规则包无效：{shown}",
+            [Problem(Location(file=shown), f"不是 UTF-8 编码（第{exc.start}字节）。")],
+        ) from None
+    try:
+        doc = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Location(
+            file=shown,
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+        )
+        what = exc.problem or exc.context or "YAML 语法错误"
+        raise RulePackError(
+            f"规则包无效：{shown}", [Problem(where, f"YAML 语法错误：{what}")]
+        ) from None
+    except YAMLError as exc:
+        raise RulePackError(
+            f"规则包无效：{shown}", [Problem(Location(file=shown), f"YAML 错误：{exc}")]
+        ) from None
+    lines: dict[str, list[int]] = {"": [1, 1]}
+    top = _plain(doc, "", lines)
+    return {"top": top, "lines": lines}
+
+
+def _plain(node, path: str, lines: dict):
+    """ruamel round-trip node → plain Python, recording ``path → [line, col]`` (1-based)."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(node, CommentedMap):
+        if path not in lines or path == "":
+            lines.setdefault(path, [node.lc.line + 1, node.lc.col + 1])
+        out = {}
+        for k, v in node.items():
+            sub = f"{path}.{k}" if path else str(k)
+            try:
+                ln, col = node.lc.key(k)
+                lines[sub] = [ln + 1, col + 1]
+            except (KeyError, TypeError):
+                pass
+            out[str(k) if not isinstance(k, str) else k] = _plain(v, sub, lines)
+        return out
+    if isinstance(node, CommentedSeq):
+        out = []
+        for i, v in enumerate(node):
+            sub = f"{path}.{i}"
+            try:
+                ln, col = node.lc.item(i)
+                lines[sub] = [ln + 1, col + 1]
+            except (KeyError, TypeError):
+                pass
+            out.append(_plain(v, sub, lines))
+        return out
+    if isinstance(node, dt.datetime):
+        return node.date().isoformat() if not node.hour and not node.minute else node.isoformat()
+    if isinstance(node, dt.date):
+        return node.isoformat()
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    return str(node)
+
+
+def _cache_file(data: bytes) -> Path:
+    from speechkit.check.tokens import cache_dir
+    from speechkit.fsutil import sha256_bytes
+
+    return cache_dir() / f"rules-{_CACHE_VERSION}-{sha256_bytes(data)[:32]}.json"
+
+
+def _read_cache(data: bytes) -> dict | None:
+    try:
+        return json.loads(_cache_file(data).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _write_cache(data: bytes, plain: dict) -> None:
+    from speechkit.fsutil import atomic_write_text
+
+    with contextlib.suppress(OSError):
+        atomic_write_text(_cache_file(data), json.dumps(plain, ensure_ascii=False))

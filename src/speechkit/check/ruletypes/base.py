@@ -1,0 +1,297 @@
+"""What every rule type shares: common fields, spec reading with located errors, hits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from speechkit.check.model import CATEGORIES, DOC_TYPES, SEVERITIES, Block, Document
+
+
+class SpecError(Exception):
+    """A rule definition problem: the key it concerns and a Chinese message."""
+
+    def __init__(self, key: str | None, message: str) -> None:
+        super().__init__(message)
+        self.key = key
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A match of a rule inside one block: [start, end), an optional suggestion and values."""
+
+    start: int
+    end: int
+    suggestion: str | None = None
+    values: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class RunContext:
+    """Per-document state a rule may use: token boundaries (lazy), the profile, the date."""
+
+    profile: object | None = None
+    as_of: dt.date | None = None
+    _bounds: dict = field(default_factory=dict)
+
+    def boundaries(self, block: Block) -> set[int]:
+        """Token boundary offsets of ``block`` (jieba, HMM off), computed once per block."""
+        key = (block.part, block.index)
+        got = self._bounds.get(key)
+        if got is None:
+            from speechkit.check import tokens
+
+            got = tokens.boundaries(block.scan_text)
+            self._bounds[key] = got
+        return got
+
+
+class Spec:
+    """Typed access to one rule's mapping; every problem raises :class:`SpecError` with its key."""
+
+    def __init__(self, data: dict) -> None:
+        self.data = data
+        self.used: set[str] = set()
+
+    def has(self, key: str) -> bool:
+        """True when ``key`` is present."""
+        return key in self.data
+
+    def raw(self, key: str, default=None):
+        """The value of ``key`` as written (marks it used)."""
+        self.used.add(key)
+        return self.data.get(key, default)
+
+    def str(self, key: str, required: bool = False, default: str | None = None) -> str | None:
+        """A non-empty string value."""
+        v = self.raw(key)
+        if v is None:
+            if required:
+                raise SpecError(key, f"缺少必填项 {key}。")
+            return default
+        if not isinstance(v, str) or not v.strip():
+            raise SpecError(key, f"{key} 应为非空文字。")
+        return v
+
+    def str_list(self, key: str) -> list[str]:
+        """A string or a list of non-empty strings."""
+        v = self.raw(key)
+        if v is None:
+            return []
+        if isinstance(v, str):
+            v = [v]
+        if not isinstance(v, list) or not all(isinstance(x, str) and x for x in v):
+            raise SpecError(key, f"{key} 应为文字或文字列表。")
+        return list(v)
+
+    def str_map(self, key: str) -> dict[str, str]:
+        """A mapping of non-empty strings to strings."""
+        v = self.raw(key)
+        if v is None:
+            return {}
+        if not isinstance(v, dict):
+            raise SpecError(key, f"{key} 应为“原文: 替换”形式的映射。")
+        out = {}
+        for k, val in v.items():
+            if not isinstance(k, str) or not k or not isinstance(val, str):
+                raise SpecError(key, f"{key} 中的“{k}”应对应一段文字。")
+            out[k] = val
+        return out
+
+    def choice(self, key: str, choices: Iterable[str], default: str | None = None) -> str:
+        """One of ``choices``."""
+        choices = tuple(choices)
+        v = self.raw(key, default)
+        if v is None:
+            raise SpecError(key, f"缺少必填项 {key}（可选：{'、'.join(choices)}）。")
+        if v not in choices:
+            raise SpecError(key, f"{key} 的值“{v}”无效，可选：{'、'.join(choices)}。")
+        return v
+
+    def date(self, key: str) -> dt.date | None:
+        """A date (YAML date or ``YYYY-MM-DD`` text)."""
+        v = self.raw(key)
+        if v is None:
+            return None
+        if isinstance(v, dt.datetime):
+            return v.date()
+        if isinstance(v, dt.date):
+            return v
+        if isinstance(v, str):
+            try:
+                return dt.date.fromisoformat(v)
+            except ValueError:
+                pass
+        raise SpecError(key, f"{key} 应为日期，如 2024-07-01。")
+
+    def regex(self, key: str) -> list[re.Pattern]:
+        """Compiled regular expressions."""
+        out = []
+        for src in self.str_list(key):
+            try:
+                out.append(re.compile(src))
+            except re.error as exc:
+                raise SpecError(key, f"正则表达式“{src}”有误：{exc}") from None
+        return out
+
+
+def literal_regex(words: Iterable[str]) -> re.Pattern | None:
+    """One regex matching any of ``words``, built as a trie so it scans fast; longest match wins."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    if not trie:
+        return None
+
+    def build(node: dict) -> str:
+        alts = [re.escape(ch) + build(node[ch]) for ch in sorted(k for k in node if k)]
+        if not alts:
+            return ""
+        optional = "" in node
+        if len(alts) == 1:
+            body = alts[0]
+            if not optional:
+                return body
+            return f"(?:{body})?" if len(body) > 1 else body + "?"
+        return "(?:" + "|".join(alts) + ")" + ("?" if optional else "")
+
+    return re.compile(build(trie))
+
+
+class SafeDict(dict):
+    """format_map helper that leaves unknown ``{names}`` as they are."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+@dataclass
+class Rule:
+    """Fields every rule has; subclasses add their patterns and implement :meth:`run`."""
+
+    id: str
+    category: str
+    severity: str
+    message: str
+    doc_types: tuple[str, ...] = ()
+    source: str | None = None
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+    exceptions: tuple[str, ...] = ()
+    examples: dict = field(default_factory=dict)
+    pack: str = ""
+    line: int | None = None
+
+    type_name = "base"
+    needs_tokens = False
+    needs_profile = False
+    document_level = False
+
+    @classmethod
+    def common(cls, spec: Spec, pack: str, line: int | None) -> dict:
+        """Read the fields shared by every rule type."""
+        rid = spec.str("id", required=True)
+        if not re.fullmatch(r"[A-Za-z0-9_.\-]+", rid):
+            raise SpecError("id", f"规则编号“{rid}”只能由字母、数字、点、下划线和连字符组成。")
+        doc_types = spec.str_list("doc_types")
+        for d in doc_types:
+            if d not in DOC_TYPES:
+                raise SpecError("doc_types", f"文档类型“{d}”无效，可选：{'、'.join(DOC_TYPES)}。")
+        examples = spec.raw("examples") or {}
+        if not isinstance(examples, dict) or set(examples) - {"bad", "good", "profile"}:
+            raise SpecError("examples", "examples 只能包含 bad、good（文字列表）和 profile。")
+        for k in ("bad", "good"):
+            v = examples.get(k, [])
+            if isinstance(v, str):
+                v = [v]
+            if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+                raise SpecError("examples", f"examples.{k} 应为文字列表。")
+        return {
+            "id": rid,
+            "category": spec.choice("category", CATEGORIES),
+            "severity": spec.choice("severity", SEVERITIES),
+            "message": spec.str("message", required=True),
+            "doc_types": tuple(doc_types),
+            "source": spec.str("source"),
+            "valid_from": spec.date("valid_from"),
+            "valid_until": spec.date("valid_until"),
+            "exceptions": tuple(spec.str_list("exceptions")),
+            "examples": {
+                "bad": _as_list(examples.get("bad")),
+                "good": _as_list(examples.get("good")),
+                "profile": examples.get("profile"),
+            },
+            "pack": pack,
+            "line": line,
+        }
+
+    @classmethod
+    def from_spec(cls, spec: Spec, pack: str, line: int | None) -> Rule:
+        """Build the rule from its mapping (subclasses read their own keys)."""
+        raise NotImplementedError
+
+    def applies(self, doc_type: str | None, as_of: dt.date | None) -> bool:
+        """Whether the rule is active for this document type on this date."""
+        if self.doc_types and doc_type not in self.doc_types:
+            return False
+        if as_of is not None:
+            if self.valid_from and as_of < self.valid_from:
+                return False
+            if self.valid_until and as_of > self.valid_until:
+                return False
+        return True
+
+    def terms(self) -> list[str]:
+        """Words this rule wants kept whole by the tokenizer."""
+        return []
+
+    def run(self, block: Block, ctx: RunContext) -> list[Hit]:
+        """Hits in one paragraph."""
+        return []
+
+    def run_document(self, doc: Document, ctx: RunContext) -> list[tuple[Block, Hit]]:
+        """Hits that depend on the whole document (for document-level rules)."""
+        return []
+
+    def exception_spans(self, text: str) -> list[tuple[int, int]]:
+        """Spans of the rule's exception phrases in ``text``."""
+        spans = []
+        for phrase in self.exceptions:
+            i = text.find(phrase)
+            while i >= 0:
+                spans.append((i, i + len(phrase)))
+                i = text.find(phrase, i + 1)
+        return spans
+
+    def format(self, match: str, hit: Hit) -> str:
+        """The finding message with ``{match}``, ``{suggestion}`` and hit values filled in."""
+        values = SafeDict(match=match, suggestion=hit.suggestion or "")
+        values.update(hit.values)
+        try:
+            return self.message.format_map(values)
+        except (ValueError, IndexError):
+            return self.message
+
+
+def _as_list(v) -> list[str]:
+    if v is None:
+        return []
+    if isinstance(v, str):
+        return [v]
+    return list(v)
+
+
+def regex_hits(patterns: list[re.Pattern], text: str) -> Iterable[tuple[int, int, re.Match]]:
+    """Spans of every match (group ``m`` when the pattern names one), empty matches skipped."""
+    for pat in patterns:
+        use_group = "m" in pat.groupindex
+        for m in pat.finditer(text):
+            s, e = m.span("m") if use_group else m.span()
+            if e > s:
+                yield s, e, m

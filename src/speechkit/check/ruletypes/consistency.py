@@ -1,0 +1,200 @@
+"""``consistency``: values written in the text compared with the profile's facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from speechkit.check.model import Block
+from speechkit.check.ruletypes.base import Hit, Rule, RunContext, Spec, SpecError
+
+_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
+_CN_DIGITS.update({"七": 7, "八": 8, "九": 9})
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+_DATE = re.compile(
+    r"(?:(\d{4}|[〇零一二三四五六七八九]{4})年)?(\d{1,2}|[一二三四五六七八九十]{1,3})月(?:(\d{1,2}|[一二三四五六七八九十]{1,3})[日号])?"
+)
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def parse_number(text: str) -> int | None:
+    """An integer written in Arabic (half- or full-width) or Chinese numerals; None if not one."""
+    s = text.strip().translate({0xFF10 + i: 0x30 + i for i in range(10)}).replace(",", "")
+    if s.isdigit():
+        return int(s)
+    if not s or any(ch not in _CN_DIGITS and ch not in _CN_UNITS for ch in s):
+        return None
+    if all(ch in _CN_DIGITS for ch in s) and len(s) > 1:  # 二〇二四
+        return int("".join(str(_CN_DIGITS[ch]) for ch in s))
+    total, section, digit = 0, 0, 0
+    for ch in s:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        else:
+            unit = _CN_UNITS[ch]
+            if unit == 10000:
+                total += (section + digit) * unit
+                section = digit = 0
+            else:
+                section += (digit or 1) * unit
+                digit = 0
+    return total + section + digit
+
+
+def parse_date(text: str) -> tuple[int | None, int, int | None] | None:
+    """(year or None, month, day or None) from 2024年7月5日, 七月五日, 2024-07-05; else None."""
+    m = _ISO.fullmatch(text.strip())
+    if m:
+        return int(m.group(1)), int(m.group(2)), int(m.group(3))
+    m = _DATE.fullmatch(text.strip())
+    if not m:
+        return None
+    year = parse_number(m.group(1)) if m.group(1) else None
+    month = parse_number(m.group(2))
+    day = parse_number(m.group(3)) if m.group(3) else None
+    if month is None:
+        return None
+    return year, month, day
+
+
+def cn_date(d: dt.date) -> str:
+    """2024年7月5日."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def lookup(data, keypath: str):
+    """The value at a dotted key path (``a.b.0.c``) of nested dicts/lists, or None."""
+    cur = data
+    for part in keypath.split("."):
+        if isinstance(cur, dict):
+            cur = cur.get(part)
+        elif isinstance(cur, list) and part.isdigit() and int(part) < len(cur):
+            cur = cur[int(part)]
+        else:
+            return None
+        if cur is None:
+            return None
+    return cur
+
+
+def same(found: str, expected, how: str) -> bool:
+    """Whether the text value ``found`` agrees with the profile value under ``how``."""
+    if how == "number":
+        n = parse_number(found)
+        return n is not None and isinstance(expected, int) and n == expected
+    if how in ("date", "month"):
+        parts = parse_date(found)
+        if parts is None or not isinstance(expected, dt.date):
+            return False
+        year, month, day = parts
+        if year is not None and year != expected.year:
+            return False
+        if month != expected.month:
+            return False
+        return how == "month" or day is None or day == expected.day
+    return found.strip() == str(expected).strip()
+
+
+def show(value) -> str:
+    """A profile value as the text would write it."""
+    if isinstance(value, dt.date):
+        return cn_date(value)
+    return str(value)
+
+
+@dataclass
+class Consistency(Rule):
+    """Keys: ``regex`` with a named group ``value``; ``field`` (a profile key path such as
+    ``party.members``) or ``fields`` (the value may equal any of them); ``compare`` number |
+    date | month | text. Runs only with a profile; fields the profile lacks are skipped. The
+    message may use ``{value}``, ``{expected}``, ``{field}`` and ``{where}`` (file:line:col)."""
+
+    patterns: tuple[re.Pattern, ...] = ()
+    fields: tuple[str, ...] = ()
+    compare: str = "text"
+
+    type_name = "consistency"
+    needs_profile = True
+
+    @classmethod
+    def from_spec(cls, spec: Spec, pack: str, line: int | None) -> Consistency:
+        common = cls.common(spec, pack, line)
+        patterns = spec.regex("regex")
+        if not patterns:
+            raise SpecError("regex", "consistency 规则需要 regex。")
+        for p in patterns:
+            if "value" not in p.groupindex:
+                raise SpecError("regex", f"正则表达式“{p.pattern}”缺少命名组 (?P<value>...)。")
+        fields = spec.str_list("fields") or spec.str_list("field")
+        if not fields:
+            raise SpecError(
+                "field", "consistency 规则需要 field（资料中的键路径，如 party.members）。"
+            )
+        return cls(
+            **common,
+            patterns=tuple(patterns),
+            fields=tuple(fields),
+            compare=spec.choice("compare", ("number", "date", "month", "text"), "text"),
+        )
+
+    def run(self, block: Block, ctx: RunContext) -> list[Hit]:
+        profile = ctx.profile
+        if profile is None:
+            return []
+        data = profile.context() if callable(getattr(profile, "context", None)) else profile
+        expected = [(f, _typed(lookup(data, f), self.compare)) for f in self.fields]
+        expected = [(f, v) for f, v in expected if v is not None]
+        if not expected:
+            return []
+        hits = []
+        text = block.scan_text
+        for pat in self.patterns:
+            for m in pat.finditer(text):
+                s, e = m.span("value")
+                if e <= s:
+                    continue
+                found = text[s:e]
+                if any(same(found, v, self.compare) for _, v in expected):
+                    continue
+                field_name, value = expected[0]
+                where = _where(profile, field_name)
+                hits.append(
+                    Hit(
+                        s,
+                        e,
+                        show(value),
+                        (
+                            ("value", found),
+                            ("expected", "、".join(show(v) for _, v in expected)),
+                            ("field", "、".join(f for f, _ in expected)),
+                            ("where", where),
+                        ),
+                    )
+                )
+        return hits
+
+
+def _typed(value, how: str):
+    """Profile values as the comparison needs them (ISO text → date for date comparisons)."""
+    if how in ("date", "month") and isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+def _where(profile, field_name: str) -> str:
+    locate = getattr(profile, "locate", None)
+    if callable(locate):
+        try:
+            loc = locate(field_name)
+        except Exception:  # a profile that cannot locate must not break the check
+            loc = None
+        if loc is not None:
+            return str(loc)
+    path = getattr(profile, "town_path", None)
+    return str(path) if path else "资料"

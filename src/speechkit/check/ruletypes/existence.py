@@ -1,0 +1,72 @@
+"""``existence``: report every occurrence of literal words or regular expressions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from speechkit.check.model import Block
+from speechkit.check.ruletypes.base import (
+    Hit,
+    Rule,
+    RunContext,
+    Spec,
+    SpecError,
+    literal_regex,
+    regex_hits,
+)
+
+
+@dataclass
+class Existence(Rule):
+    """Keys: ``literal`` and/or ``regex`` (group ``m`` narrows the span), ``scope`` raw|tokens
+    (literals only: a word must start and end on token boundaries), fixed ``suggestion``."""
+
+    patterns: tuple[re.Pattern, ...] = ()
+    literals: tuple[str, ...] = ()
+    scope: str = "raw"
+    suggestion: str | None = None
+
+    type_name = "existence"
+
+    @classmethod
+    def from_spec(cls, spec: Spec, pack: str, line: int | None) -> Existence:
+        common = cls.common(spec, pack, line)
+        literals = spec.str_list("literal")
+        patterns = spec.regex("regex")
+        if not literals and not patterns:
+            raise SpecError(None, "existence 规则需要 literal 或 regex。")
+        rule = cls(
+            **common,
+            patterns=tuple(patterns),
+            literals=tuple(literals),
+            scope=spec.choice("scope", ("raw", "tokens"), "raw"),
+            suggestion=spec.str("suggestion"),
+        )
+        rule._lit = literal_regex(literals)
+        return rule
+
+    @property
+    def needs_tokens(self) -> bool:  # type: ignore[override]
+        return self.scope == "tokens" and bool(self.literals)
+
+    def terms(self) -> list[str]:
+        return list(self.literals)
+
+    def run(self, block: Block, ctx: RunContext) -> list[Hit]:
+        text = block.scan_text
+        hits = []
+        lit = getattr(self, "_lit", None)
+        if lit is not None:
+            bounds = None
+            for m in lit.finditer(text):
+                s, e = m.span()
+                if self.scope == "tokens":
+                    if bounds is None:
+                        bounds = ctx.boundaries(block)
+                    if s not in bounds or e not in bounds:
+                        continue
+                hits.append(Hit(s, e, self.suggestion))
+        for s, e, _m in regex_hits(list(self.patterns), text):
+            hits.append(Hit(s, e, self.suggestion))
+        return hits

@@ -1,0 +1,114 @@
+"""Read documents to check: .docx (every part), .txt and .md, as :class:`Block` paragraphs."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from speechkit.check.model import Block, Document
+from speechkit.errors import InputFileError, Location, display_path
+
+SUPPORTED = (".docx", ".txt", ".md")
+_MD_EMPHASIS = re.compile(r"(?:^|(?<=[\s(（“「]))(\*\*|__)(?=\S)(.+?)(?<=\S)\1(?=$|[\s\W])", re.M)
+
+
+def read_document(path: str | Path) -> Document:
+    """Read ``path`` into paragraphs; raise :class:`InputFileError` (Chinese, located) if unusable."""
+    p = Path(path)
+    shown = display_path(p)
+    suffix = p.suffix.lower()
+    if suffix not in SUPPORTED:
+        hint = "，请在 Word/WPS 中另存为 .docx" if suffix in (".doc", ".wps", ".rtf") else ""
+        raise InputFileError(
+            f"不支持的文件类型“{suffix or '无扩展名'}”：只能检查 .docx、.txt 和 .md{hint}。",
+            Location(file=shown),
+        )
+    if not p.exists():
+        raise InputFileError("文件不存在。", Location(file=shown))
+    if p.is_dir():
+        raise InputFileError("这是文件夹，不是文件。", Location(file=shown))
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputFileError(
+            f"无法读取文件：{exc.strerror or exc}。", Location(file=shown)
+        ) from exc
+    if suffix == ".docx":
+        return Document(str(path), "docx", docx_blocks(data, shown))
+    text = decode_text(data, shown)
+    return Document(str(path), suffix[1:], text_blocks(text, markdown=suffix == ".md"))
+
+
+def decode_text(data: bytes, shown: str) -> str:
+    """Decode a text file: UTF-8 (BOM allowed), else GB18030; binary content is refused."""
+    if b"\x00" in data[:8192]:
+        raise InputFileError("不是文本文件（含二进制内容）。", Location(file=shown))
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError:
+            before = data[: exc.start]
+            line = before.count(b"\n") + 1
+            col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+            raise InputFileError(
+                "无法识别文件编码（既不是 UTF-8 也不是 GB18030），请另存为 UTF-8。",
+                Location(file=shown, line=line, column=col),
+            ) from None
+
+
+def text_blocks(text: str, markdown: bool = False) -> list[Block]:
+    """One block per line (1-based line numbers); Markdown emphasis markers are masked."""
+    blocks = []
+    for i, line in enumerate(text.split("\n"), start=1):
+        if line.endswith("\r"):
+            line = line[:-1]
+        scan = mask_markdown(line) if markdown else None
+        blocks.append(Block("body", i, line, scan if scan != line else None))
+    return blocks
+
+
+def mask_markdown(line: str) -> str:
+    """Replace paired ``**``/``__`` emphasis markers by spaces (same length, offsets kept)."""
+
+    def repl(m: re.Match) -> str:
+        marker = m.group(1)
+        return " " * len(marker) + m.group(2) + " " * len(marker)
+
+    return _MD_EMPHASIS.sub(repl, line)
+
+
+def docx_blocks(data: bytes, shown: str) -> list[Block]:
+    """Paragraphs of every part of a .docx given as bytes (see :mod:`docxparts`)."""
+    import io
+
+    from speechkit.check import docxparts
+
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise InputFileError(
+            "不是有效的 Word 文件（.docx 应为 ZIP 压缩包），文件可能已损坏。", Location(file=shown)
+        ) from None
+    from lxml import etree
+
+    try:
+        with zf:
+            _, files = docxparts.load_part_files(zf)
+    except KeyError as exc:
+        raise InputFileError(
+            f"Word 文件缺少必需的部件 {exc.args[0] if exc.args else ''}，文件可能已损坏。",
+            Location(file=shown),
+        ) from None
+    except etree.XMLSyntaxError as exc:
+        raise InputFileError(
+            f"Word 文件内部 XML 损坏（第{exc.lineno}行）：{exc.msg}", Location(file=shown)
+        ) from None
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise InputFileError(f"Word 文件已损坏：{exc}", Location(file=shown)) from None
+    return [
+        Block(part, index, docxparts.paragraph_text(p))
+        for part, index, p in docxparts.iter_part_paragraphs(files)
+    ]
