@@ -326,7 +326,13 @@ class Run:
         """Check every document and form present on disk with its town's profile."""
         by_slug = {t.slug: t for t in plan.towns}
         todo = [
-            (i, str(self.out / item.output), str(by_slug[item.town_slug].path))
+            (
+                i,
+                str(self.out / item.output),
+                str(by_slug[item.town_slug].path),
+                item.document,
+                " / ".join(x for x in (item.town, item.document, item.member) if x),
+            )
             for i, item in enumerate(items)
             if item.output and item.status != FAILED and (self.out / item.output).exists()
         ]

@@ -66,14 +66,31 @@ def _profile(town_path: str):
     return profile
 
 
-def check_chunk(chunk: list[tuple[int, str, str]]) -> list[tuple[int, Any, str]]:
-    """Check ``(index, document path, town profile path)`` items; return ``(index, report, error)``."""
+def check_chunk(chunk: list[tuple[int, str, str, str, str]]) -> list[tuple[int, Any, str]]:
+    """Check ``(index, document path, town profile path, template name, label)`` items.
+
+    The document type comes from the template's name (forms are named after members); returns
+    ``(index, FileReport, error)``.
+    """
     from speechkit.check import check
 
+    try:
+        from speechkit.check.engine import infer_doc_type
+    except ImportError:  # pragma: no cover - older checker
+
+        def infer_doc_type(name: str) -> None:
+            return None
+
     results = []
-    for index, doc_path, town_path in chunk:
+    for index, doc_path, town_path, template_name, label in chunk:
         try:
-            results.append((index, check(Path(doc_path), profile=_profile(town_path)), ""))
+            report = check(
+                Path(doc_path),
+                profile=_profile(town_path),
+                doc_type=infer_doc_type(template_name),
+                label=label,
+            )
+            results.append((index, report, ""))
         except Exception as exc:
             results.append((index, None, _error_text(exc)))
     return results
