@@ -22,7 +22,7 @@ $(VENV)/.stamp-test: pyproject.toml | $(BIN)/python
 
 demo: $(VENV)/.stamp-run
 	$(SK) profiles validate profiles
-	$(SK) batch --check --report output/检查报告.html
+	$(SK) batch --check --merge --report output/检查报告.html
 
 test: $(VENV)/.stamp-test
 	$(BIN)/ruff check src tests bench
