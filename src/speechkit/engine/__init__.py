@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import threading
 import traceback
 import zipfile
 from collections.abc import Mapping
@@ -156,14 +157,13 @@ class Template:
         Raises :class:`RenderError` naming the part, paragraph and tag for an undefined
         variable (with a "did you mean"), a failing filter, or output that is not well-formed.
         """
-        ctx = dict(context)
         rendered: dict[str, bytes] = {}
         for name, part in self._parts.items():
             try:
-                xml = part.template.render(ctx)
+                xml = part.template.render(context)
             except Exception as exc:  # translate whatever a value or filter raised
-                raise self._render_error(exc, part, ctx) from None
-            xml = postprocess(xml)
+                raise self._render_error(exc, part, context) from None
+            xml = postprocess(xml, part.source.has_cell_paragraph_tags)
             if part.source.has_column_loops:
                 xml = _fix_grids(xml)
             body = (XML_DECLARATION + xml).encode("utf-8")
@@ -179,7 +179,7 @@ class Template:
         """Render and write ``path`` atomically (overwrites; refusing is the caller's call)."""
         return atomic_write_bytes(path, self.render(context))
 
-    def _render_error(self, exc: Exception, part: _CompiledPart, ctx: dict) -> RenderError:
+    def _render_error(self, exc: Exception, part: _CompiledPart, ctx: Mapping) -> RenderError:
         src = part.source
         lineno = None
         jname = _jinja_name(src.name)
@@ -215,7 +215,7 @@ def _read_members(path: Path, file: str) -> list[tuple[zipfile.ZipInfo, bytes]]:
         ) from None
 
 
-def _undefined_message(exc: UndefinedVariableError, tag: Tag | None, ctx: dict) -> str:
+def _undefined_message(exc: UndefinedVariableError, tag: Tag | None, ctx: Mapping) -> str:
     """Chinese message for an undefined variable, with its dotted path and a did-you-mean."""
     from jinja2.utils import missing
 
@@ -249,9 +249,24 @@ def _undefined_message(exc: UndefinedVariableError, tag: Tag | None, ctx: dict) 
 _PARSER = etree.XMLParser(huge_tree=True, resolve_entities=False)
 
 
+class _DiscardTarget:
+    """Parser target that builds nothing: parsing then only checks well-formedness."""
+
+    def close(self) -> None:
+        return None
+
+
+_LOCAL = threading.local()  # lxml parsers must not be shared between threads
+
+
 def _check_well_formed(body: bytes, part: _CompiledPart, file: str) -> None:
+    checker = getattr(_LOCAL, "checker", None)
+    if checker is None:
+        checker = _LOCAL.checker = etree.XMLParser(
+            target=_DiscardTarget(), huge_tree=True, resolve_entities=False
+        )
     try:
-        etree.fromstring(body, _PARSER)
+        etree.fromstring(body, checker)
     except etree.XMLSyntaxError as exc:
         raise RenderError(
             f"渲染结果不是合法的 XML（{part.source.name}：{exc}），未写出任何文件；"

@@ -13,7 +13,6 @@ from typing import Any
 
 from jinja2 import StrictUndefined, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
-from markupsafe import Markup
 
 from speechkit.filters import FILTERS
 
@@ -53,7 +52,7 @@ class DocxUndefined(StrictUndefined):
 
 def _finalize(value: Any) -> Any:
     """Applied to every printed value: drop characters XML cannot hold."""
-    if isinstance(value, str) and not isinstance(value, Markup) and _XML_ILLEGAL.search(value):
+    if type(value) is str and _XML_ILLEGAL.search(value):  # Markup (a subclass) is ours
         return _XML_ILLEGAL.sub("", value)
     return value
 

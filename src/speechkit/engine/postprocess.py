@@ -19,8 +19,12 @@ _SECTPR = re.compile(r"<w:sectPr[ >].*?</w:sectPr>", re.S)
 _EMPTY_CELL = re.compile(r"(<w:tc>|<w:tc [^>]*>|</w:tcPr>)</w:tc>")
 
 
-def postprocess(xml: str) -> str:
-    """Apply every needed pass to a rendered part's XML."""
+def postprocess(xml: str, cells_may_empty: bool = True) -> str:
+    """Apply every needed pass to a rendered part's XML.
+
+    ``cells_may_empty``: a paragraph-level tag sits in a table cell, so a loop or condition may
+    have left a cell without paragraphs (Word requires one); such cells get an empty one.
+    """
     if PARAGRAPH_BREAK in xml:
         xml = _PARA.sub(_split_paragraph, xml)
         xml = xml.replace(PARAGRAPH_BREAK, "")  # a break outside any run: drop it
@@ -28,7 +32,7 @@ def postprocess(xml: str) -> str:
         xml = xml.replace("\n", '</w:t><w:br/><w:t xml:space="preserve">')
     if "\t" in xml:
         xml = xml.replace("\t", '</w:t><w:tab/><w:t xml:space="preserve">')
-    if "</w:tc>" in xml:
+    if cells_may_empty and "</w:tc>" in xml:
         xml = _EMPTY_CELL.sub(r"\1<w:p/></w:tc>", xml)
     return xml
 

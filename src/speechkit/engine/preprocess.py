@@ -78,6 +78,7 @@ class PartSource:
     problems: list[Problem] = field(default_factory=list)
     line_tags: list[int] = field(default_factory=list)  # Jinja line - 1 → tag index
     has_column_loops: bool = False
+    has_cell_paragraph_tags: bool = False
 
     def tag_at_line(self, lineno: int | None) -> Tag | None:
         """The tag whose Jinja source begins on (or just before) ``lineno``."""
@@ -143,6 +144,8 @@ def preprocess_part(xml: bytes, name: str, kind: str, file: str) -> PartSource:
                     )
                     continue
                 structural.setdefault(target, []).append(tag)
+                if level in ("p", "tc") and oxml.ancestor(p, oxml.W_TC) is not None:
+                    result.has_cell_paragraph_tags = True
                 if level == "tc" and tag.raw.kind == "block":
                     result.has_column_loops = True
             else:
