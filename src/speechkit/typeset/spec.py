@@ -6,6 +6,7 @@ OOXML. See /work/shared/reference/gbt9704.md for sources.
 
 from __future__ import annotations
 
+import math
 import re
 
 # --- page (A4) and margins: top 37 mm, bottom 35 mm, left 28 mm, right 26 mm ---------------
@@ -52,7 +53,7 @@ def grid_chars_per_line(text_width: int, size_half_points: int, char_space: int)
 def grid_char_space(text_width: int = TEXT_WIDTH, size_half_points: int = BODY_SIZE) -> int:
     """The ``w:charSpace`` a linesAndChars grid needs for :data:`CHARS_PER_LINE` characters."""
     pitch_pt = text_width / 20 / CHARS_PER_LINE
-    return int((pitch_pt - size_half_points / 2) * 4096)
+    return math.floor((pitch_pt - size_half_points / 2) * 4096)
 
 
 # --- fonts --------------------------------------------------------------------------------

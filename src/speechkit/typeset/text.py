@@ -237,8 +237,8 @@ def closing_lines(name: str, date: str) -> tuple[str, str]:
             f"{S.CHARS_PER_LINE - 2} - sk_width]|min %}}"
         )
         return (
-            setup + '{{ "\u3000" * (sk_start - 2) }}{{ sk_name }}',
-            '{{ "\u3000" * sk_start }}{{ sk_date }}',
+            setup + '{{ "\\u3000" * (sk_start - 2) }}{{ sk_name }}',
+            '{{ "\\u3000" * sk_start }}{{ sk_date }}',
         )
     start = min(S.CHARS_PER_LINE - text_width(name), S.CHARS_PER_LINE - 2 - text_width(date))
     return "\u3000" * max(start - 2, 0) + name, "\u3000" * max(start, 0) + date
