@@ -140,3 +140,28 @@ def test_failed_job_shows_the_message():
 def test_unknown_job_is_404(gen_client):
     assert gen_client.get("/jobs/999").status_code == 404
     assert gen_client.get("/jobs/999/progress").status_code == 404
+
+
+@pytest.mark.soffice
+@pytest.mark.skipif(
+    __import__("shutil").which("soffice") is None,
+    reason="未安装 LibreOffice（soffice），跳过 PDF 测试",
+)
+def test_pdf_is_offered_and_linked_next_to_the_docx(gen_client, output_dir, csrf_of):
+    assert 'name="pdf" value="1" >' in gen_client.get("/generate").get_data(as_text=True)
+    _, page = _generate(gen_client, csrf_of, town="donghu", pdf="1")
+    links = re.findall(r'class="dl-pdf" href="(/files/[^"]+)"', page)
+    assert len(links) == 1, page
+    resp = gen_client.get(links[0])
+    assert resp.status_code == 200 and resp.data.startswith(b"%PDF")
+    assert (output_dir / "东湖镇" / "讲话.pdf").is_file()
+    assert "讲话（PDF）" not in page  # the PDF sits in its document's row, not a row of its own
+
+
+def test_pdf_option_is_disabled_without_libreoffice(gen_client, monkeypatch):
+    import speechkit.typeset.pdf as pdf
+
+    monkeypatch.setattr(pdf, "soffice_path", lambda: None)
+    html = gen_client.get("/generate").get_data(as_text=True)
+    assert re.search(r'name="pdf" value="1"\s+disabled', html)
+    assert "未安装 LibreOffice" in html

@@ -28,7 +28,7 @@ def soffice_available() -> bool:
     return soffice_path() is not None
 
 
-def _batch_work(town: str, pdf: bool, check: bool, force: bool):
+def _batch_work(town: str, pdf: bool, check: bool, force: bool, merge: bool):
     """Return the job body that runs the batch with these choices."""
     from speechkit.batch import BatchOptions, run_batch
     from speechkit.web import settings
@@ -44,6 +44,7 @@ def _batch_work(town: str, pdf: bool, check: bool, force: bool):
         check=check,
         report=conf.output_dir / REPORT_NAME if check else None,
         pdf=pdf,
+        merge=merge,
     )
 
     def work(progress):
@@ -80,7 +81,8 @@ def start():
         abort(404)
     label = index[town].name if town else "全部乡镇"
     pdf = bool(request.form.get("pdf")) and soffice_available()
-    work = _batch_work(town, pdf, bool(request.form.get("check")), bool(request.form.get("force")))
+    flags = {name: bool(request.form.get(name)) for name in ("check", "force", "merge")}
+    work = _batch_work(town, pdf, flags["check"], flags["force"], flags["merge"])
     job = jobs().start(label, work)
     return redirect(url_for("generate.job", job_id=job.id), code=303)
 
@@ -132,25 +134,39 @@ def _relative_output(path) -> str | None:
 
 
 def _group_items(result) -> OrderedDict:
-    """Group a batch result's items per town for the results table."""
+    """Group a batch result's items per town; a PDF joins the row of the .docx it came from."""
+    from speechkit.batch import FAILED as ITEM_FAILED
     from speechkit.batch import STATUS_LABELS
     from speechkit.web import settings
 
     out = settings().output_dir
     groups: OrderedDict = OrderedDict()
+    by_output: dict[str, dict] = {}
+    pdfs = []
     for item in result.items:
-        rows = groups.setdefault(item.town or item.town_slug or "（未知乡镇）", [])
-        exists = bool(item.output) and (out / item.output).is_file()
-        pdf = Path(item.output).with_suffix(".pdf").as_posix() if item.output else ""
-        rows.append(
-            {
-                "item": item,
-                "status_label": STATUS_LABELS.get(item.status, item.status),
-                "href": item.output if exists else None,
-                "pdf": pdf if pdf and (out / pdf).is_file() else None,
-                "findings": item.findings_by_severity or {},
-            }
-        )
+        if item.output.endswith(".pdf"):
+            pdfs.append(item)
+            continue
+        row = {
+            "item": item,
+            "status_label": STATUS_LABELS.get(item.status, item.status),
+            "href": item.output if item.output and (out / item.output).is_file() else None,
+            "pdf": None,
+            "pdf_problem": "",
+            "findings": item.findings_by_severity or {},
+        }
+        groups.setdefault(item.town or item.town_slug or "（未知乡镇）", []).append(row)
+        if item.output:
+            by_output[item.output] = row
+    for item in pdfs:
+        row = by_output.get(item.output[: -len(".pdf")] + ".docx")
+        if row is None:
+            continue
+        if (out / item.output).is_file():
+            row["pdf"] = item.output
+        if item.status == ITEM_FAILED or item.reason:
+            label = STATUS_LABELS.get(item.status, item.status)
+            row["pdf_problem"] = f"PDF {label}：{item.reason}" if item.reason else f"PDF {label}"
     return groups
 
 
