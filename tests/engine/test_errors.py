@@ -66,7 +66,7 @@ def test_inner_unclosed_block_named(make_template):
         make_template(["{%p for x in y %}", "{%p if x %}", "{{ x }}", "{%p endfor %}"])
     )
     assert len(problems) == 1
-    assert problems[0].location.paragraph == 2 and "{% endif %}" in problems[0].message
+    assert problems[0].location.paragraph == 2 and "{%p endif %}" in problems[0].message
 
 
 def test_check_template_returns_problems(make_template):

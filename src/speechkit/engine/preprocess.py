@@ -290,6 +290,16 @@ def _replace_structural(structural: dict, result: PartSource) -> None:
         tag.container = ("structural", parent)
 
 
+def _closer(opener: Tag) -> str:
+    """The closing tag ``opener`` needs, at its level: ``{%p endif %}``, ``{% endfor %}``."""
+    level = opener.raw.level
+    return (
+        f"{{%{level} {OPENERS[opener.keyword]} %}}"
+        if level
+        else f"{{% {OPENERS[opener.keyword]} %}}"
+    )
+
+
 def _label(tag: Tag) -> str:
     loc = tag.location
     where = f"第{loc.paragraph}段"
@@ -361,7 +371,7 @@ def _check_tags(result: PartSource) -> None:
                             Problem(
                                 inner.location,
                                 f"{inner.text} 没有结束：在 {_label(tag)} 之前缺少 "
-                                f"{{% {OPENERS[inner.keyword]} %}}",
+                                f"{_closer(inner)}",
                             )
                         )
                     opener, _ = stack[-1]
@@ -369,8 +379,7 @@ def _check_tags(result: PartSource) -> None:
                     result.problems.append(
                         Problem(
                             tag.location,
-                            f"{tag.text} 与前面的 {_label(opener)} 不成对："
-                            f"应为 {{% {OPENERS[opener.keyword]} %}}",
+                            f"{tag.text} 与前面的 {_label(opener)} 不成对：应为 {_closer(opener)}",
                         )
                     )
                     continue
@@ -382,7 +391,7 @@ def _check_tags(result: PartSource) -> None:
         result.problems.append(
             Problem(
                 opener.location,
-                f"{opener.text} 没有结束：缺少 {{% {OPENERS[opener.keyword]} %}}",
+                f"{opener.text} 没有结束：缺少 {_closer(opener)}",
             )
         )
     _check_syntax(result)
