@@ -67,6 +67,27 @@ def test_pending_entry_over_an_old_file_keeps_the_old_entry(tmp_path: Path) -> N
     assert entry["sha256"] == sha256_bytes(b"old") and "pending" not in entry
 
 
+def test_pending_entries_without_a_hash_are_settled_by_content(tmp_path: Path) -> None:
+    manifest = Manifest.load(tmp_path)
+    for rel, data in (("a.docx", b"old-a"), ("b.docx", b"old-b")):
+        manifest.stage(rel, new_entry("form", {"row": "1"}, data))
+        write_atomic(tmp_path / rel, data)
+        manifest.commit(rel)
+    for rel in ("a.docx", "b.docx", "c.docx", "d.docx"):  # staged before rendering
+        manifest.stage(rel, new_entry("form", {"row": "2"}))
+    manifest.save()
+    write_atomic(tmp_path / "a.docx", b"new-a")  # written by the killed run
+    write_atomic(tmp_path / "c.docx", b"new-c")  # a new output written by the killed run
+    entries = Manifest.load(tmp_path).entries
+    assert entries["a.docx"]["sha256"] == sha256_bytes(b"new-a")
+    assert entries["a.docx"]["inputs"] == {"row": "2"}
+    assert entries["b.docx"]["sha256"] == sha256_bytes(b"old-b")  # not reached: old entry
+    assert entries["b.docx"]["inputs"] == {"row": "1"}
+    assert entries["c.docx"]["sha256"] == sha256_bytes(b"new-c")
+    assert "d.docx" not in entries  # never written
+    assert all("pending" not in e for e in entries.values())
+
+
 def test_disk_sha_notices_edits_even_with_the_same_size(tmp_path: Path) -> None:
     manifest = _staged(tmp_path, "a.docx", b"abc")
     write_atomic(tmp_path / "a.docx", b"abc")

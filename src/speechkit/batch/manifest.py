@@ -7,12 +7,16 @@ One entry per output, keyed by its path relative to ``--out`` (``/`` separators)
      "key": sha of inputs, "sha256": output's own hash, "size": n, "mtime_ns": n,
      "generated": ISO time}
 
-Crash safety (write-ahead): before a group of outputs is written, their new entries are saved
-under ``"pending"`` in the entry (keeping the old values); then the files are written; then the
-manifest is saved with the pending values committed. :func:`reconcile` (run when the manifest
-is loaded) settles any pending entry a killed run left behind against the disk, so the manifest
-always describes the files that are there. Files and the manifest are written through
-:func:`write_atomic`, which leaves no temporary file behind even under SIGKILL.
+Crash safety (write-ahead): before outputs are produced, their new entries are saved under
+``"pending"`` (keeping the old values), without the new hash, which is not known yet. Each
+output is then written atomically by whichever process rendered it, and recorded (hash, size,
+mtime) in the parent; the manifest is saved again every second and at the end, after one
+``syncfs`` so the files are on disk before the manifest says so. :func:`reconcile` (run when
+the manifest is loaded) settles what a killed run left pending against the disk: a file whose
+content differs from the old entry's was written by that run and is recorded; a file still
+holding the old content keeps the old entry; a missing file drops the entry. Files and the
+manifest are written through :func:`write_atomic`, which leaves no temporary file behind even
+under SIGKILL.
 """
 
 from __future__ import annotations
@@ -182,14 +186,19 @@ class Manifest:
         else:
             current["pending"] = entry
 
-    def commit(self, rel: str) -> None:
-        """Make the pending entry of ``rel`` current, with the written file's size and mtime."""
+    def commit(self, rel: str, sha256: str | None = None) -> None:
+        """Make the pending entry of ``rel`` current, with the written file's hash, size, mtime.
+
+        ``sha256`` is the hash of what was written (computed from the file when None).
+        """
         current = self.entries.get(rel) or {}
         pending = current.get("pending")
         if pending is None:
             return
         entry = dict(pending)
-        st = self.file(rel).stat()
+        path = self.file(rel)
+        st = path.stat()
+        entry["sha256"] = sha256 or sha256_file(path)
         entry["size"], entry["mtime_ns"] = st.st_size, st.st_mtime_ns
         self.entries[rel] = entry
 
@@ -206,8 +215,9 @@ class Manifest:
 def reconcile(manifest: Manifest) -> bool:
     """Settle pending entries against the disk; return True when anything changed.
 
-    A pending entry whose file now has the pending hash is committed; otherwise it is dropped
-    (the old entry, if any, stays, so a file someone changed still shows as edited).
+    A pending output whose file exists with content other than the old entry's was written by
+    the interrupted run: it is recorded. Otherwise the pending entry is dropped and the old
+    entry (if any) stays, so a file someone changed still shows as edited.
     """
     changed = False
     for rel in list(manifest.entries):
@@ -217,22 +227,28 @@ def reconcile(manifest: Manifest) -> bool:
             continue
         changed = True
         path = manifest.file(rel)
-        if path.exists() and sha256_file(path) == pending.get("sha256"):
-            manifest.commit(rel)
+        disk = sha256_file(path) if path.is_file() else None
+        expected = pending.get("sha256")
+        written = disk is not None and (
+            disk == expected if expected else disk != entry.get("sha256")
+        )
+        if written:
+            manifest.commit(rel, disk)
         else:
             manifest.drop_pending(rel)
     return changed
 
 
-def new_entry(kind: str, inputs: dict, data: bytes, **fields: str) -> dict:
-    """Build the manifest entry of an output about to be written with content ``data``."""
+def new_entry(kind: str, inputs: dict, data: bytes | None = None, **fields: str) -> dict:
+    """Build the manifest entry of an output about to be produced (``data`` when known)."""
     entry = {
         "kind": kind,
         "inputs": inputs,
         "key": input_key(inputs),
-        "sha256": sha256_bytes(data),
         "generated": dt.datetime.now().isoformat(timespec="seconds"),
     }
+    if data is not None:
+        entry["sha256"] = sha256_bytes(data)
     entry.update({k: v for k, v in fields.items() if v})
     return entry
 

@@ -82,3 +82,13 @@ def disambiguate(names: list[str], details: list[list[str]]) -> list[str]:
         else:
             seen[key] = 1
     return labels
+
+
+def kept_name(path: Path, stamp: str) -> Path:
+    """A free name beside ``path`` for the edited version it replaces: ``讲话.修改稿-<stamp>.docx``."""
+    candidate = path.with_name(f"{path.stem}.修改稿-{stamp}{path.suffix}")
+    n = 2
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}.修改稿-{stamp}-{n}{path.suffix}")
+        n += 1
+    return candidate

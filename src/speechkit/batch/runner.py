@@ -1,9 +1,10 @@
-"""Run a batch: decide what changed, render in a process pool, write, merge, check, convert.
+"""Run a batch: decide what changed, render in a process pool, merge, check, convert.
 
-Only the parent process writes files and the manifest (see :mod:`speechkit.batch.manifest`);
-workers render and return bytes. Results are written in small groups: the group's manifest
-entries are staged, the files written atomically, then the entries committed, so a run
-stopped at any point (Ctrl-C, SIGKILL) leaves complete files and a manifest that describes them.
+The parent decides what to produce and keeps the manifest; workers render and write each
+output atomically and send back its hash. Before anything is produced the pending entries are
+saved (write-ahead); results are recorded as they arrive and the manifest saved every second,
+so a run stopped at any point (Ctrl-C, SIGKILL) leaves complete files and a manifest that the
+next run settles against the disk (see :mod:`speechkit.batch.manifest`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import json
 import multiprocessing
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
@@ -42,8 +43,7 @@ from speechkit.batch.model import (
     ProgressEvent,
 )
 from speechkit.batch.naming import sanitize
-from speechkit.batch.plan import Plan, Task, Town, build_plan
-from speechkit.errors import display_path
+from speechkit.batch.plan import Plan, Task, build_plan
 from speechkit.fsutil import sha256_bytes
 
 FLUSH_SECONDS = 1.0
@@ -104,72 +104,49 @@ class Executor:
                 yield from future.result()
 
     def close(self, cancel: bool = False) -> None:
-        """Stop the workers (at once when ``cancel``)."""
+        """Stop the workers; with ``cancel`` drop queued work. Waits for running chunks (small)
+        so that nothing is written after the manifest's final save."""
         if self._pool is not None:
-            self._pool.shutdown(wait=not cancel, cancel_futures=cancel)
+            self._pool.shutdown(wait=True, cancel_futures=cancel)
             self._pool = None
 
 
-# ---------------------------------------------------------------------------- writing
+# ---------------------------------------------------------------------------- recording
 
 
-class Writer:
-    """Writes outputs in small groups, keeping the manifest in step (write-ahead, see module)."""
+class Recorder:
+    """Keeps the manifest in step with what is produced (write-ahead, see module docstring)."""
 
-    def __init__(self, manifest: Manifest, now: dt.datetime | None = None) -> None:
+    def __init__(self, manifest: Manifest) -> None:
         self.manifest = manifest
-        self.now = now
-        self.buffer: list[tuple[str, bytes, dict, ItemResult, bool]] = []
-        self.last_flush = time.monotonic()
+        self.last_save = time.monotonic()
+        self.unsaved = 0
 
-    def add(self, rel: str, data: bytes, entry: dict, item: ItemResult, keep_old: bool) -> None:
-        """Queue ``data`` for ``rel``; ``keep_old`` moves the edited file aside first."""
-        self.buffer.append((rel, data, entry, item, keep_old))
-        if len(self.buffer) >= FLUSH_ITEMS or time.monotonic() - self.last_flush >= FLUSH_SECONDS:
-            self.flush()
-
-    def _kept_name(self, path: Path) -> Path:
-        stamp = (self.now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
-        candidate = path.with_name(f"{path.stem}.修改稿-{stamp}{path.suffix}")
-        n = 2
-        while candidate.exists():
-            candidate = path.with_name(f"{path.stem}.修改稿-{stamp}-{n}{path.suffix}")
-            n += 1
-        return candidate
-
-    def flush(self) -> None:
-        """Stage, write and commit everything queued."""
-        batch, self.buffer = self.buffer, []
-        self.last_flush = time.monotonic()
-        if not batch:
+    def stage(self, staged: list[tuple[str, dict]]) -> None:
+        """Save pending entries for outputs about to be produced."""
+        if not staged:
             return
-        manifest = self.manifest
-        for rel, _data, entry, _item, _keep in batch:
-            manifest.stage(rel, entry)
-        manifest.save()
-        written: list[str] = []
-        try:
-            for rel, data, _entry, item, keep_old in batch:
-                path = manifest.file(rel)
-                try:
-                    if keep_old and path.exists():
-                        kept = self._kept_name(path)
-                        os.replace(path, kept)
-                        item.kept = kept.relative_to(manifest.out).as_posix()
-                        item.reason = f"原文件已被修改，已另存为 {item.kept}"
-                    write_atomic(path, data, sync=False)
-                except OSError as exc:
-                    manifest.drop_pending(rel)
-                    item.status = FAILED
-                    item.reason = f"无法写入 {display_path(path)}：{exc.strerror or exc}"
-                    continue
-                written.append(rel)
-            sync_folder(manifest.out)  # the files are on disk before the manifest says so
-            for rel in written:
-                manifest.commit(rel)
-        finally:
-            reconcile(manifest)  # anything not written (interrupted) is settled against disk
-            manifest.save()
+        for rel, entry in staged:
+            self.manifest.stage(rel, entry)
+        self.manifest.save()
+
+    def record(self, rel: str, sha256: str) -> None:
+        """Record a produced output; save now and then."""
+        self.manifest.commit(rel, sha256)
+        self.unsaved += 1
+        if self.unsaved >= FLUSH_ITEMS or time.monotonic() - self.last_save >= FLUSH_SECONDS:
+            self.save()
+
+    def forget(self, rel: str) -> None:
+        """The output was not produced: drop its pending entry."""
+        self.manifest.drop_pending(rel)
+
+    def save(self) -> None:
+        """Flush the produced files to disk, then save the manifest."""
+        sync_folder(self.manifest.out)
+        self.manifest.save()
+        self.last_save = time.monotonic()
+        self.unsaved = 0
 
 
 # ---------------------------------------------------------------------------- deciding
@@ -210,53 +187,60 @@ class Run:
     def _step(
         self,
         phase: str,
-        tasks: list[tuple[str, str, dict, dict, Any]],
+        tasks: list[tuple[str, str, dict, dict, ItemResult]],
         fn: Callable,
-        payload: Callable[[int, Any], tuple],
+        payload: Callable[[int, str], tuple],
         executor: Executor,
-        writer: Writer,
+        recorder: Recorder,
     ) -> list[ItemResult]:
-        """Decide, produce and write a list of ``(rel, kind, inputs, fields, item)`` outputs."""
+        """Decide, produce and record a list of ``(rel, kind, inputs, fields, item)`` outputs.
+
+        ``payload(index, keep_stamp)`` builds the worker's arguments for task ``index``.
+        """
         total = len(tasks)
         done = 0
-        work = []
-        items: list[ItemResult] = []
-        for index, (rel, _kind, inputs, _fields, item) in enumerate(tasks):
-            items.append(item)
-            action = decide(writer.manifest, rel, input_key(inputs), self.options.force)
+        work: list[tuple] = []
+        staged: list[tuple[str, dict]] = []
+        stamp = (self.options.now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+        for index, (rel, kind, inputs, fields, item) in enumerate(tasks):
+            action = decide(recorder.manifest, rel, input_key(inputs), self.options.force)
             if action == "unchanged":
                 item.status = UNCHANGED
             elif action == "edited":
                 item.status = SKIPPED
                 item.reason = EDITED_REASON
             else:
-                work.append(payload(index, action))
+                staged.append((rel, new_entry(kind, inputs, **fields)))
+                work.append(payload(index, stamp if action == "replace" else ""))
                 continue
             done += 1
             self.emit(phase, done, total, rel, item.status)
-        actions = {p[0]: p[-1] for p in work}
+        recorder.stage(staged)
+        waiting = {w[0] for w in work}
         try:
-            for index, data, error in executor.run(fn, [p[:-1] for p in work]):
-                rel, kind, inputs, fields, item = tasks[index]
-                action = actions.pop(index)
-                if data is None:
-                    item.status = FAILED
-                    item.reason = error
+            for index, meta, error in executor.run(fn, work):
+                rel, item = tasks[index][0], tasks[index][4]
+                waiting.discard(index)
+                if meta is None:
+                    item.status, item.reason = FAILED, error
+                    recorder.forget(rel)
                 else:
                     item.status = GENERATED
-                    entry = new_entry(kind, inputs, data, **fields)
-                    writer.add(rel, data, entry, item, keep_old=action == "replace")
+                    if meta["kept"]:
+                        item.kept = Path(meta["kept"]).relative_to(self.out.resolve()).as_posix()
+                        item.reason = f"原文件已被修改，已另存为 {item.kept}"
+                    recorder.record(rel, meta["sha256"])
                 done += 1
                 self.emit(phase, done, total, rel, item.status)
         except BrokenProcessPool:
             executor.close(cancel=True)
-            for index in actions:  # whatever the dead pool did not return
-                item = tasks[index][4]
-                item.status, item.reason = FAILED, POOL_BROKEN
-        writer.flush()
-        return items
+            for index in waiting:  # whatever the dead pool did not return
+                tasks[index][4].status, tasks[index][4].reason = FAILED, POOL_BROKEN
+        reconcile(recorder.manifest)  # settles anything a dead worker may have written
+        recorder.save()
+        return [t[4] for t in tasks]
 
-    def render(self, plan: Plan, executor: Executor, writer: Writer) -> list[ItemResult]:
+    def render(self, plan: Plan, executor: Executor, recorder: Recorder) -> list[ItemResult]:
         """Render every planned document and form that changed."""
         tasks = []
         for task in plan.tasks:
@@ -273,14 +257,15 @@ class Run:
                 fields["member"] = task.member.name
             tasks.append((task.rel, task.kind, task.inputs, fields, item))
 
-        def payload(index: int, action: str) -> tuple:
+        def payload(index: int, keep_stamp: str) -> tuple:
             task = plan.tasks[index]
             member = task.member.context() if task.member else None
-            return (index, str(task.template.path), task.town.slug, member, action)
+            target = str(self.out.resolve() / task.rel)
+            return (index, str(task.template.path), task.town.slug, member, target, keep_stamp)
 
-        return self._step("render", tasks, worker.render_chunk, payload, executor, writer)
+        return self._step("render", tasks, worker.render_chunk, payload, executor, recorder)
 
-    def merge(self, plan: Plan, writer: Writer) -> list[ItemResult]:
+    def merge(self, plan: Plan, executor: Executor, recorder: Recorder) -> list[ItemResult]:
         """Write one printable file per town and per-member template with every form."""
         from speechkit import __version__
 
@@ -288,39 +273,30 @@ class Run:
         for task in plan.tasks:
             if task.kind == "form":
                 groups.setdefault((task.town.slug, task.template.name), []).append(task)
-        items = []
-        total = len(groups)
-        for done, ((_slug, name), tasks) in enumerate(groups.items(), start=1):
-            town = tasks[0].town
+        tasks = []
+        sources: list[list[str]] = []
+        failed = []
+        for (_slug, name), forms in groups.items():
+            town = forms[0].town
             rel = f"{town.folder}/{sanitize(name + '（合订本）')}.docx"
             item = ItemResult(town.name, town.slug, f"{name}（合订本）", rel, "")
-            items.append(item)
-            forms = [(t.rel, writer.manifest.disk_sha(t.rel)) for t in tasks]
-            forms = [(r, s) for r, s in forms if s is not None]
-            if not forms:
+            present = [(t.rel, recorder.manifest.disk_sha(t.rel)) for t in forms]
+            present = [(r, s) for r, s in present if s is not None]
+            if not present:
                 item.status, item.reason = FAILED, "没有可合订的评议表"
+                failed.append(item)
                 continue
-            inputs = {
-                "forms": sha256_bytes(json.dumps(forms, ensure_ascii=False).encode("utf-8")),
-                "version": __version__,
-            }
-            action = decide(writer.manifest, rel, input_key(inputs), self.options.force)
-            if action == "unchanged":
-                item.status = UNCHANGED
-            elif action == "edited":
-                item.status, item.reason = SKIPPED, EDITED_REASON
-            else:
-                try:
-                    data = merge_documents([writer.manifest.file(r) for r, _ in forms])
-                except Exception as exc:
-                    item.status, item.reason = FAILED, worker._error_text(exc)
-                else:
-                    item.status = GENERATED
-                    entry = new_entry("merged", inputs, data, town=town.slug, document=name)
-                    writer.add(rel, data, entry, item, keep_old=action == "replace")
-                    writer.flush()
-            self.emit("merge", done, total, rel, item.status)
-        return items
+            blob = json.dumps(present, ensure_ascii=False).encode("utf-8")
+            inputs = {"forms": sha256_bytes(blob), "version": __version__}
+            tasks.append((rel, "merged", inputs, {"town": town.slug, "document": name}, item))
+            sources.append([str(self.out.resolve() / r) for r, _ in present])
+
+        def payload(index: int, keep_stamp: str) -> tuple:
+            target = str(self.out.resolve() / tasks[index][0])
+            return (index, sources[index], target, keep_stamp)
+
+        done = self._step("merge", tasks, worker.merge_chunk, payload, executor, recorder)
+        return done + failed
 
     def check(self, plan: Plan, items: list[ItemResult], executor: Executor) -> None:
         """Check every document and form present on disk with its town's profile."""
@@ -364,7 +340,9 @@ class Run:
             self.emit("check", done, len(todo), item.output)
         self.result.reports = [reports[i] for i in sorted(reports)]
 
-    def pdf(self, items: list[ItemResult], executor: Executor, writer: Writer) -> list[ItemResult]:
+    def pdf(
+        self, items: list[ItemResult], executor: Executor, recorder: Recorder
+    ) -> list[ItemResult]:
         """Convert the documents (and merged files, or else the forms) to PDF."""
         from speechkit import __version__
 
@@ -375,7 +353,7 @@ class Run:
                 continue
             if merged and item.member:
                 continue  # with --merge, one PDF per merged file instead of one per form
-            sha = writer.manifest.disk_sha(item.output)
+            sha = recorder.manifest.disk_sha(item.output)
             if sha is None:
                 continue
             rel = item.output[: -len(".docx")] + ".pdf"
@@ -386,11 +364,12 @@ class Run:
             fields = {"town": item.town_slug, "document": item.document}
             tasks.append((rel, "pdf", inputs, fields, pdf_item))
 
-        def payload(index: int, action: str) -> tuple:
+        def payload(index: int, keep_stamp: str) -> tuple:
             rel = tasks[index][0]
-            return (index, str(self.out / (rel[: -len(".pdf")] + ".docx")), action)
+            source = self.out.resolve() / (rel[: -len(".pdf")] + ".docx")
+            return (index, str(source), str(self.out.resolve() / rel), keep_stamp)
 
-        return self._step("pdf", tasks, worker.pdf_chunk, payload, executor, writer)
+        return self._step("pdf", tasks, worker.pdf_chunk, payload, executor, recorder)
 
     def report(self) -> None:
         """Write the combined HTML check report."""
@@ -400,42 +379,6 @@ class Run:
         html = to_html(self.result.reports, title="批量生成检查报告")
         write_atomic(path, html.encode("utf-8") if isinstance(html, str) else html)
         self.result.report_path = path
-
-
-def merge_documents(paths: Iterable[Path]) -> bytes:
-    """Concatenate .docx files with docxcompose, each starting on a new page; return bytes."""
-    import io
-
-    from docx import Document
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docxcompose.composer import Composer
-
-    paths = list(paths)
-    master = Document(str(paths[0]))
-    composer = Composer(master)
-    for path in paths[1:]:
-        doc = Document(str(path))
-        body = doc.element.body
-        first = next((el for el in body if el.tag in (qn("w:p"), qn("w:tbl"))), None)
-        if first is not None and first.tag == qn("w:p"):
-            ppr = first.get_or_add_pPr()
-            ppr.insert(0, OxmlElement("w:pageBreakBefore"))
-        else:
-            p = OxmlElement("w:p")
-            r = OxmlElement("w:r")
-            br = OxmlElement("w:br")
-            br.set(qn("w:type"), "page")
-            r.append(br)
-            p.append(r)
-            if first is not None:
-                first.addprevious(p)
-            else:
-                body.insert(0, p)
-        composer.append(doc)
-    buf = io.BytesIO()
-    composer.save(buf)
-    return buf.getvalue()
 
 
 def run(options: BatchOptions, progress: ProgressCallback | None = None) -> BatchResult:
@@ -448,30 +391,29 @@ def run(options: BatchOptions, progress: ProgressCallback | None = None) -> Batc
     with locked(state.out):
         sweep_temp_files(state.out)
         manifest = Manifest.load(state.out)
-        writer = Writer(manifest, options.now)
+        recorder = Recorder(manifest)
         executor = Executor(min(state.jobs, max(1, len(plan.tasks))), contexts)
         try:
-            items = state.render(plan, executor, writer)
+            items = state.render(plan, executor, recorder)
             if options.merge:
-                items += state.merge(plan, writer)
+                items += state.merge(plan, executor, recorder)
             result.items = plan.failures + items
             if options.check or options.report:
                 state.check(plan, [i for i in items if "合订本" not in i.document], executor)
             if options.pdf:
-                result.items += state.pdf(items, executor, writer)
+                result.items += state.pdf(items, executor, recorder)
         except BaseException:
             executor.close(cancel=True)
-            writer.buffer.clear()
             raise
         else:
             executor.close()
         finally:
             reconcile(manifest)
-            manifest.save()
+            recorder.save()
     if options.report:
         state.report()
     result.elapsed = time.monotonic() - started
     return result
 
 
-__all__ = ["run", "decide", "merge_documents", "Executor", "Writer", "Town"]
+__all__ = ["run", "decide", "Executor", "Recorder"]

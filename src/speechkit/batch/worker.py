@@ -1,18 +1,28 @@
 """Code that runs inside worker processes (or in-process with ``--jobs 1``).
 
-Each worker keeps its compiled templates and loaded profiles in a per-process cache so each
-template is compiled once per worker; this module-level cache is the worker's whole state.
+Workers render and write their outputs themselves (atomically, see
+:func:`speechkit.batch.manifest.write_atomic`) and send back only the hash, so the parent does
+little per output. Each worker keeps its compiled templates and loaded profiles in a
+per-process cache so each template is compiled once per worker; this module-level cache is the
+worker's whole state.
 """
 
 from __future__ import annotations
 
+import os
 import signal
 from pathlib import Path
 from typing import Any
 
+from speechkit.batch.manifest import write_atomic
+from speechkit.batch.naming import kept_name
+from speechkit.fsutil import sha256_bytes
+
 _TEMPLATES: dict[str, Any] = {}
 _CONTEXTS: dict[str, dict] = {}
 _PROFILES: dict[str, Any] = {}
+
+Result = tuple[int, Any, str]  # (index, value or None, error message)
 
 
 def init_worker(contexts: dict[str, dict], ignore_sigint: bool = True) -> None:
@@ -32,28 +42,47 @@ def _template(path: str):
     return tpl
 
 
-def _error_text(exc: BaseException) -> str:
+def error_text(exc: BaseException) -> str:
+    """The Chinese message of an error raised while producing one output."""
     from speechkit.errors import SpeechkitError
 
     if isinstance(exc, SpeechkitError):
         return exc.format_message()
+    if isinstance(exc, OSError):
+        return f"无法写入 {exc.filename or ''}：{exc.strerror or exc}"
     return f"内部错误（{type(exc).__name__}）：{exc}"
 
 
-def render_chunk(chunk: list[tuple[int, str, str, dict | None]]) -> list[tuple[int, Any, str]]:
-    """Render ``(index, template path, town slug, member)`` items; return ``(index, bytes, error)``.
+def produce(target: str, data: bytes, keep_stamp: str) -> dict:
+    """Write ``data`` to ``target``; with ``keep_stamp`` move an existing file aside first.
+
+    Returns ``{"sha256": ..., "kept": path or ""}``.
+    """
+    path = Path(target)
+    kept = ""
+    if keep_stamp and path.exists():
+        aside = kept_name(path, keep_stamp)
+        os.replace(path, aside)
+        kept = str(aside)
+    write_atomic(path, data, sync=False)
+    return {"sha256": sha256_bytes(data), "kept": kept}
+
+
+def render_chunk(chunk: list[tuple[int, str, str, dict | None, str, str]]) -> list[Result]:
+    """Render and write ``(index, template, town slug, member, target, keep_stamp)`` items.
 
     A failing item yields ``(index, None, message)``; the rest of the chunk proceeds.
     """
-    results = []
-    for index, template_path, slug, member in chunk:
+    results: list[Result] = []
+    for index, template_path, slug, member, target, keep_stamp in chunk:
         try:
             context = dict(_CONTEXTS[slug])
             if member is not None:
                 context["member"] = member
-            results.append((index, _template(template_path).render(context), ""))
+            data = _template(template_path).render(context)
+            results.append((index, produce(target, data, keep_stamp), ""))
         except Exception as exc:  # one bad item never stops the rest
-            results.append((index, None, _error_text(exc)))
+            results.append((index, None, error_text(exc)))
     return results
 
 
@@ -66,7 +95,7 @@ def _profile(town_path: str):
     return profile
 
 
-def check_chunk(chunk: list[tuple[int, str, str, str, str]]) -> list[tuple[int, Any, str]]:
+def check_chunk(chunk: list[tuple[int, str, str, str, str]]) -> list[Result]:
     """Check ``(index, document path, town profile path, template name, label)`` items.
 
     The document type comes from the template's name (forms are named after members); returns
@@ -81,7 +110,7 @@ def check_chunk(chunk: list[tuple[int, str, str, str, str]]) -> list[tuple[int, 
         def infer_doc_type(name: str) -> None:
             return None
 
-    results = []
+    results: list[Result] = []
     for index, doc_path, town_path, template_name, label in chunk:
         try:
             report = check(
@@ -92,25 +121,39 @@ def check_chunk(chunk: list[tuple[int, str, str, str, str]]) -> list[tuple[int, 
             )
             results.append((index, report, ""))
         except Exception as exc:
-            results.append((index, None, _error_text(exc)))
+            results.append((index, None, error_text(exc)))
     return results
 
 
-def pdf_chunk(chunk: list[tuple[int, str]]) -> list[tuple[int, Any, str]]:
-    """Convert ``(index, docx path)`` items to PDF; return ``(index, pdf bytes, error)``.
+def pdf_chunk(chunk: list[tuple[int, str, str, str]]) -> list[Result]:
+    """Convert ``(index, docx path, target pdf, keep_stamp)`` items; write each PDF atomically.
 
-    LibreOffice writes into a private temporary folder; the parent writes the bytes atomically.
+    LibreOffice writes into a private temporary folder, then the PDF is moved into place.
     """
     import tempfile
 
     from speechkit.typeset.pdf import convert_to_pdf
 
-    results = []
-    for index, doc_path in chunk:
+    results: list[Result] = []
+    for index, doc_path, target, keep_stamp in chunk:
         try:
             with tempfile.TemporaryDirectory(prefix="sk-batch-pdf-") as tmp:
                 pdf = convert_to_pdf(Path(doc_path), Path(tmp))
-                results.append((index, pdf.read_bytes(), ""))
+                results.append((index, produce(target, pdf.read_bytes(), keep_stamp), ""))
         except Exception as exc:
-            results.append((index, None, _error_text(exc)))
+            results.append((index, None, error_text(exc)))
+    return results
+
+
+def merge_chunk(chunk: list[tuple[int, list[str], str, str]]) -> list[Result]:
+    """Merge ``(index, form paths, target, keep_stamp)`` items into one printable file each."""
+    from speechkit.batch.merge import merge_documents
+
+    results: list[Result] = []
+    for index, sources, target, keep_stamp in chunk:
+        try:
+            data = merge_documents([Path(p) for p in sources])
+            results.append((index, produce(target, data, keep_stamp), ""))
+        except Exception as exc:
+            results.append((index, None, error_text(exc)))
     return results
