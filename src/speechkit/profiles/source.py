@@ -512,4 +512,6 @@ def _parse_json(text: str, doc: SourceDoc, shown: str) -> SourceDoc:
         )
     except RecursionError:
         doc.problems.append(Problem(Location(file=shown), "嵌套过深，已拒绝读取"))
+    except ValueError as exc:  # e.g. an integer with thousands of digits
+        doc.problems.append(Problem(Location(file=shown), f"JSON 内容无法读取（{exc}）"[:200]))
     return doc
