@@ -10,7 +10,7 @@ from speechkit.check.model import Block, Document
 from speechkit.errors import InputFileError, Location, display_path
 
 SUPPORTED = (".docx", ".txt", ".md")
-_MD_EMPHASIS = re.compile(r"(?:^|(?<=[\s(（“「]))(\*\*|__)(?=\S)(.+?)(?<=\S)\1(?=$|[\s\W])", re.M)
+_MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 
 
 def read_document(path: str | Path) -> Document:
@@ -71,7 +71,10 @@ def text_blocks(text: str, markdown: bool = False) -> list[Block]:
 
 
 def mask_markdown(line: str) -> str:
-    """Replace paired ``**``/``__`` emphasis markers by spaces (same length, offsets kept)."""
+    """Replace paired ``**``/``__`` emphasis markers by spaces (same length, offsets kept).
+
+    As in CommonMark, ``**重点**`` is emphasis even between Chinese characters; an unpaired
+    ``**`` (a placeholder such as ``**市委``) is left for the rules."""
 
     def repl(m: re.Match) -> str:
         marker = m.group(1)

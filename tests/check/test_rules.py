@@ -1,0 +1,180 @@
+"""Rule packs: validation with located errors, merging, the self-test, and each rule type."""
+
+from __future__ import annotations
+
+import pytest
+
+from speechkit.check import check_text, load_rules
+from speechkit.check.pack import load_pack_file
+from speechkit.check.selftest import test_pack as run_pack_examples
+from speechkit.errors import RulePackError
+
+GOOD_RULE = """\
+pack: 测试包
+rules:
+  - id: local.term
+    type: substitution
+    category: forbidden
+    severity: warning
+    message: 请写“{suggestion}”。
+    swap: {老提法: 新提法}
+    examples: {bad: [沿用老提法], good: [使用新提法]}
+"""
+
+
+def write(tmp_path, text, name="pack.yaml"):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_default_pack_tests_itself(default_pack):
+    results = run_pack_examples(default_pack)
+    failed = [(r.rule, r.kind, r.text) for r in results if not r.passed]
+    assert failed == []
+    assert len(results) >= 150
+    assert len(default_pack.rules) >= 50
+
+
+def test_default_pack_has_every_category_and_200_typo_pairs(default_pack):
+    cats = {r.category for r in default_pack.rules}
+    assert cats == {
+        "required",
+        "forbidden",
+        "typo",
+        "placeholder",
+        "punctuation",
+        "number",
+        "consistency",
+    }
+    pairs = sum(len(getattr(r, "swap", {})) for r in default_pack.rules if r.category == "typo")
+    assert pairs >= 200
+
+
+def test_extra_pack_adds_and_overrides(tmp_path):
+    pack = load_rules([write(tmp_path, GOOD_RULE)])
+    assert pack.get("local.term") is not None
+    report = check_text("沿用老提法", rules=pack)
+    assert [(f.rule, f.match, f.suggestion) for f in report.findings] == [
+        ("local.term", "老提法", "新提法")
+    ]
+    override = GOOD_RULE.replace("local.term", "typo.common").replace("warning", "info")
+    pack2 = load_rules([write(tmp_path, override, "o.yaml")])
+    assert pack2.get("typo.common").severity == "info"
+    assert len(pack2.rules) == len(load_rules().rules)
+
+
+def test_disable_switches_rules_off(tmp_path):
+    pack = load_rules([write(tmp_path, "disable: [typo.common]\nrules: []\n")])
+    assert pack.get("typo.common") is None
+    assert check_text("认真布署", rules=pack).findings == []
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "needle"),
+    [
+        (GOOD_RULE.replace("type: substitution", "type: nonsense"), 4, "type“nonsense”无效"),
+        (GOOD_RULE.replace("severity: warning", "severity: fatal"), 6, "severity 的值“fatal”无效"),
+        (
+            GOOD_RULE.replace("swap: {老提法: 新提法}", "regex: '(['\n    replacement: x"),
+            8,
+            "正则表达式",
+        ),
+        (
+            GOOD_RULE.replace("    examples:", "    colour: red\n    examples:"),
+            9,
+            "未知的键“colour”",
+        ),
+        (GOOD_RULE.replace("    message: 请写“{suggestion}”。\n", ""), 3, "缺少必填项 message"),
+        (GOOD_RULE + GOOD_RULE.split("rules:\n")[1], 10, "重复"),
+        ("rules:\n  - id: x\n    type: [unclosed\n", 4, "YAML 语法错误"),
+    ],
+)
+def test_invalid_packs_are_located(tmp_path, text, line, needle):
+    p = write(tmp_path, text)
+    with pytest.raises(RulePackError) as exc:
+        load_pack_file(p)
+    msg = exc.value.format_message()
+    assert needle in msg
+    assert f"pack.yaml:{line}:" in msg
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    text = GOOD_RULE.replace("severity: warning", "severity: fatal").replace(
+        "category: forbidden", "category: nope"
+    )
+    text += (
+        GOOD_RULE.split("rules:\n")[1]
+        .replace("local.term", "local.other")
+        .replace("type: substitution", "type: zzz")
+    )
+    with pytest.raises(RulePackError) as exc:
+        load_pack_file(write(tmp_path, text))
+    assert len(exc.value.problems) == 2  # category (first bad key of rule 1) and type of rule 2
+
+
+def test_missing_pack_file(tmp_path):
+    with pytest.raises(RulePackError, match="规则包不存在"):
+        load_rules([tmp_path / "none.yaml"])
+
+
+def test_formulation_reports_variants_with_quotes_and_tail():
+    r = check_text('学习"三个代表"重要思想和三个代表思想，坚持“三个代表”重要思想')
+    got = [(f.match, f.suggestion) for f in r.findings if f.rule == "required.three-represents"]
+    assert got == [
+        ('"三个代表"重要思想', "“三个代表”重要思想"),
+        ("三个代表思想", "“三个代表”重要思想"),
+    ]
+
+
+def test_tokens_scope_avoids_cross_word_matches():
+    text = "他自己经常学习，以经济建设为中心，工作己经展开"
+    r = check_text(text)
+    got = [(f.match, f.location.start) for f in r.findings if f.rule == "typo.yi-ji"]
+    assert got == [("己经", text.index("己经展开"))]
+
+
+def test_repetition_uses_tokens():
+    r = check_text("我们的的工作的的确确做好了")
+    assert [(f.match, f.location.start) for f in r.findings if f.rule == "typo.doubled"] == [
+        ("的的", 2)
+    ]
+
+
+def test_balance_reports_each_unmatched_mark():
+    text = "下发了《意见，按照“两个务必”要求）"
+    r = check_text(text)
+    got = sorted((f.match, f.location.start) for f in r.findings if f.rule == "punct.unbalanced")
+    assert got == [("《", 3), ("）", len(text) - 1)]
+
+
+def test_required_rules_depend_on_document_type():
+    text = "开展先进性教育活动"
+    speech = check_text(text, doc_type="speech")
+    plan = check_text(text, doc_type="plan")
+    assert "required.speech.campaign" in {f.rule for f in speech.findings}
+    assert "required.plan.guiding-thought" not in {f.rule for f in speech.findings}
+    assert "required.plan.guiding-thought" in {f.rule for f in plan.findings}
+    assert not any(f.rule.startswith("required.speech") for f in check_text(text).findings)
+
+
+def test_validity_dates(tmp_path):
+    text = GOOD_RULE.replace("    examples:", "    valid_until: 2020-01-01\n    examples:")
+    pack = load_rules([write(tmp_path, text)])
+    import datetime as dt
+
+    now = check_text("老提法", rules=pack, as_of=dt.date(2024, 1, 1))
+    assert "local.term" not in {f.rule for f in now.findings}
+    old = check_text("老提法", rules=pack, as_of=dt.date(2019, 1, 1))
+    assert "local.term" in {f.rule for f in old.findings}
+
+
+def test_ignore_by_id_prefix_and_category():
+    text = "会后,***认真布署"
+    all_rules = {f.rule for f in check_text(text).findings}
+    assert {"punct.halfwidth", "placeholder.stars", "typo.common"} <= all_rules
+    assert "typo.common" not in {f.rule for f in check_text(text, ignore=["typo.common"]).findings}
+    assert not any(f.rule.startswith("punct.") for f in check_text(text, ignore=["punct"]).findings)
+    assert not any(
+        f.category == "placeholder" for f in check_text(text, ignore=["placeholder"]).findings
+    )
