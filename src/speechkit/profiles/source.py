@@ -22,11 +22,11 @@ MAX_BYTES = 1_000_000
 """Files larger than this are refused before parsing (a town file is a few kilobytes)."""
 MAX_LINES = 10_000
 """Files with more lines than this are refused before parsing."""
-MAX_NODES = 20_000
+MAX_NODES = 10_000
 """Most YAML nodes (scalars, lists, mappings, aliases) one file may contain."""
 MAX_ALIASES = 100
 """Most alias references (``*name``) one file may contain."""
-MAX_VALUES = 50_000
+MAX_VALUES = 20_000
 """Most values after expanding aliases (defeats "billion laughs" alias bombs)."""
 MAX_DEPTH = 40
 """Deepest nesting of lists/mappings accepted."""
@@ -422,6 +422,15 @@ def parse_bytes(raw: bytes, doc: SourceDoc, shown: str, *, json_mode: bool = Fal
             Problem(
                 whole,
                 f"文件行数过多（{lines} 行，上限 {MAX_LINES} 行），不像是乡镇资料，已拒绝读取",
+            )
+        )
+        return doc
+    separators = text.count(",") + text.count("\n") + text.count("- ") + text.count("*")
+    if separators > 2 * MAX_NODES:  # cheap bound before the (pure-Python) parser runs
+        doc.problems.append(
+            Problem(
+                whole,
+                f"文件内容过多（约 {separators} 个值，上限 {MAX_NODES} 个），不像是乡镇资料，已拒绝读取",
             )
         )
         return doc
