@@ -190,3 +190,9 @@ def test_filters_registry_names():
         "stroke_sort",
         "paragraphs",
     }
+
+
+def test_date_filters_print_nothing_for_empty_fields():
+    assert cn_date(None) == ""
+    assert cn_range(None, "2024-12-31") == ""
+    assert cn_weekday(None) == ""

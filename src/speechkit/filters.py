@@ -6,6 +6,8 @@ engine registers them in its sandboxed environment; any other Jinja environment 
     env.filters.update(speechkit.filters.FILTERS)
 
 Dates are :class:`datetime.date` (a ``datetime`` or an ISO ``YYYY-MM-DD`` string is accepted).
+The date filters turn ``None`` (an empty field, such as a roster cell left blank) into an empty
+string, as the engine prints ``None`` itself.
 """
 
 from __future__ import annotations
@@ -63,8 +65,10 @@ def cn_date(value: Any, style: str = "arabic") -> str:
     """Format a date the Chinese official way, without zero padding.
 
     ``style``: ``"arabic"`` (default) → 2024年7月1日; ``"hanzi"`` → 二〇二四年七月一日;
-    ``"month"`` → 2024年7月; ``"hanzi_month"`` → 二〇二四年七月.
+    ``"month"`` → 2024年7月; ``"hanzi_month"`` → 二〇二四年七月. ``None`` gives "".
     """
+    if value is None:
+        return ""
     d = _as_date(value, "cn_date")
     if style == "arabic":
         return f"{d.year}年{d.month}月{d.day}日"
@@ -81,7 +85,10 @@ def cn_range(start: Any, end: Any, unit: str = "month") -> str:
     """Format a period: 2024年7月至12月; across years 2024年7月至2025年1月.
 
     ``unit="day"`` gives 2024年7月1日至12月31日 (and 7月1日至15日 within one month).
+    ``None`` for either end gives "".
     """
+    if start is None or end is None:
+        return ""
     a, b = _as_date(start, "cn_range"), _as_date(end, "cn_range")
     if unit == "month":
         if (a.year, a.month) == (b.year, b.month):
@@ -171,6 +178,8 @@ def cn_ordinal(value: Any, level: int = 1) -> str:
 
 def cn_weekday(value: Any, style: str = "星期") -> str:
     """Weekday of a date, or of a number 1–7 (1 = Monday): 星期四; ``style="周"`` → 周四."""
+    if value is None:
+        return ""
     if isinstance(value, int) and not isinstance(value, bool):
         if not 1 <= value <= 7:
             raise ValueError(f"cn_weekday：星期几应为 1–7，得到 {value}")

@@ -56,3 +56,18 @@ def test_shipped_speech_renders_for_demo_town(tmp_path):
     out = Template(template).save(profile.context(), tmp_path / "speech.docx")
     text = "".join(pdf_text(convert_to_pdf(out, tmp_path), layout=False).split())
     assert "东湖镇" in text and "{{" not in text
+
+
+@requires_soffice
+@pytest.mark.soffice
+def test_render_command_writes_pdf_too(cli, make_template, tmp_path):
+    path = make_template(["{{ title }}"])
+    data = tmp_path / "d.yaml"
+    data.write_text("title: 关于开展学习活动的通知\n", encoding="utf-8")
+    out = tmp_path / "out" / "通知.docx"
+    res = cli("render", path, "--data", data, "-o", out, "--pdf")
+    assert res.exit_code == 0, res.output
+    pdf = out.with_suffix(".pdf")
+    assert "关于开展学习活动的通知" in "".join(pdf_text(pdf, layout=False).split())
+    res = cli("render", path, "--data", data, "-o", out, "--pdf")
+    assert res.exit_code == 2  # both files exist: refused without --force

@@ -168,3 +168,8 @@ def test_malformed_tag_is_located_not_swallowed(make_template):
     assert len(problems) == 1
     assert problems[0].location.paragraph == 2
     assert "缺少“}}”" in problems[0].message
+
+
+def test_none_prints_as_nothing(make_template, lines):
+    path = make_template(["职务：{{ m.post }}；出生：{{ m.birth | cn_date(style='month') }}"])
+    assert lines(Template(path).render({"m": {"post": None, "birth": None}})) == ["职务：；出生："]

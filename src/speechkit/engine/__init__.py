@@ -246,9 +246,6 @@ def _undefined_message(exc: UndefinedVariableError, tag: Tag | None, ctx: Mappin
     return msg
 
 
-_PARSER = etree.XMLParser(huge_tree=True, resolve_entities=False)
-
-
 class _DiscardTarget:
     """Parser target that builds nothing: parsing then only checks well-formedness."""
 
@@ -276,7 +273,7 @@ def _check_well_formed(body: bytes, part: _CompiledPart, file: str) -> None:
 
 
 def _fix_grids(xml: str) -> str:
-    root = etree.fromstring(xml.encode("utf-8"), _PARSER)
+    root = etree.fromstring(xml.encode("utf-8"), etree.XMLParser(huge_tree=True))
     oxml.fix_table_grids(root)
     return etree.tostring(root, encoding="unicode")
 

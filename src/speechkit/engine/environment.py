@@ -51,7 +51,10 @@ class DocxUndefined(StrictUndefined):
 
 
 def _finalize(value: Any) -> Any:
-    """Applied to every printed value: drop characters XML cannot hold."""
+    """Applied to every printed value: ``None`` (an empty field, e.g. a roster cell) prints as
+    nothing, never as "None"; characters XML cannot hold are dropped."""
+    if value is None:
+        return ""
     if type(value) is str and _XML_ILLEGAL.search(value):  # Markup (a subclass) is ours
         return _XML_ILLEGAL.sub("", value)
     return value

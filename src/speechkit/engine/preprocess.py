@@ -407,7 +407,9 @@ def _same_container(opener: Tag, other: Tag, result: PartSource) -> None:
         return
     lvl_a = LEVEL_NAMES[opener.raw.level]
     lvl_b = LEVEL_NAMES[other.raw.level]
-    if a[0] == "inline" and b[0] == "inline":
+    if a[0] == "inline" and b[0] == "inline" and a[1] is b[1]:
+        why = "两个标签虽在同一段落，但一个在超链接、修订或域等结构里面，另一个在外面；请让它们处在同样的位置"
+    elif a[0] == "inline" and b[0] == "inline":
         why = "行内标签必须在同一段落中成对出现；跨段落的块请用 {%p %} 标签，各占一段"
     elif opener.raw.level != other.raw.level:
         why = f"开始标签是{lvl_a}级，结束或分支标签是{lvl_b}级，两者须相同（如 {{%p if %}} 配 {{%p endif %}}）"
