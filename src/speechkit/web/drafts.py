@@ -8,6 +8,7 @@ script) so nothing is kept on the server unless the user ticks "save a copy to o
 from __future__ import annotations
 
 import base64
+import dataclasses
 import re
 import tempfile
 import zipfile
@@ -139,8 +140,28 @@ def _check(src: Path, shown: str, profile, doc_type: str | None):
     from speechkit.check.report import to_html
 
     report = check(src, profile=profile, doc_type=doc_type, label=shown)
-    html = to_html([report], title=f"检查报告：{shown}")
+    # the upload's temporary path means nothing to the user: show the name they uploaded
+    shown_report = dataclasses.replace(report, path=shown)
+    html = embeddable(to_html([shown_report], title=f"检查报告：{shown}"))
     return report, html
+
+
+# In an iframe's srcdoc, "#id" links resolve against the parent page's URL and would navigate
+# the frame away; this keeps them as in-report jumps.
+_SRCDOC_LINKS = (
+    "<script>document.addEventListener('click',function(e){"
+    "var a=e.target.closest&&e.target.closest('a[href^=\"#\"]');if(!a)return;"
+    "var t=document.getElementById(decodeURIComponent(a.getAttribute('href').slice(1)));"
+    "e.preventDefault();if(t){t.scrollIntoView({block:'center'});"
+    "t.classList.add('sk-target');setTimeout(function(){t.classList.remove('sk-target')},1500);}"
+    "});</script><style>.sk-target{outline:3px solid #0969da}</style>"
+)
+
+
+def embeddable(html: str) -> str:
+    """Return the report HTML ready for ``<iframe srcdoc>``: in-report links keep working."""
+    at = html.rfind("</body>")
+    return html[:at] + _SRCDOC_LINKS + html[at:] if at >= 0 else html + _SRCDOC_LINKS
 
 
 def _annotate(src: Path, report, out: Path) -> bytes:
