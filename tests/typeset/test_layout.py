@@ -110,3 +110,12 @@ def test_default_template_leftovers_are_dropped(data):
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     assert "word/stylesWithEffects.xml" not in names
     assert "docProps/thumbnail.jpeg" not in names
+
+
+def test_font_table_lists_the_official_fonts_with_gb2312_charset(data):
+    fonts = part_xml(data, "word/fontTable.xml")
+    entries = {attr(f, "name"): f for f in fonts.iter(W + "font")}
+    assert {"仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312", "宋体"} <= set(entries)
+    assert attr(entries["仿宋_GB2312"].find(W + "charset"), "val") == "86"
+    assert attr(entries["仿宋_GB2312"].find(W + "altName"), "val") == "仿宋"
+    assert "ＭＳ 明朝" not in entries

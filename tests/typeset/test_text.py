@@ -185,3 +185,9 @@ def test_parse_keeps_every_character_of_the_text(lines):
     squash = lambda s: re.sub(r"[\s\u3000#\\\\]", "", s)  # noqa: E731
     kept = "".join(b.head + b.text for b in blocks)
     assert squash(kept) == squash(text)
+
+
+def test_markdown_title_may_continue_on_the_next_line():
+    blocks, _ = parse_text("# 东湖镇开展第二批\\\n保持共产党员先进性教育活动实施方案\n\n正文。")
+    assert blocks[0].kind == "title"
+    assert blocks[0].text == "东湖镇开展第二批\n保持共产党员先进性教育活动实施方案"

@@ -259,6 +259,23 @@ def apply_page_numbers(document) -> None:
         _page_number_paragraph(even.paragraphs[0], "left")
 
 
+FONT_TABLE = [
+    (S.LATIN, None, "00", "roman", "variable"),
+    (S.FANGSONG, "仿宋", "86", "modern", "fixed"),
+    (S.XIAOBIAOSONG, "宋体", "86", "script", "fixed"),
+    (S.HEITI, "SimHei", "86", "modern", "fixed"),
+    (S.KAITI, "楷体", "86", "modern", "fixed"),
+    (S.SONGTI, "SimSun", "86", "auto", "fixed"),
+]
+
+
+def apply_font_table(document) -> None:
+    """Replace the font table (python-docx's lists Japanese fonts) by the official fonts."""
+    for rel in document.part.rels.values():
+        if rel.reltype == RT.FONT_TABLE:
+            rel.target_part._blob = oxml.font_table_xml(FONT_TABLE)
+
+
 def _drop_extra_parts(document) -> None:
     """Drop parts of python-docx's default template that carry foreign styles or a thumbnail."""
     part = document.part
@@ -276,6 +293,7 @@ def new_document():
     document = Document()
     _drop_extra_parts(document)
     apply_styles(document)
+    apply_font_table(document)
     apply_page_setup(document)
     oxml.set_theme_font_lang(document.settings.element, S.LANG)
     apply_page_numbers(document)

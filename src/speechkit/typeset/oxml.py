@@ -341,6 +341,24 @@ def field_runs(instruction: str, placeholder: str, r_pr_factory) -> list[OxmlEle
     return runs
 
 
+def font_table_xml(fonts: list[tuple[str, str | None, str, str, str]]) -> bytes:
+    """``word/fontTable.xml`` listing ``fonts`` as (name, altName, charset, family, pitch).
+
+    Charset 86 (GB2312) and an alternative name let Word and WPS pick a Chinese substitute when
+    the official font is not installed, instead of falling back to a Western font.
+    """
+    root = etree.Element(f"{{{W_NS}}}fonts", nsmap={"w": W_NS})
+    for name, alt, charset, family, pitch in fonts:
+        font = etree.SubElement(root, qn("w:font"))
+        font.set(qn("w:name"), name)
+        if alt:
+            etree.SubElement(font, qn("w:altName")).set(qn("w:val"), alt)
+        etree.SubElement(font, qn("w:charset")).set(qn("w:val"), charset)
+        etree.SubElement(font, qn("w:family")).set(qn("w:val"), family)
+        etree.SubElement(font, qn("w:pitch")).set(qn("w:val"), pitch)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
 # ---------------------------------------------------------------------------------------------
 # Reading effective properties back (run -> character style -> paragraph style -> defaults)
 # ---------------------------------------------------------------------------------------------

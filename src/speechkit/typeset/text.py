@@ -36,7 +36,7 @@ from speechkit.typeset import spec as S
 
 MAX_HEAD = 60  # longest run-in heading sentence (characters) taken as a heading
 _WS = " \t\u3000\ufeff"
-_MD_HEADING = re.compile(r"^(#{1,5})\s+(.*)$")
+_MD_HEADING = re.compile(r"^(#{1,5})\s+(.*)$", re.S)
 _TAG_LINE = re.compile(r"^(\{%(?:(?!%\}).)*%\}|\{#(?:(?!#\}).)*#\})$")
 _SALUTATION = re.compile(
     r"^((?:尊敬的|各位|亲爱的)?[^，。：:！？\s]{0,16}"
