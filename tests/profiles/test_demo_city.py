@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 
 from speechkit.profiles import find_towns, load_profile
@@ -26,8 +27,13 @@ _FICTIONAL = (
 )
 
 
+@functools.cache
+def _loaded():
+    return tuple(load_profile(p) for p in find_towns(PROFILES))
+
+
 def _profiles():
-    return [load_profile(p) for p in find_towns(PROFILES)]
+    return list(_loaded())
 
 
 def test_at_least_twelve_towns_of_every_kind_without_warnings():

@@ -17,7 +17,7 @@ from speechkit.profiles import load_data_file, load_profile, validate
 from tests.profiles.helpers import CITY, TOWN
 
 _SETTINGS = settings(
-    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 
 
