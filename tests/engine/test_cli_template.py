@@ -83,3 +83,33 @@ def test_shipped_templates_check_clean(cli):
         if path.exists():
             res = cli("template", "check", path)
             assert res.exit_code == 0, res.output
+
+
+def test_template_check_with_data_lists_every_missing_variable(cli, make_template, tmp_path):
+    tpl = make_template(
+        [
+            "{{ town.nmae }}",
+            "{{ titel }}",
+            "{% if member is defined %}{{ member.name }}{% endif %}",
+            "{{ town.name }}",
+        ]
+    )
+    data = tmp_path / "d.yaml"
+    data.write_text("town: {name: 东湖镇}\ntitle: 标题\n", encoding="utf-8")
+    res = cli("template", "check", tpl, "--data", data)
+    assert res.exit_code == 2
+    assert "2 个变量" in res.stderr
+    assert "第1段" in res.stderr and "是不是 town.name" in res.stderr
+    assert "第2段" in res.stderr and "是不是 title" in res.stderr
+    assert "member" not in res.stderr  # guarded by `is defined`
+    data.write_text("town: {name: 东湖镇, nmae: x}\ntitel: 标题\n", encoding="utf-8")
+    res = cli("template", "check", tpl, "--data", data)
+    assert res.exit_code == 0 and "试填成功" in res.stdout
+
+
+def test_template_check_with_demo_profile(cli, demo_profiles):
+    path = ROOT / "templates" / "动员讲话.docx"
+    if not path.exists():
+        return
+    res = cli("template", "check", path, "--profile", demo_profiles / "towns" / "donghu.yaml")
+    assert res.exit_code == 0, res.output

@@ -42,15 +42,56 @@ def vars_command(template_path: Path) -> None:
 
 @template.command("check", cls=SkCommand)
 @click.argument("template_path", metavar="模板.docx", type=_TEMPLATE_ARG)
-def check_command(template_path: Path) -> None:
+@click.option(
+    "--profile",
+    "profile_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="同时用这个乡镇资料试填一次：列出模板读取而资料中没有的全部变量。",
+)
+@click.option(
+    "--data",
+    "data_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="同时用这个 YAML/JSON 数据文件试填一次。",
+)
+def check_command(template_path: Path, profile_path: Path | None, data_path: Path | None) -> None:
     """检查模板标签：未闭合或多余的定界符、不认识的标签、不成对的块，一次全部列出。
 
+    给出 --profile 或 --data 时，再检查资料是否提供了模板用到的每个变量，并试填一次。
     没有问题时退出码为 0；有问题时逐条列出位置并以退出码 2 结束。
     """
     from speechkit.engine import Template
+    from speechkit.errors import TemplateError
 
     tpl = Template(template_path)  # raises TemplateError with every problem
+    context = _load_context(profile_path, data_path, required=False)
+    if context is not None:
+        problems = tpl.check_context(context)
+        if problems:
+            raise TemplateError(f"资料中缺少模板用到的 {len(problems)} 个变量：", problems)
+        tpl.render(context)  # whatever a static look cannot see (loops, filters)
+        click.echo(f"{template_path}：模板没有发现问题，用所给资料试填成功。")
+        return
     click.echo(f"{template_path}：模板没有发现问题，共 {len(tpl.variables)} 个顶层变量。")
+
+
+def _load_context(profile_path: Path | None, data_path: Path | None, required: bool):
+    """The context from --profile (validated, merged with city.yaml) or --data, or None."""
+    from speechkit.errors import SpeechkitError
+
+    if profile_path is not None and data_path is not None:
+        raise SpeechkitError("--profile 和 --data 只能给出其中一个。")
+    if profile_path is not None:
+        from speechkit.profiles import load_profile
+
+        return load_profile(profile_path).context()
+    if data_path is not None:
+        from speechkit.profiles import load_data_file
+
+        return load_data_file(data_path)
+    if required:
+        raise SpeechkitError("请给出 --profile 乡镇.yaml 或 --data 数据文件 二者之一。")
+    return None
 
 
 @click.command("render", cls=SkCommand)
@@ -87,10 +128,8 @@ def render_command(
 ) -> None:
     """用乡镇资料（--profile）或数据文件（--data）填写模板，生成 .docx。"""
     from speechkit.engine import Template
-    from speechkit.errors import Location, OutputExistsError, SpeechkitError
+    from speechkit.errors import Location, OutputExistsError
 
-    if (profile_path is None) == (data_path is None):
-        raise SpeechkitError("请给出 --profile 乡镇.yaml 或 --data 数据文件 二者之一。")
     pdf_path = out_path.with_suffix(".pdf")
     if not force:
         for target in (out_path, pdf_path) if want_pdf else (out_path,):
@@ -98,15 +137,8 @@ def render_command(
                 raise OutputExistsError(
                     "输出文件已存在；如要覆盖，请加 --force。", Location(file=str(target))
                 )
+    context = _load_context(profile_path, data_path, required=True)
     tpl = Template(template_path)
-    if profile_path is not None:
-        from speechkit.profiles import load_profile
-
-        context = load_profile(profile_path).context()
-    else:
-        from speechkit.profiles import load_data_file
-
-        context = load_data_file(data_path)
     tpl.save(context, out_path)
     click.echo(f"已生成：{out_path}")
     if want_pdf:

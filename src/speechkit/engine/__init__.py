@@ -150,6 +150,37 @@ class Template:
                 uses.append(VariableUse(name, path, tag.location))
         return uses
 
+    def check_context(self, context: Mapping[str, Any]) -> list[Problem]:
+        """Every variable path the template reads that ``context`` lacks, located, with a
+        "did you mean"; paths the template guards with ``is defined`` are skipped.
+
+        Static: it does not render, so it lists all missing variables at once (a render stops
+        at the first). Loop variables are not checked here; rendering checks them.
+        """
+        from speechkit.engine.analysis import guarded_paths, lookup, variable_uses
+
+        problems: list[Problem] = []
+        for part in self._parts.values():
+            guarded = guarded_paths(part.source)
+            for tag, _name, path in variable_uses(part.source, self._variables):
+                if any(path == g or path.startswith(g + ".") for g in guarded):
+                    continue
+                miss = lookup(context, path)
+                if miss is None:
+                    continue
+                prefix, obj, key = miss
+                full = f"{prefix}.{key}" if prefix else key
+                msg = f"标签 {tag.text} 中的变量 {full} 未定义"
+                keys = [str(k) for k in obj] if isinstance(obj, Mapping) else []
+                close = difflib.get_close_matches(key, keys, n=3, cutoff=0.6)
+                if close:
+                    lead = f"{prefix}." if prefix else ""
+                    msg += "；是不是 " + "、".join(lead + c for c in close) + "？"
+                elif prefix and keys:
+                    msg += f"；{prefix} 中有 " + "、".join(keys[:12])
+                problems.append(Problem(tag.location, msg, key=full))
+        return problems
+
     # -- rendering ----------------------------------------------------------------------
     def render(self, context: Mapping[str, Any]) -> bytes:
         """Render with ``context`` and return the bytes of a complete .docx.

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from jinja2 import nodes
 
@@ -68,3 +69,45 @@ def variable_uses(source: PartSource, top_level: set[str]) -> Iterator[tuple[Tag
             if path not in seen:
                 seen.add(path)
                 yield tag, path.split(".")[0], path
+
+
+def guarded_paths(source: PartSource) -> set[str]:
+    """Dotted paths the template tests with ``is defined`` / ``is undefined`` (optional)."""
+    guarded: set[str] = set()
+    for tag in source.tags:
+        ast = _tag_ast(tag)
+        if ast is None:
+            continue
+        for test in ast.find_all(nodes.Test):
+            if test.name in ("defined", "undefined"):
+                path = _path(test.node)
+                if path:
+                    guarded.add(path)
+    return guarded
+
+
+_MISSING = object()
+
+
+def lookup(context: Mapping[str, Any], path: str) -> tuple[str, Any, str] | None:
+    """Follow ``a.b.c`` in ``context`` the way Jinja does (item, then attribute).
+
+    Returns None when the whole path resolves, else ``(found prefix, object there, missing
+    key)``; the object is the context itself when the top-level name is missing. A value that
+    is a list is not followed further (an index is not part of a path).
+    """
+    obj: Any = context
+    done: list[str] = []
+    for key in path.split("."):
+        if isinstance(obj, (list, tuple)):
+            return None
+        value = _MISSING
+        if isinstance(obj, Mapping):
+            value = obj.get(key, _MISSING)
+        if value is _MISSING and not isinstance(obj, Mapping):
+            value = getattr(obj, key, _MISSING)
+        if value is _MISSING:
+            return ".".join(done), obj, key
+        obj = value
+        done.append(key)
+    return None
