@@ -202,3 +202,15 @@ def test_form_rows_have_fixed_heights_that_fit_one_page():
     # title and subtitle lines and the signature line take three 28.95 pt lines
     assert table_mm + 3 * 28.95 * 0.3528 < 225
     assert min(row.height.mm for row in rows[2:6]) >= 30  # large cells for handwriting
+
+
+def test_forms_merged_with_docxcompose_still_pass(rendered, tmp_path):
+    from docxcompose.composer import Composer
+
+    first = Document(str(rendered[("donghu", "党性分析评议表")]))
+    composer = Composer(first)
+    first.add_page_break()
+    composer.append(Document(str(rendered[("xishan", "党性分析评议表")])))
+    merged = tmp_path / "merged.docx"
+    composer.save(str(merged))
+    assert format_check(merged) == []

@@ -247,8 +247,9 @@ class _Checker:
                     self._check_title(p, props, where)
                     continue
                 self.add("title.missing", "文档开头没有居中的标题", **where)
-            if style_id == "Title":
+            if style_id == "Title":  # a later title (merged documents) opens a new header zone
                 self._check_title(p, props, where)
+                in_header = True
                 continue
             stripped = text.strip(" \u3000")
             level = S.heading_level(stripped)
