@@ -201,20 +201,20 @@ def assemble(
             )
         usable = usable and isinstance(doc.data, dict)
     if not usable:  # syntax error, empty file, ...: nothing sensible to validate further
-        return None, _sorted(problems)
+        return None, sort_problems(problems)
 
     merged: dict[str, Any] = {}
     for doc in docs:
         merged = deep_merge(merged, doc.data)
     values, keys = _merge_locations(city_doc, town_doc)
-    ctx = _Ctx(town_doc, city_doc, city_path or default_city_path(town_path), values, keys)
+    ctx = SourceContext(town_doc, city_doc, city_path or default_city_path(town_path), values, keys)
 
-    problems += _unknown_keys(merged, (), ctx)
+    problems += unknown_key_warnings(merged, (), ctx)
     problems += _missing_template_keys(merged, ctx)
-    model, schema_problems = _validate_schema(merged, ctx)
+    model, schema_problems = check_schema(merged, ctx)
     problems += schema_problems
     if model is None:
-        return None, _sorted(problems)
+        return None, sort_problems(problems)
     data = model.model_dump(exclude_unset=True)
     problems += cross_check(data, ctx.locate)
     profile = Profile(
@@ -226,10 +226,11 @@ def assemble(
         value_locations=values,
         key_locations=keys,
     )
-    return profile, _sorted(problems)
+    return profile, sort_problems(problems)
 
 
-def _sorted(problems: list[Problem]) -> list[Problem]:
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    """Return ``problems`` ordered by file, line and column."""
     return sorted(
         problems,
         key=lambda p: (p.location.file or "", p.location.line or 0, p.location.column or 0),
@@ -264,7 +265,9 @@ def _leaves(data: Any, prefix: str):
 
 
 @dataclass
-class _Ctx:
+class SourceContext:
+    """The files behind one merged profile and where each key path was written."""
+
     town: SourceDoc
     city: SourceDoc | None
     city_path: Path
@@ -293,7 +296,7 @@ class _Ctx:
         return Location(file=shown)
 
 
-def _unknown_keys(data: Any, parts: tuple[Any, ...], ctx: _Ctx) -> list[Problem]:
+def unknown_key_warnings(data: Any, parts: tuple[Any, ...], ctx: SourceContext) -> list[Problem]:
     """Warn about unknown keys that look like a typo of a known one."""
     out: list[Problem] = []
     model = schema.model_for(parts)
@@ -301,7 +304,7 @@ def _unknown_keys(data: Any, parts: tuple[Any, ...], ctx: _Ctx) -> list[Problem]
         return out
     if isinstance(data, list):
         for i, item in enumerate(data):
-            out += _unknown_keys(item, (*parts, i), ctx)
+            out += unknown_key_warnings(item, (*parts, i), ctx)
         return out
     if not isinstance(data, dict):
         return out
@@ -309,7 +312,7 @@ def _unknown_keys(data: Any, parts: tuple[Any, ...], ctx: _Ctx) -> list[Problem]
     for key, value in data.items():
         path = path_from_loc((*parts, key))
         if key in model.model_fields:
-            out += _unknown_keys(value, (*parts, key), ctx)
+            out += unknown_key_warnings(value, (*parts, key), ctx)
             continue
         close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
         if not close:
@@ -337,7 +340,7 @@ def _get(data: Any, path: str) -> tuple[bool, Any]:
     return True, cur
 
 
-def _missing_template_keys(data: dict[str, Any], ctx: _Ctx) -> list[Problem]:
+def _missing_template_keys(data: dict[str, Any], ctx: SourceContext) -> list[Problem]:
     """Warn about optional keys the shipped templates read but the profile lacks.
 
     A whole missing section is reported once, not key by key.
@@ -388,7 +391,7 @@ def _shown_input(value: Any) -> str:
     return f"“{text[:40]}”"
 
 
-def _translate(err: dict[str, Any], title: str | None, path: str, ctx: _Ctx) -> str:
+def _translate(err: dict[str, Any], title: str | None, path: str, ctx: SourceContext) -> str:
     kind = err["type"]
     value = err.get("input")
     if kind == "missing":
@@ -436,9 +439,10 @@ def _translate(err: dict[str, Any], title: str | None, path: str, ctx: _Ctx) -> 
     return f"{what}不符合要求：{err.get('msg')}（写的是{shown}）"
 
 
-def _validate_schema(
-    data: dict[str, Any], ctx: _Ctx, model: type[Any] = schema.ProfileModel
+def check_schema(
+    data: dict[str, Any], ctx: SourceContext, model: type[Any] = schema.ProfileModel
 ) -> tuple[Any, list[Problem]]:
+    """Validate ``data`` against ``model``; return (model instance or None, located problems)."""
     from pydantic import ValidationError
 
     try:

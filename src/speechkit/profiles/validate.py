@@ -17,13 +17,13 @@ from speechkit.profiles.model import (
     CITY_FILE,
     TOWNS_DIR,
     Profile,
-    _Ctx,
-    _sorted,
-    _unknown_keys,
-    _validate_schema,
+    SourceContext,
     assemble,
+    check_schema,
     cross_check,
     find_towns,
+    sort_problems,
+    unknown_key_warnings,
 )
 from speechkit.profiles.source import read_source
 
@@ -80,15 +80,15 @@ def validate_city(path: str | Path) -> list[Problem]:
                     "文件顶层应是一组“键: 值”（映射）",
                 )
             )
-        return _sorted(problems)
-    ctx = _Ctx(doc, doc, Path(path), dict(doc.values), dict(doc.keys))
+        return sort_problems(problems)
+    ctx = SourceContext(doc, doc, Path(path), dict(doc.values), dict(doc.keys))
     city_part = {k: v for k, v in doc.data.items() if k in schema.CITY_SECTIONS}
-    problems += _unknown_keys(doc.data, (), ctx)
-    model, found = _validate_schema(city_part, ctx, schema.CityFileModel)
+    problems += unknown_key_warnings(doc.data, (), ctx)
+    model, found = check_schema(city_part, ctx, schema.CityFileModel)
     problems += found
     if model is not None:
         problems += cross_check(model.model_dump(exclude_unset=True), ctx.locate)
-    return _sorted(problems)
+    return sort_problems(problems)
 
 
 def _validate_folder(folder: Path) -> list[Problem]:
