@@ -301,5 +301,7 @@ def new_document():
     body = document.element.body
     for p in body.findall(qn("w:p")):
         body.remove(p)
-    document.core_properties.language = S.LANG
+    props = document.core_properties
+    props.language = S.LANG
+    props.author = props.last_modified_by = "speechkit"  # not python-docx's template author
     return document
