@@ -165,3 +165,18 @@ def test_pdf_option_is_disabled_without_libreoffice(gen_client, monkeypatch):
     html = gen_client.get("/generate").get_data(as_text=True)
     assert re.search(r'name="pdf" value="1"\s+disabled', html)
     assert "未安装 LibreOffice" in html
+
+
+def test_only_recent_jobs_are_kept():
+    from speechkit.web.jobs import JobManager
+
+    manager = JobManager(keep=2)
+    jobs = []
+    for n in range(3):
+        job = manager.start(f"第{n}次", lambda progress: None)
+        deadline = time.monotonic() + 5
+        while not job.snapshot()["finished"] and time.monotonic() < deadline:
+            time.sleep(0.01)
+        jobs.append(job)
+    assert manager.get(jobs[0].id) is None
+    assert manager.get(jobs[2].id) is jobs[2] and manager.latest() is jobs[2]

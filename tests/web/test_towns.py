@@ -163,3 +163,39 @@ def test_concurrent_edit_is_detected(client, profiles_dir):
 
 def test_unknown_town_is_404(client):
     assert client.get("/towns/nosuch").status_code == 404
+
+
+def test_town_with_yaml_syntax_error_is_explained(client, profiles_dir):
+    path = profiles_dir / "towns" / "donghu.yaml"
+    path.write_text("town:\n  name: 东湖镇\n  kind: [镇\n", encoding="utf-8")
+    resp = client.get("/towns/donghu")
+    assert resp.status_code == 400
+    html = resp.get_data(as_text=True)
+    assert "donghu.yaml:" in html and "Traceback" not in html
+    index = client.get("/").get_data(as_text=True)
+    row = re.search(r"<tr class=\"bad\">.*?</tr>", index, re.S)
+    assert row and "donghu" in row.group(0) and "错误" in row.group(0)
+
+
+def test_an_invalid_file_can_be_fixed_in_the_form(client, profiles_dir):
+    path = profiles_dir / "towns" / "donghu.yaml"
+    broken = path.read_text(encoding="utf-8").replace("branches: 28", "branches: -28")
+    path.write_text(broken, encoding="utf-8")
+    page = client.get("/towns/donghu").get_data(as_text=True)
+    assert 'class="field has-problem"' in page and "党支部数不能为负数" in page
+    resp = _post_form(client, "donghu", party__branches="28")
+    assert resp.status_code == 303
+    diff = _diff(broken, path.read_text(encoding="utf-8"))
+    assert len(diff) == 2
+    assert diff[0].startswith("-  branches: -28 ") and diff[1].startswith("+  branches: 28 ")
+    assert diff[1].endswith("# 党支部数")
+
+
+def test_city_problems_are_shown_on_the_list(client, profiles_dir):
+    city = profiles_dir / "city.yaml"
+    city.write_text(
+        city.read_text(encoding="utf-8").replace("members: 6919", "members: 7000"),
+        encoding="utf-8",
+    )
+    html = client.get("/").get_data(as_text=True)
+    assert "全市共用资料" in html and "7000" in html

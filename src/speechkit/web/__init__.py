@@ -77,7 +77,6 @@ def create_app(
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_HTTPONLY=True,
         TEMPLATES_AUTO_RELOAD=False,
-        JSON_AS_ASCII=False,
     )
     app.json.ensure_ascii = False
     app.extensions["speechkit"] = Settings(

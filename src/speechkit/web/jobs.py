@@ -67,9 +67,13 @@ class JobBusyError(SpeechkitError):
 
 
 class JobManager:
-    """Run jobs in background threads, one at a time, and keep their state for polling."""
+    """Run jobs in background threads, one at a time, and keep their state for polling.
 
-    def __init__(self) -> None:
+    Only the ``keep`` most recent jobs are remembered (a result holds every check report).
+    """
+
+    def __init__(self, keep: int = 5) -> None:
+        self.keep = keep
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
@@ -100,6 +104,8 @@ class JobManager:
                     raise JobBusyError(f"已有生成任务在运行（{other.label}），请等它完成后再试。")
             job = Job(id=str(next(self._ids)), label=label)
             self._jobs[job.id] = job
+            while len(self._jobs) > self.keep:
+                del self._jobs[next(iter(self._jobs))]
         thread = threading.Thread(target=self._run, args=(job, work), daemon=True)
         thread.start()
         return job

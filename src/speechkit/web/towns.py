@@ -90,6 +90,13 @@ def _validate_all() -> list[Problem]:
     return list(validate([settings().profiles_dir]))
 
 
+def _problems_of(path: Path) -> list[Problem]:
+    """The validator's problems located in this town file."""
+    from speechkit.profiles import validate
+
+    return [p for p in validate([path]) if _same_file(p.location.file, path)]
+
+
 def town_path(slug: str) -> Path:
     """Return the file of the town ``slug``; 404 unless it is one of ``find_towns``' files."""
     entry = town_index().get(slug)
@@ -177,7 +184,7 @@ def town(slug: str):
         return render_template(
             "error.html", title=f"{slug}.yaml 无法读取", message=exc.format_message()
         ), 400
-    problems = town_index(with_problems=True)[slug].problems
+    problems = _problems_of(path)
     values = forms.form_values(forms.build_form(), data)
     return _render_town(slug, path, values=values, sha=sha, problems=problems)
 

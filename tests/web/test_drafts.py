@@ -1,0 +1,99 @@
+"""Checking an uploaded draft through the test client: report in place, nothing kept."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+import tempfile
+from html import unescape
+
+import pytest
+
+
+def _docx_bytes(*paragraphs: str) -> bytes:
+    from docx import Document
+
+    doc = Document()
+    for text in paragraphs:
+        doc.add_paragraph(text)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+@pytest.fixture
+def private_tmp(tmp_path, monkeypatch):
+    """Point tempfile at an empty folder so leftovers of a request can be seen."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def _post(client, csrf_of, data: bytes, name: str, **form):
+    token = csrf_of(client)
+    return client.post(
+        "/check",
+        data={"csrf_token": token, "draft": (io.BytesIO(data), name), **form},
+        content_type="multipart/form-data",
+    )
+
+
+def test_docx_report_and_annotated_copy_in_the_page(client, csrf_of, private_tmp, output_dir):
+    from docx import Document
+
+    data = _docx_bytes("同志们：", "会后,***要抓好落实。")
+    resp = _post(client, csrf_of, data, "动员讲话草稿.docx")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    srcdoc = unescape(re.search(r'srcdoc="([^"]*)"', html).group(1))
+    assert re.search(r'<mark class="sev-error[^"]*"[^>]*>\*\*\*</mark>', srcdoc)
+    assert "data-sev" in srcdoc  # the report's severity filter is there
+    assert 'sandbox="allow-scripts"' in html  # the report runs without our origin
+    b64 = re.search(r'data-b64="([^"]+)"', html).group(1)
+    annotated = Document(io.BytesIO(base64.b64decode(b64)))
+    assert any("***" in p.text for p in annotated.paragraphs)
+    assert annotated.part.package.part_related_by is not None
+    # nothing of the upload is left behind, nothing written to output/
+    assert list(private_tmp.iterdir()) == []
+    assert list(output_dir.iterdir()) == []
+
+
+def test_keep_saves_the_annotated_copy_without_overwriting(client, csrf_of, output_dir):
+    data = _docx_bytes("会后,***要抓好落实。")
+    for _ in range(2):
+        resp = _post(client, csrf_of, data, "讲话.docx", keep="1")
+        assert resp.status_code == 200
+    saved = sorted(p.name for p in (output_dir / "检查").iterdir())
+    assert saved == ["批注-讲话-2.docx", "批注-讲话.docx"]
+    assert 'href="/files/%E6%A3%80%E6%9F%A5/' in resp.get_data(as_text=True)
+
+
+def test_txt_draft_is_checked_without_annotated_copy(client, csrf_of, private_tmp):
+    resp = _post(client, csrf_of, "会后,***要抓好落实。".encode(), "讲话.txt")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    assert "共发现" in html and 'id="annotated-download"' not in html
+    assert list(private_tmp.iterdir()) == []
+
+
+def test_gbk_text_is_read(client, csrf_of):
+    resp = _post(client, csrf_of, "会后,***要抓好落实。".encode("gbk"), "讲话.txt")
+    assert resp.status_code == 200
+    srcdoc = unescape(re.search(r'srcdoc="([^"]*)"', resp.get_data(as_text=True)).group(1))
+    assert "抓好落实" in srcdoc
+
+
+def test_unknown_document_type_is_refused(client, csrf_of):
+    resp = _post(client, csrf_of, b"text", "a.txt", doc_type="evil")
+    assert resp.status_code == 400
+    assert "文稿类型无效" in resp.get_data(as_text=True)
+
+
+def test_checked_against_a_town_profile(client, csrf_of):
+    resp = _post(client, csrf_of, "东湖镇共有党员612名。".encode(), "讲话.txt", town="donghu")
+    assert resp.status_code == 200
+    assert client.post("/check", data={"town": "nosuch"}).status_code == 400  # no token
+    resp = _post(client, csrf_of, b"x", "a.txt", town="../city")
+    assert resp.status_code == 404
