@@ -175,7 +175,7 @@ def _build(plain: dict, shown: str) -> tuple[str, list[str], list[Rule]]:
         spec = Spec(item)
         spec.used.add("type")
         try:
-            rule = cls.from_spec(spec, name, (lines.get(where) or [None])[0])
+            rule = cls.from_spec(spec, shown, (lines.get(where) or [None])[0])
         except SpecError as exc:
             key = f"{where}.{exc.key}" if exc.key else where
             problems.append(Problem(loc(key), f"规则 {rid}：{exc.message}", key=rid))

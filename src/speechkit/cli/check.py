@@ -241,7 +241,9 @@ def rules_test(packs, verbose):
                 want = "应查出" if not r.passed else "已查出"
             else:
                 want = "不应查出" if not r.passed else "未查出"
-            got = "；".join(f"“{f.match}”→{f.suggestion or ''}" for f in r.findings)
+            got = "；".join(
+                f"“{f.match}”" + (f"→“{f.suggestion}”" if f.suggestion else "") for f in r.findings
+            )
             click.echo(
                 f"  [{state}] {r.where} {r.rule} {r.kind}「{r.text}」{want}{('：' + got) if got else ''}"
             )

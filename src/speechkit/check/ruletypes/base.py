@@ -185,7 +185,7 @@ class Rule:
     valid_until: dt.date | None = None
     exceptions: tuple[str, ...] = ()
     examples: dict = field(default_factory=dict)
-    pack: str = ""
+    pack: str = ""  # the pack file it came from, as shown to the user
     line: int | None = None
 
     type_name = "base"

@@ -1,0 +1,180 @@
+"""``speechkit check`` and ``speechkit rules``: exit codes, formats, errors (through main)."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "tests" / "data" / "seed.txt"
+DONGHU = ROOT / "profiles" / "towns" / "donghu.yaml"
+
+
+def write(tmp_path, name, text):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_seed_fails_with_located_findings(cli):
+    r = cli("check", SEED, "--no-color")
+    assert r.exit_code == 1
+    assert "seed.txt:8:" in r.stdout and "typo.yi-ji" in r.stdout
+    assert "共检查 1 个文件" in r.stdout
+    assert r.stderr == ""
+
+
+def test_clean_file_exits_zero(cli, tmp_path):
+    r = cli("check", write(tmp_path, "ok.txt", "认真部署工作。\n"))
+    assert r.exit_code == 0
+    assert "没有发现问题" in r.stdout
+
+
+def test_fail_on_threshold(cli, tmp_path):
+    p = write(tmp_path, "w.txt", "于2024年07月召开\n")  # a warning only
+    assert cli("check", p).exit_code == 0
+    assert cli("check", p, "--fail-on", "warning").exit_code == 1
+    assert cli("check", p, "--fail-on", "info").exit_code == 1
+
+
+def test_ignore_option(cli, tmp_path):
+    p = write(tmp_path, "t.txt", "认真布署工作\n")
+    assert cli("check", p).exit_code == 1
+    r = cli("check", p, "--ignore", "typo")
+    assert r.exit_code == 0 and "布署" not in r.stdout
+
+
+def test_json_to_stdout_and_file(cli, tmp_path):
+    p = write(tmp_path, "t.txt", "认真布署工作\n")
+    r = cli("check", p, "--format", "json")
+    data = json.loads(r.stdout)
+    assert data["summary"] == {"files": 1, "error": 1, "warning": 0, "info": 0}
+    out = tmp_path / "r.json"
+    r = cli("check", p, "-o", out)
+    assert r.exit_code == 1
+    assert json.loads(out.read_text("utf-8"))["files"][0]["findings"][0]["rule"] == "typo.common"
+
+
+def test_html_report_for_many_files(cli, tmp_path):
+    a = write(tmp_path, "a.txt", "认真布署工作\n")
+    b = write(tmp_path, "b.md", "这是**重点**，没有问题\n")
+    out = tmp_path / "report.html"
+    r = cli("check", a, b, "-o", out, "--jobs", "2")
+    assert r.exit_code == 1
+    page = out.read_text("utf-8")
+    assert "a.txt" in page and "b.md" in page and "布署" in page
+    assert "报告已写入" in r.stderr
+
+
+def test_docx_format_writes_comments_and_keeps_input(cli, tmp_path, make_docx):
+    src = make_docx(tmp_path / "s.docx", body=["认真布署工作"])
+    before = src.read_bytes()
+    out = tmp_path / "s.批注.docx"
+    r = cli("check", src, "--format", "docx", "-o", out)
+    assert r.exit_code == 1
+    assert "1 条批注" in r.stdout
+    assert src.read_bytes() == before
+    assert b"speechkit" in zipfile.ZipFile(out).read("word/comments.xml")
+
+
+def test_docx_format_needs_docx_input_and_output(cli, tmp_path, make_docx):
+    p = write(tmp_path, "t.txt", "x\n")
+    r = cli("check", p, "--format", "docx", "-o", tmp_path / "o.docx")
+    assert r.exit_code == 2 and "只能为 .docx 文件添加批注" in r.stderr
+    src = make_docx(tmp_path / "s.docx", body=["x"])
+    r = cli("check", src, "--format", "docx")
+    assert r.exit_code == 2 and "-o" in r.stderr
+    r = cli("check", src, "--format", "docx", "-o", src)
+    assert r.exit_code == 2 and "原文件" in r.stderr
+
+
+def test_bad_inputs_exit_2_with_chinese_message(cli, tmp_path):
+    bad = tmp_path / "bad.docx"
+    bad.write_bytes(b"not a zip")
+    r = cli("check", bad)
+    assert r.exit_code == 2
+    assert "bad.docx" in r.stderr and "不是有效的 Word 文件" in r.stderr
+    assert "Traceback" not in r.output
+    r = cli("check", tmp_path / "missing.txt")
+    assert r.exit_code == 2 and "文件不存在" in r.stderr
+
+
+def test_several_bad_inputs_named_together(cli, tmp_path):
+    a = tmp_path / "a.docx"
+    a.write_bytes(b"x")
+    b = tmp_path / "b.doc"
+    b.write_bytes(b"x")
+    r = cli("check", a, b, "--jobs", "1")
+    assert r.exit_code == 2
+    assert "a.docx" in r.stderr and "b.doc" in r.stderr and "2 个文件" in r.stderr
+
+
+def test_invalid_rule_pack_exit_2_located(cli, tmp_path):
+    pack = write(tmp_path, "p.yaml", "rules:\n  - id: x\n    type: wrong\n")
+    r = cli("check", SEED, "--rules", pack)
+    assert r.exit_code == 2
+    assert "p.yaml:3:" in r.stderr and "type“wrong”无效" in r.stderr
+
+
+def test_profile_consistency(cli, tmp_path):
+    p = write(tmp_path, "讲话.txt", "其中我们东湖镇有35个单位、28个党支部的600名党员参加。\n")
+    r = cli("check", p, "--profile", DONGHU)
+    assert r.exit_code == 1
+    assert "文中为 600 名" in r.stdout and "612" in r.stdout and "donghu.yaml:" in r.stdout
+    assert cli("check", p).exit_code == 0
+
+
+def test_bad_profile_exit_2(cli, tmp_path):
+    prof = write(tmp_path, "x.yaml", "town: [unclosed\n")
+    r = cli("check", SEED, "--profile", prof)
+    assert r.exit_code == 2
+    assert "x.yaml" in r.stderr
+
+
+def test_keywords_and_coverage(cli, tmp_path):
+    p = write(tmp_path, "动员讲话.txt", SEED.read_text("utf-8"))
+    r = cli("check", p, "--keywords", "--no-color")
+    assert "关键词：" in r.stdout and "先进性" in r.stdout
+    assert "✓ 保持共产党员先进性教育活动" in r.stdout
+    r = cli("check", p, "--keywords", "--format", "json")
+    entry = json.loads(r.stdout)["files"][0]
+    assert {c["formulation"] for c in entry["coverage"]} >= {"党的十六大", "十六届四中全会"}
+    assert len(entry["keywords"]) > 5
+
+
+def test_rules_list_and_test(cli, tmp_path):
+    r = cli("rules", "list")
+    assert r.exit_code == 0 and "typo.common" in r.stdout and "共 " in r.stdout
+    r = cli("rules", "list", "--doc-type", "plan", "--category", "required")
+    assert "required.plan.goals" in r.stdout and "required.speech.congress" not in r.stdout
+    r = cli("rules", "test")
+    assert r.exit_code == 0 and "失败 0 个" in r.stdout
+
+
+def test_rules_test_reports_failing_examples(cli, tmp_path):
+    pack = write(
+        tmp_path,
+        "p.yaml",
+        "rules:\n"
+        "  - id: local.x\n"
+        "    type: existence\n"
+        "    category: typo\n"
+        "    severity: error\n"
+        "    message: 坏\n"
+        "    literal: 甲乙\n"
+        "    examples: {bad: [丙丁], good: [甲乙丙]}\n",
+    )
+    r = cli("rules", "test", pack)
+    assert r.exit_code == 1
+    assert (
+        "[失败]" in r.stdout
+        and "bad「丙丁」应查出" in r.stdout
+        and "good「甲乙丙」不应查出" in r.stdout
+    )
+    assert "p.yaml:2" in r.stdout
+
+
+def test_help_is_chinese(cli):
+    r = cli("check", "--help")
+    assert r.exit_code == 0 and "退出码" in r.stdout and "用法" in r.stdout
