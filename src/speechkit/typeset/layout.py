@@ -248,7 +248,8 @@ def _page_number_paragraph(paragraph, side: str) -> None:
 
 def apply_page_numbers(document) -> None:
     """ "— N —" footers: odd pages right, even pages left (``w:evenAndOddHeaders`` on)."""
-    oxml.set_settings_flag(document.settings.element, "w:evenAndOddHeaders", True)
+    # python-docx inserts w:evenAndOddHeaders at its schema position in settings.xml.
+    document.settings.odd_and_even_pages_header_footer = True
     for section in document.sections:
         section.different_first_page_header_footer = False
         odd = section.footer

@@ -283,20 +283,6 @@ def set_page_setup(
     )
 
 
-def set_settings_flag(settings_element, tag: str, on: bool = True) -> None:
-    """Add (or remove) an on/off element such as ``w:evenAndOddHeaders`` in settings.xml."""
-    for old in settings_element.findall(qn(tag)):
-        settings_element.remove(old)
-    if on:
-        # evenAndOddHeaders belongs early in the sequence; before defaultTabStop is safe.
-        anchor = settings_element.find(qn("w:defaultTabStop"))
-        node = el(tag)
-        if anchor is not None:
-            anchor.addprevious(node)
-        else:
-            settings_element.append(node)
-
-
 def set_theme_font_lang(settings_element, lang: str) -> None:
     """Make ``w:themeFontLang`` name ``lang`` for East Asian text."""
     for node in settings_element.findall(qn("w:themeFontLang")):
