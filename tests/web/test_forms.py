@@ -1,0 +1,128 @@
+"""The schema-driven form: field kinds, and post → changes round trips (hypothesis)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from werkzeug.datastructures import MultiDict
+
+from speechkit.web import forms
+
+
+def _as_post(values: dict) -> MultiDict:
+    """What a browser posts for the form showing ``values`` (plus the empty extra inputs)."""
+    post = MultiDict()
+    for key, value in values.items():
+        if isinstance(value, list) and (not value or isinstance(value[0], dict)):
+            rows = value + [{"name": "", "title": ""}]
+            for i, row in enumerate(rows):
+                for col in ("name", "title"):
+                    post.add(f"{key}.{i}.{col}", row.get(col, ""))
+        elif isinstance(value, list):
+            for item in [*value, ""]:
+                post.add(key, item)
+        else:
+            post.add(key, value)
+    return post
+
+
+def test_field_kinds_follow_the_schema():
+    fields = {f.key: f for top in forms.build_form() for f in top.leaves()}
+    assert fields["party.members"].kind == forms.NUMBER and fields["party.members"].minimum == 0
+    assert fields["meeting.date"].kind == forms.DATE
+    assert fields["town.kind"].choices == ("镇", "区", "街道")
+    assert fields["slogans"].kind == forms.LIST and fields["slogans"].required
+    assert fields["leading_group.members"].kind == forms.ROWS
+    assert [c.title for c in fields["leading_group.members"].children] == ["姓名", "职务"]
+    assert fields["leading_group.leader.name"].title == "姓名"
+    assert not any(k.startswith(("city.", "campaign.")) for k in fields)
+    assert fields["party.members"].title == "参加本批活动的党员数"
+
+
+text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zs", "Zl", "Zp")),
+    min_size=1,
+    max_size=12,
+)
+person = st.fixed_dictionaries({"name": text, "title": text})
+town_data = st.fixed_dictionaries(
+    {
+        "town": st.fixed_dictionaries(
+            {"name": text, "kind": st.sampled_from(["镇", "区", "街道"]), "secretary": text}
+        ),
+        "party": st.fixed_dictionaries(
+            {"members": st.integers(0, 10**6), "branches": st.integers(0, 999)}
+        ),
+        "meeting": st.fixed_dictionaries(
+            {"date": st.dates(dt.date(2000, 1, 1), dt.date(2099, 12, 31)), "venue": text}
+        ),
+        "leading_group": st.fixed_dictionaries(
+            {"leader": person, "members": st.lists(person, max_size=4)}
+        ),
+        "slogans": st.lists(text, min_size=1, max_size=4),
+    }
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(town_data)
+def test_an_untouched_form_changes_nothing(data):
+    fields = forms.build_form()
+    post = _as_post(forms.form_values(fields, data))
+    assert forms.changes_between(fields, forms.read_submission(fields, post), data) == {}
+
+
+@settings(max_examples=150, deadline=None)
+@given(town_data, st.integers(0, 10**6), st.lists(text, min_size=1, max_size=3))
+def test_edits_give_exactly_the_changed_keys(data, members, slogans):
+    fields = forms.build_form()
+    values = forms.form_values(fields, data)
+    values["party.members"] = str(members)
+    values["slogans"] = slogans
+    changes = forms.changes_between(fields, forms.read_submission(fields, _as_post(values)), data)
+    expected = {}
+    if members != data["party"]["members"]:
+        expected["party.members"] = members
+    if slogans != data["slogans"]:
+        expected["slogans"] = slogans
+    assert changes == expected
+
+
+def test_unparseable_entries_are_passed_on_as_text():
+    fields = forms.build_form()
+    data = {"party": {"members": 612}, "meeting": {"date": dt.date(2024, 7, 5)}}
+    post = MultiDict({"party.members": "六千九", "meeting.date": "2024-02-30"})
+    changes = forms.changes_between(fields, forms.read_submission(fields, post), data)
+    assert changes == {"party.members": "六千九", "meeting.date": "2024-02-30"}
+
+
+def test_blanking_an_optional_value_removes_it_and_rows_keep_extra_keys():
+    fields = forms.build_form()
+    data = {
+        "meeting": {"venue": "礼堂"},
+        "leading_group": {"members": [{"name": "甲", "title": "委员", "phone": "123"}]},
+    }
+    post = MultiDict(
+        [
+            ("meeting.venue", ""),
+            ("leading_group.members.0.name", "乙"),
+            ("leading_group.members.0.title", "委员"),
+        ]
+    )
+    changes = forms.changes_between(fields, forms.read_submission(fields, post), data)
+    assert changes == {
+        "meeting.venue": None,
+        "leading_group.members": [{"name": "乙", "title": "委员", "phone": "123"}],
+    }
+
+
+def test_problem_keys_map_to_form_fields():
+    fields = forms.build_form()
+    assert forms.field_for_problem(fields, "party.members") == "party.members"
+    assert forms.field_for_problem(fields, "leading_group.members[1].name") == (
+        "leading_group.members"
+    )
+    assert forms.field_for_problem(fields, "slogans[0]") == "slogans"
+    assert forms.field_for_problem(fields, "campaign.start") is None
