@@ -191,3 +191,14 @@ def test_markdown_title_may_continue_on_the_next_line():
     blocks, _ = parse_text("# 东湖镇开展第二批\\\n保持共产党员先进性教育活动实施方案\n\n正文。")
     assert blocks[0].kind == "title"
     assert blocks[0].text == "东湖镇开展第二批\n保持共产党员先进性教育活动实施方案"
+
+
+def test_a_long_first_sentence_is_not_taken_for_a_title():
+    blocks, notices = parse_text("今天我们在这里召开会议，研究部署下一阶段的工作。\n第二段。")
+    assert [b.kind for b in blocks] == ["body", "body"]
+    assert any("没有找到标题" in n.message for n in notices)
+
+
+def test_salutation_is_only_recognised_before_the_first_heading():
+    blocks, _ = parse_text("标题\n一、总体要求\n参会代表：\n正文。")
+    assert [b.kind for b in blocks] == ["title", "heading", "body", "body"]

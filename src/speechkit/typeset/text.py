@@ -8,7 +8,8 @@ Rules, in order (blank lines only separate paragraphs):
 * ``# 标题`` … ``##### 标题`` (Markdown) set the kind explicitly: title, heading levels 1–4.
 * A line holding only a Jinja statement (``{%p for … %}``, ``{% endif %}``, ``{#p … #}``) is
   kept as its own paragraph, untouched; tags inside text pass through as text.
-* Header zone (before the first body line): the first line is the title; a line starting with
+* Header zone (before the first body line): the first line is the title when it is short and
+  does not end in punctuation (otherwise the text has no title: a notice); a line starting with
   “——” is the subtitle; another short line (speaker, date) is centred in 楷体. A first line that
   merely previews the text that follows (ends with “...”/“……” and repeats it) is dropped.
 * “同志们：” and similar salutations are set flush left; when the text runs on after the colon,
@@ -151,7 +152,8 @@ def parse_text(text: str, *, title: str | None = None) -> tuple[list[Block], lis
         if closing_at is not None and index >= closing_at:
             blocks.append(Block("closing", t, line=n))
             continue
-        sal = None if saluted else _SALUTATION.match(t)
+        seen_heading = any(b.kind == "heading" for b in blocks)
+        sal = None if saluted or seen_heading else _SALUTATION.match(t)
         if sal and not S.heading_level(t):
             saluted, in_header = True, False
             blocks.append(Block("salutation", t[: sal.end()], line=n))
@@ -161,7 +163,7 @@ def parse_text(text: str, *, title: str | None = None) -> tuple[list[Block], lis
             continue
         level = S.heading_level(t)
         if in_header and level is None:
-            if not any(b.kind == "title" for b in blocks):
+            if not any(b.kind == "title" for b in blocks) and _looks_like_title(t):
                 blocks.append(Block("title", t, line=n))
                 continue
             if t.startswith("——"):
@@ -178,6 +180,11 @@ def parse_text(text: str, *, title: str | None = None) -> tuple[list[Block], lis
     if not any(b.kind == "title" for b in blocks):
         notices.append(Notice(1, "没有找到标题（首行是称呼或标题编号）；可以用 --title 指定标题。"))
     return blocks, notices
+
+
+def _looks_like_title(line: str) -> bool:
+    """A title is short and does not end a sentence (GB/T 9704: no full stop after titles)."""
+    return visible_len(line) <= MAX_HEAD and not re.search(r"[。？！；，]$", line)
 
 
 def _join_breaks(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
