@@ -97,3 +97,18 @@ def test_checked_against_a_town_profile(client, csrf_of):
     assert client.post("/check", data={"town": "nosuch"}).status_code == 400  # no token
     resp = _post(client, csrf_of, b"x", "a.txt", town="../city")
     assert resp.status_code == 404
+
+
+def test_broken_word_xml_gets_the_checkers_message(client, csrf_of, private_tmp):
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", "<w:document>not closed")
+    resp = _post(client, csrf_of, buf.getvalue(), "坏文件.docx")
+    assert resp.status_code == 400
+    html = resp.get_data(as_text=True)
+    assert "坏文件.docx" in html and "Traceback" not in html
+    assert "speechkit-web-" not in html and str(private_tmp) not in html
+    assert list(private_tmp.iterdir()) == []

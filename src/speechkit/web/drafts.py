@@ -16,7 +16,7 @@ from pathlib import Path
 
 from flask import Blueprint, render_template, request
 
-from speechkit.errors import InputFileError
+from speechkit.errors import InputFileError, SpeechkitError, display_path
 from speechkit.fsutil import atomic_write_bytes
 
 bp = Blueprint("drafts", __name__)
@@ -51,6 +51,14 @@ def _check_docx_container(path: Path, shown: str) -> None:
             f"{shown} 不是有效的 .docx 文件（文件已损坏，或是改了扩展名的其他格式，"
             "例如旧版 .doc）。请在 Word 或 WPS 中另存为 .docx 后再上传。"
         ) from None
+
+
+def _without_temp_path(exc: SpeechkitError, src: Path, name: str) -> InputFileError:
+    """The same message with the upload's temporary path replaced by the uploaded name."""
+    text = exc.format_message()
+    for shown in (str(src), display_path(src), str(src.resolve())):
+        text = text.replace(shown, name)
+    return InputFileError(text)
 
 
 def _doc_types() -> dict[str, str]:
@@ -108,12 +116,15 @@ def run():
         upload.save(src)
         if src.stat().st_size == 0:
             raise InputFileError(f"{name} 是空文件。")
-        if src.suffix == ".docx":
-            _check_docx_container(src, name)
-        report, html = _check(src, name, profile, doc_type)
-        annotated = None
-        if src.suffix == ".docx":
-            annotated = _annotate(src, report, Path(tmp) / ("批注-" + name))
+        try:
+            if src.suffix == ".docx":
+                _check_docx_container(src, name)
+            report, html = _check(src, name, profile, doc_type)
+            annotated = None
+            if src.suffix == ".docx":
+                annotated = _annotate(src, report, Path(tmp) / ("批注-" + name))
+        except SpeechkitError as exc:
+            raise _without_temp_path(exc, src, name) from None
     saved = None
     if annotated is not None and request.form.get("keep"):
         saved = _keep_copy(settings().output_dir, name, annotated)
