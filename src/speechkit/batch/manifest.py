@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import functools
 import json
 import os
 from dataclasses import dataclass, field
@@ -37,19 +38,29 @@ FORMAT = 1
 TEMP_PREFIX = ".~sk-"
 
 
+@functools.cache
+def _linkat():
+    """libc's ``linkat`` (looked up once), or None where it is not available."""
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).linkat
+    except (OSError, AttributeError):
+        return None
+
+
 def _link_fd(fd: int, target: Path) -> bool:
-    """Give the anonymous file ``fd`` the name ``target``; False when the system refuses."""
+    """Give the anonymous file ``fd`` the name ``target``; False when the system refuses.
+
+    ``linkat(fd, "", AT_FDCWD, target, AT_EMPTY_PATH)`` first, then the ``/proc/self/fd`` link.
+    """
+    linkat = _linkat()
+    if linkat is not None and linkat(fd, b"", -100, os.fsencode(target), 0x1000) == 0:
+        return True
     try:
         os.link(f"/proc/self/fd/{fd}", target, follow_symlinks=True)
         return True
     except OSError:
-        pass
-    try:  # linkat(fd, "", AT_FDCWD, target, AT_EMPTY_PATH): works where /proc links do not
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        return libc.linkat(fd, b"", -100, os.fsencode(target), 0x1000) == 0
-    except (OSError, AttributeError):
         return False
 
 

@@ -14,7 +14,7 @@ import hashlib
 import io
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from speechkit.errors import Location, Problem, RosterError, display_path
@@ -58,9 +58,14 @@ class Member:
 
     def context(self) -> dict:
         """The ``member`` mapping a template reads (no ``row``)."""
-        data = asdict(self)
-        data.pop("row")
-        return data
+        return {
+            "name": self.name,
+            "gender": self.gender,
+            "birth": self.birth,
+            "joined": self.joined,
+            "branch": self.branch,
+            "post": self.post,
+        }
 
     def digest(self) -> str:
         """sha256 of the row's values (what a form depends on)."""

@@ -46,8 +46,10 @@ from speechkit.batch.naming import sanitize
 from speechkit.batch.plan import Plan, Task, build_plan
 from speechkit.fsutil import sha256_bytes
 
-FLUSH_SECONDS = 1.0
-FLUSH_ITEMS = 400
+PRELOAD = ["speechkit.batch.worker", "speechkit.engine", "speechkit.profiles"]
+# Recording saves the manifest at most this often; outputs produced in between are still
+# staged as pending, so a kill loses no record, only some hashing at the next start.
+FLUSH_SECONDS = 5.0
 POOL_BROKEN = "工作进程意外退出（可能内存不足或被系统终止），未生成；请重新运行"
 EDITED_REASON = "自上次生成后已被修改，未覆盖（加 --force 重新生成，修改稿会另存一份）"
 
@@ -69,9 +71,12 @@ class Executor:
         if self._pool is None:
             methods = multiprocessing.get_all_start_methods()
             method = "forkserver" if "forkserver" in methods else "spawn"
+            context = multiprocessing.get_context(method)
+            if method == "forkserver":  # workers fork with the engine already imported
+                context.set_forkserver_preload(PRELOAD)
             self._pool = cf.ProcessPoolExecutor(
                 max_workers=self.jobs,
-                mp_context=multiprocessing.get_context(method),
+                mp_context=context,
                 initializer=worker.init_worker,
                 initargs=(self.contexts,),
             )
@@ -134,7 +139,7 @@ class Recorder:
         """Record a produced output; save now and then."""
         self.manifest.commit(rel, sha256)
         self.unsaved += 1
-        if self.unsaved >= FLUSH_ITEMS or time.monotonic() - self.last_save >= FLUSH_SECONDS:
+        if time.monotonic() - self.last_save >= FLUSH_SECONDS:
             self.save()
 
     def forget(self, rel: str) -> None:
@@ -178,6 +183,7 @@ class Run:
         self.progress = progress or (lambda event: None)
         self.jobs = options.jobs or os.cpu_count() or 1
         self.out = Path(options.out)
+        self.root = self.out.resolve()  # absolute output folder handed to workers
         self.result = BatchResult(out=self.out, jobs=self.jobs)
 
     def emit(self, phase: str, done: int, total: int, current: str = "", status: str = "") -> None:
@@ -227,7 +233,7 @@ class Run:
                 else:
                     item.status = GENERATED
                     if meta["kept"]:
-                        item.kept = Path(meta["kept"]).relative_to(self.out.resolve()).as_posix()
+                        item.kept = Path(meta["kept"]).relative_to(self.root).as_posix()
                         item.reason = f"原文件已被修改，已另存为 {item.kept}"
                     recorder.record(rel, meta["sha256"])
                 done += 1
@@ -260,7 +266,7 @@ class Run:
         def payload(index: int, keep_stamp: str) -> tuple:
             task = plan.tasks[index]
             member = task.member.context() if task.member else None
-            target = str(self.out.resolve() / task.rel)
+            target = str(self.root / task.rel)
             return (index, str(task.template.path), task.town.slug, member, target, keep_stamp)
 
         return self._step("render", tasks, worker.render_chunk, payload, executor, recorder)
@@ -289,10 +295,10 @@ class Run:
             blob = json.dumps(present, ensure_ascii=False).encode("utf-8")
             inputs = {"forms": sha256_bytes(blob), "version": __version__}
             tasks.append((rel, "merged", inputs, {"town": town.slug, "document": name}, item))
-            sources.append([str(self.out.resolve() / r) for r, _ in present])
+            sources.append([str(self.root / r) for r, _ in present])
 
         def payload(index: int, keep_stamp: str) -> tuple:
-            target = str(self.out.resolve() / tasks[index][0])
+            target = str(self.root / tasks[index][0])
             return (index, sources[index], target, keep_stamp)
 
         done = self._step("merge", tasks, worker.merge_chunk, payload, executor, recorder)
@@ -366,8 +372,8 @@ class Run:
 
         def payload(index: int, keep_stamp: str) -> tuple:
             rel = tasks[index][0]
-            source = self.out.resolve() / (rel[: -len(".pdf")] + ".docx")
-            return (index, str(source), str(self.out.resolve() / rel), keep_stamp)
+            source = self.root / (rel[: -len(".pdf")] + ".docx")
+            return (index, str(source), str(self.root / rel), keep_stamp)
 
         return self._step("pdf", tasks, worker.pdf_chunk, payload, executor, recorder)
 
