@@ -122,3 +122,41 @@ def test_scanner_wellformed_var_tags(name):
     tags, errors = scan(text)
     assert not errors
     assert len(tags) == 1 and tags[0].kind == "var" and tags[0].body == name.strip()
+
+
+def test_table_left_without_rows_is_removed(tmp_path, lines):
+    path = tmp_path / "t.docx"
+    write_body(
+        path,
+        "<w:p><w:r><w:t>前</w:t></w:r></w:p>"
+        '<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/></w:tblPr>'
+        '<w:tblGrid><w:gridCol w:w="2000"/></w:tblGrid>'
+        "<w:tr><w:tc><w:p><w:r><w:t>{%tr for m in ms %}</w:t></w:r></w:p></w:tc></w:tr>"
+        "<w:tr><w:tc><w:p><w:r><w:t>{{ m }}</w:t></w:r></w:p></w:tc></w:tr>"
+        "<w:tr><w:tc><w:p><w:r><w:t>{%tr endfor %}</w:t></w:r></w:p></w:tc></w:tr>"
+        "</w:tbl><w:p><w:r><w:t>后</w:t></w:r></w:p>",
+    )
+    tpl = Template(path)
+    assert lines(tpl.render({"ms": ["甲"]})) == ["前", "甲", "后"]
+    out = tpl.render({"ms": []})
+    assert "<w:tbl>" not in zipfile.ZipFile(io.BytesIO(out)).read("word/document.xml").decode()
+    assert lines(out) == ["前", "后"]
+
+
+def test_paragraph_tag_on_section_break_or_picture_is_refused(tmp_path):
+    from speechkit.errors import TemplateError
+
+    path = tmp_path / "t.docx"
+    write_body(
+        path,
+        "<w:p><w:r><w:t>{%p if x %}</w:t></w:r></w:p>"
+        "<w:p><w:r><w:t>内容</w:t></w:r></w:p>"
+        "<w:p><w:pPr><w:sectPr/></w:pPr><w:r><w:t>{%p endif %}</w:t></w:r></w:p>"
+        "<w:p><w:r><w:drawing/><w:t>{%p if y %}</w:t></w:r></w:p>"
+        "<w:p><w:r><w:t>{%p endif %}</w:t></w:r></w:p>",
+    )
+    with pytest.raises(TemplateError) as info:
+        Template(path)
+    messages = [p.message for p in info.value.problems]
+    assert any("分节符" in m for m in messages)
+    assert any("图片" in m for m in messages)

@@ -194,7 +194,7 @@ class Template:
                 xml = part.template.render(context)
             except Exception as exc:  # translate whatever a value or filter raised
                 raise self._render_error(exc, part, context) from None
-            xml = postprocess(xml, part.source.has_cell_paragraph_tags)
+            xml = postprocess(xml, part.source.has_cell_paragraph_tags, part.source.has_row_tags)
             if part.source.has_column_loops:
                 xml = _fix_grids(xml)
             body = (XML_DECLARATION + xml).encode("utf-8")

@@ -17,13 +17,20 @@ _RUN = re.compile(r"<w:r(?=[ >])[^>]*>(?:(?!</w:r>).)*?\x07.*?</w:r>", re.S)
 _RPR = re.compile(r"<w:rPr>.*?</w:rPr>", re.S)
 _SECTPR = re.compile(r"<w:sectPr[ >].*?</w:sectPr>", re.S)
 _EMPTY_CELL = re.compile(r"(<w:tc>|<w:tc [^>]*>|</w:tcPr>)</w:tc>")
+_EMPTY_TABLE = re.compile(
+    r"<w:tbl>(?:<w:tblPr>(?:(?!</w:tblPr>).)*</w:tblPr>|<w:tblPr/>)?"
+    r"(?:<w:tblGrid>(?:(?!</w:tblGrid>).)*</w:tblGrid>|<w:tblGrid/>)?</w:tbl>",
+    re.S,
+)
 
 
-def postprocess(xml: str, cells_may_empty: bool = True) -> str:
+def postprocess(xml: str, cells_may_empty: bool = True, rows_may_vanish: bool = True) -> str:
     """Apply every needed pass to a rendered part's XML.
 
     ``cells_may_empty``: a paragraph-level tag sits in a table cell, so a loop or condition may
     have left a cell without paragraphs (Word requires one); such cells get an empty one.
+    ``rows_may_vanish``: row tags may have left a table without rows, which Word refuses to
+    open; such tables are removed.
     """
     if PARAGRAPH_BREAK in xml:
         xml = _PARA.sub(_split_paragraph, xml)
@@ -34,6 +41,8 @@ def postprocess(xml: str, cells_may_empty: bool = True) -> str:
         xml = xml.replace("\t", '</w:t><w:tab/><w:t xml:space="preserve">')
     if cells_may_empty and "</w:tc>" in xml:
         xml = _EMPTY_CELL.sub(r"\1<w:p/></w:tc>", xml)
+    if rows_may_vanish:
+        xml = _EMPTY_TABLE.sub("", xml)
     return xml
 
 

@@ -79,6 +79,7 @@ class PartSource:
     line_tags: list[int] = field(default_factory=list)  # Jinja line - 1 → tag index
     has_column_loops: bool = False
     has_cell_paragraph_tags: bool = False
+    has_row_tags: bool = False
 
     def tag_at_line(self, lineno: int | None) -> Tag | None:
         """The tag whose Jinja source begins on (or just before) ``lineno``."""
@@ -283,11 +284,38 @@ def _replace_structural(structural: dict, result: PartSource) -> None:
                 )
             )
             continue
+        lost = _non_text_content(target)
+        if lost:
+            result.problems.append(
+                Problem(
+                    tag.location,
+                    f"{tag.text} 代表整个{what}，但这个{what}里还有{lost}，渲染时会被删掉："
+                    f"请把标签单独放在一个{what}里",
+                )
+            )
+            continue
+        if level == "tr":
+            result.has_row_tags = True
         parent = target.getparent()
         pi = etree.ProcessingInstruction(_PI_TARGET, str(tag.index))
         pi.tail = target.tail
         parent.replace(target, pi)
         tag.container = ("structural", parent)
+
+
+_NON_TEXT = {
+    oxml.W_SECTPR: "分节符",
+    oxml.W_DRAWING: "图片或图形",
+    oxml.W_PICT: "图片或图形",
+    oxml.W_OBJECT: "嵌入对象",
+}
+
+
+def _non_text_content(el: etree._Element) -> str:
+    """Name of content other than text that removing ``el`` would lose, or ""."""
+    for child in el.iter(*_NON_TEXT):
+        return _NON_TEXT[child.tag]
+    return ""
 
 
 def _closer(opener: Tag) -> str:
