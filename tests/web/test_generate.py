@@ -180,3 +180,24 @@ def test_only_recent_jobs_are_kept():
         jobs.append(job)
     assert manager.get(jobs[0].id) is None
     assert manager.get(jobs[2].id) is jobs[2] and manager.latest() is jobs[2]
+
+
+def test_second_generation_while_one_runs_is_refused(app, csrf_of):
+    from speechkit.web.jobs import JobManager
+
+    client = app.test_client()
+    manager: JobManager = app.extensions["speechkit.jobs"]
+    gate = threading.Event()
+    running = manager.start("东湖镇", lambda progress: gate.wait(5))
+    try:
+        page = client.get("/generate").get_data(as_text=True)
+        assert "正在生成：东湖镇" in page and re.search(r'type="submit"\s+disabled', page)
+        token = csrf_of(client, "/check")
+        resp = client.post("/generate", data={"csrf_token": token, "town": ""})
+        assert resp.status_code == 400
+        assert "已有生成任务在运行（东湖镇）" in resp.get_data(as_text=True)
+    finally:
+        gate.set()
+    deadline = time.monotonic() + 5
+    while not running.snapshot()["finished"] and time.monotonic() < deadline:
+        time.sleep(0.01)
