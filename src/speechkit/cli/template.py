@@ -45,12 +45,14 @@ def vars_command(template_path: Path) -> None:
 @click.option(
     "--profile",
     "profile_path",
+    metavar="乡镇.yaml",
     type=click.Path(dir_okay=False, path_type=Path),
     help="同时用这个乡镇资料试填一次：列出模板读取而资料中没有的全部变量。",
 )
 @click.option(
     "--data",
     "data_path",
+    metavar="数据文件",
     type=click.Path(dir_okay=False, path_type=Path),
     help="同时用这个 YAML/JSON 数据文件试填一次。",
 )
@@ -99,12 +101,14 @@ def _load_context(profile_path: Path | None, data_path: Path | None, required: b
 @click.option(
     "--profile",
     "profile_path",
+    metavar="乡镇.yaml",
     type=click.Path(dir_okay=False, path_type=Path),
     help="乡镇资料文件（profiles/towns/<代号>.yaml），自动合并 city.yaml 并校验。",
 )
 @click.option(
     "--data",
     "data_path",
+    metavar="数据文件",
     type=click.Path(dir_okay=False, path_type=Path),
     help="任意 YAML/JSON 数据文件（顶层为映射，不做资料校验），用于活动以外的模板。",
 )
@@ -112,9 +116,9 @@ def _load_context(profile_path: Path | None, data_path: Path | None, required: b
     "-o",
     "--out",
     "out_path",
-    required=True,
+    metavar="输出.docx",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="输出的 .docx 文件。",
+    help="输出的 .docx 文件（必填）。",
 )
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖。")
 @click.option("--pdf", "want_pdf", is_flag=True, help="同时用 LibreOffice 生成同名 PDF。")
@@ -122,14 +126,16 @@ def render_command(
     template_path: Path,
     profile_path: Path | None,
     data_path: Path | None,
-    out_path: Path,
+    out_path: Path | None,
     force: bool,
     want_pdf: bool,
 ) -> None:
     """用乡镇资料（--profile）或数据文件（--data）填写模板，生成 .docx。"""
     from speechkit.engine import Template
-    from speechkit.errors import Location, OutputExistsError
+    from speechkit.errors import Location, OutputExistsError, SpeechkitError
 
+    if out_path is None:
+        raise SpeechkitError("请用 -o 输出.docx 指定输出文件。")
     pdf_path = out_path.with_suffix(".pdf")
     if not force:
         for target in (out_path, pdf_path) if want_pdf else (out_path,):
