@@ -112,7 +112,7 @@ def load_pack_file(path: str | Path) -> tuple[str, list[str], list[Rule]]:
     cached = _read_cache(data)
     if cached is not None:
         try:
-            return _build(cached, shown)
+            return _build(cached, shown, eager=False)
         except RulePackError:
             pass
     plain = _parse_yaml(data, shown)
@@ -121,7 +121,8 @@ def load_pack_file(path: str | Path) -> tuple[str, list[str], list[Rule]]:
     return result
 
 
-def _build(plain: dict, shown: str) -> tuple[str, list[str], list[Rule]]:
+def _build(plain: dict, shown: str, eager: bool = True) -> tuple[str, list[str], list[Rule]]:
+    """Validate and build the rules; ``eager=False`` (validated cache) defers regex compiling."""
     problems: list[Problem] = []
     top = plain["top"]
     lines = plain["lines"]
@@ -172,7 +173,7 @@ def _build(plain: dict, shown: str) -> tuple[str, list[str], list[Rule]]:
                 )
             )
             continue
-        spec = Spec(item)
+        spec = Spec(item, eager=eager)
         spec.used.add("type")
         try:
             rule = cls.from_spec(spec, shown, (lines.get(where) or [None])[0])

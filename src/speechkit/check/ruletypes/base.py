@@ -52,9 +52,10 @@ class RunContext:
 class Spec:
     """Typed access to one rule's mapping; every problem raises :class:`SpecError` with its key."""
 
-    def __init__(self, data: dict) -> None:
+    def __init__(self, data: dict, eager: bool = True) -> None:
         self.data = data
         self.used: set[str] = set()
+        self.eager = eager
 
     def has(self, key: str) -> bool:
         """True when ``key`` is present."""
@@ -127,18 +128,63 @@ class Spec:
                 pass
         raise SpecError(key, f"{key} 应为日期，如 2024-07-01。")
 
-    def regex(self, key: str) -> list[re.Pattern]:
-        """Compiled regular expressions."""
+    def regex(self, key: str, group: str | None = None) -> list[LazyPattern]:
+        """Regular expressions, compiled now when validating (errors located), else on first use."""
         out = []
         for src in self.str_list(key):
-            try:
-                out.append(re.compile(src))
-            except re.error as exc:
-                raise SpecError(key, f"正则表达式“{src}”有误：{exc}") from None
+            pat = LazyPattern(src)
+            if self.eager:
+                try:
+                    compiled = pat.compiled
+                except re.error as exc:
+                    raise SpecError(key, f"正则表达式“{src}”有误：{exc}") from None
+                if group and group not in compiled.groupindex:
+                    raise SpecError(key, f"正则表达式“{src}”缺少命名组 (?P<{group}>...)。")
+            out.append(pat)
         return out
 
 
-def literal_regex(words: Iterable[str]) -> re.Pattern | None:
+class LazyPattern:
+    """A regular expression compiled on first use (start-up time matters for the CLI).
+
+    Packs read from the validated cache skip compiling rules that a run never uses (the
+    consistency rules without a profile, for instance)."""
+
+    __slots__ = ("pattern", "_compiled")
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self._compiled: re.Pattern | None = None
+
+    @property
+    def compiled(self) -> re.Pattern:
+        """The compiled pattern."""
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern)
+        return self._compiled
+
+    @property
+    def groupindex(self):
+        return self.compiled.groupindex
+
+    def finditer(self, text: str, *args):
+        return self.compiled.finditer(text, *args)
+
+    def search(self, text: str, *args):
+        return self.compiled.search(text, *args)
+
+    def match(self, text: str, *args):
+        return self.compiled.match(text, *args)
+
+    def __getstate__(self):
+        return self.pattern
+
+    def __setstate__(self, state) -> None:
+        self.pattern = state
+        self._compiled = None
+
+
+def literal_regex(words: Iterable[str]) -> LazyPattern | None:
     """One regex matching any of ``words``, built as a trie so it scans fast; longest match wins."""
     trie: dict = {}
     for w in words:
@@ -161,7 +207,7 @@ def literal_regex(words: Iterable[str]) -> re.Pattern | None:
             return f"(?:{body})?" if len(body) > 1 else body + "?"
         return "(?:" + "|".join(alts) + ")" + ("?" if optional else "")
 
-    return re.compile(build(trie))
+    return LazyPattern(build(trie))
 
 
 class SafeDict(dict):
@@ -287,7 +333,7 @@ def _as_list(v) -> list[str]:
     return list(v)
 
 
-def regex_hits(patterns: list[re.Pattern], text: str) -> Iterable[tuple[int, int, re.Match]]:
+def regex_hits(patterns: list, text: str) -> Iterable[tuple[int, int, re.Match]]:
     """Spans of every match (group ``m`` when the pattern names one), empty matches skipped."""
     for pat in patterns:
         use_group = "m" in pat.groupindex

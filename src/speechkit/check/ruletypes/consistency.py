@@ -110,7 +110,7 @@ class Consistency(Rule):
     date | month | text. Runs only with a profile; fields the profile lacks are skipped. The
     message may use ``{value}``, ``{expected}``, ``{field}`` and ``{where}`` (file:line:col)."""
 
-    patterns: tuple[re.Pattern, ...] = ()
+    patterns: tuple = ()
     fields: tuple[str, ...] = ()
     compare: str = "text"
 
@@ -120,12 +120,9 @@ class Consistency(Rule):
     @classmethod
     def from_spec(cls, spec: Spec, pack: str, line: int | None) -> Consistency:
         common = cls.common(spec, pack, line)
-        patterns = spec.regex("regex")
+        patterns = spec.regex("regex", group="value")
         if not patterns:
             raise SpecError("regex", "consistency 规则需要 regex。")
-        for p in patterns:
-            if "value" not in p.groupindex:
-                raise SpecError("regex", f"正则表达式“{p.pattern}”缺少命名组 (?P<value>...)。")
         fields = spec.str_list("fields") or spec.str_list("field")
         if not fields:
             raise SpecError(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from speechkit.check.model import Block
 from speechkit.check.ruletypes.base import (
     Hit,
+    LazyPattern,
     Rule,
     RunContext,
     Spec,
@@ -22,7 +22,7 @@ class Existence(Rule):
     """Keys: ``literal`` and/or ``regex`` (group ``m`` narrows the span), ``scope`` raw|tokens
     (literals only: a word must start and end on token boundaries), fixed ``suggestion``."""
 
-    patterns: tuple[re.Pattern, ...] = ()
+    patterns: tuple[LazyPattern, ...] = ()
     literals: tuple[str, ...] = ()
     scope: str = "raw"
     suggestion: str | None = None

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from speechkit.check.model import Block
-from speechkit.check.ruletypes.base import Hit, Rule, RunContext, Spec, SpecError
+from speechkit.check.ruletypes.base import Hit, LazyPattern, Rule, RunContext, Spec, SpecError
 
 QUOTES = "“”\"'‘’「」『』"
 
@@ -22,7 +21,7 @@ class Formulation(Rule):
 
     standard: str = ""
     core: str = ""
-    tail: re.Pattern | None = None
+    tail: LazyPattern | None = None
 
     type_name = "formulation"
 

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from speechkit.check.model import Block, Document
-from speechkit.check.ruletypes.base import Hit, Rule, RunContext, Spec, SpecError, literal_regex
+from speechkit.check.ruletypes.base import (
+    Hit,
+    LazyPattern,
+    Rule,
+    RunContext,
+    Spec,
+    SpecError,
+    literal_regex,
+)
 
 
 @dataclass
@@ -16,7 +23,7 @@ class Required(Rule):
     the start of the first non-empty body paragraph (an empty span), suggesting the label."""
 
     literals: tuple[str, ...] = ()
-    patterns: tuple[re.Pattern, ...] = ()
+    patterns: tuple[LazyPattern, ...] = ()
     label: str = ""
 
     type_name = "required"

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from speechkit.check.model import Block
 from speechkit.check.ruletypes.base import (
     Hit,
+    LazyPattern,
     Rule,
     RunContext,
     Spec,
@@ -67,7 +68,7 @@ class Substitution(Rule):
 
     swap: dict[str, str] = field(default_factory=dict)
     scope: str = "raw"
-    patterns: tuple[re.Pattern, ...] = ()
+    patterns: tuple[LazyPattern, ...] = ()
     replacement: str | None = None
     replacements: dict[str, str] = field(default_factory=dict)
     transform: str | None = None
