@@ -173,3 +173,16 @@ def test_malformed_tag_is_located_not_swallowed(make_template):
 def test_none_prints_as_nothing(make_template, lines):
     path = make_template(["职务：{{ m.post }}；出生：{{ m.birth | cn_date(style='month') }}"])
     assert lines(Template(path).render({"m": {"post": None, "birth": None}})) == ["职务：；出生："]
+
+
+def test_save_into_a_folder_or_unwritable_place_is_a_clear_error(make_template, tmp_path):
+    from speechkit.errors import SpeechkitError
+
+    tpl = Template(make_template(["{{ x }}"]))
+    (tmp_path / "dir.docx").mkdir()
+    with pytest.raises(SpeechkitError, match="文件夹"):
+        tpl.save({"x": 1}, tmp_path / "dir.docx")
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(SpeechkitError, match="无法写出"):
+        tpl.save({"x": 1}, blocker / "sub" / "o.docx")

@@ -41,6 +41,7 @@ from speechkit.errors import (
     Location,
     Problem,
     RenderError,
+    SpeechkitError,
     TemplateError,
     display_path,
 )
@@ -207,8 +208,23 @@ class Template:
         return write_zip(entries)
 
     def save(self, context: Mapping[str, Any], path: str | Path) -> Path:
-        """Render and write ``path`` atomically (overwrites; refusing is the caller's call)."""
-        return atomic_write_bytes(path, self.render(context))
+        """Render and write ``path`` atomically (overwrites; refusing is the caller's call).
+
+        Raises :class:`RenderError` (nothing written) or :class:`SpeechkitError` when the file
+        cannot be written (a folder of that name, no permission, disk full).
+        """
+        data = self.render(context)
+        target = Path(path)
+        if target.is_dir():
+            raise SpeechkitError(
+                "输出路径是一个文件夹，请给出 .docx 文件名。", Location(file=str(path))
+            )
+        try:
+            return atomic_write_bytes(target, data)
+        except OSError as exc:
+            raise SpeechkitError(
+                f"无法写出文件：{exc.strerror or exc}。", Location(file=str(path))
+            ) from None
 
     def _render_error(self, exc: Exception, part: _CompiledPart, ctx: Mapping) -> RenderError:
         src = part.source
