@@ -160,3 +160,12 @@ def test_paragraph_tag_on_section_break_or_picture_is_refused(tmp_path):
     messages = [p.message for p in info.value.problems]
     assert any("分节符" in m for m in messages)
     assert any("图片" in m for m in messages)
+
+
+def test_runs_emptied_by_joining_a_tag_are_removed(make_template):
+    import docx
+
+    path = make_template([["{{ to", "wn.na", "me }}", "镇"]])
+    out = Template(path).render({"town": {"name": "东湖"}})
+    runs = docx.Document(io.BytesIO(out)).paragraphs[0].runs
+    assert [r.text for r in runs] == ["东湖", "镇"]

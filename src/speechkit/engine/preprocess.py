@@ -199,6 +199,8 @@ def _rewrite_text_nodes(
             buf += full[cur:e]
         pieces.append(buf)
         node.text = pieces[0]  # type: ignore[assignment]
+        if len(pieces) == 1 and not node.text:
+            _drop_if_empty_run(node)
         for i in range(1, len(pieces), 2):
             pi = etree.ProcessingInstruction(_PI_TARGET, str(pieces[i].index))  # type: ignore[union-attr]
             pi.tail = pieces[i + 1]  # type: ignore[assignment]
@@ -207,6 +209,15 @@ def _rewrite_text_nodes(
         if len(pieces) > 1:
             node.set(oxml.XML_SPACE, "preserve")
     return pis
+
+
+def _drop_if_empty_run(t: etree._Element) -> None:
+    """Remove the run of ``t`` when joining a tag left it with nothing but formatting."""
+    run = t.getparent()
+    if run is not None and run.tag == oxml.W_R and _run_is_empty(run):
+        parent = run.getparent()
+        if parent is not None:
+            parent.remove(run)
 
 
 def _split_run_at(pi: etree._Element) -> None:
