@@ -94,3 +94,9 @@ def test_undefined_in_loop_is_located(make_template):
         Template(path).render({"ms": [{"name": "张"}]})
     assert info.value.location.paragraph == 2
     assert "m.name" in str(info.value)
+
+
+def test_syntax_errors_are_explained_in_chinese(make_template):
+    problems = problems_of(make_template(["{{ party members }}", "{{ d | cn_ordinal（2） }}"]))
+    assert "变量名中不能有空格" in problems[0].message
+    assert "全角符号" in problems[1].message and "（）" in problems[1].message

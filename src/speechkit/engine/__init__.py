@@ -35,7 +35,7 @@ from speechkit.engine import oxml
 from speechkit.engine.environment import UndefinedVariableError, get_environment
 from speechkit.engine.package import Entry, make_entry, read_package, write_zip
 from speechkit.engine.postprocess import postprocess
-from speechkit.engine.preprocess import PartSource, Tag, preprocess_part
+from speechkit.engine.preprocess import PartSource, Tag, explain_syntax_error, preprocess_part
 from speechkit.errors import (
     InputFileError,
     Location,
@@ -124,7 +124,7 @@ class Template:
                 loc = tag.location if tag else Location(file=self._file, part=src.kind)
                 raise TemplateError(
                     "模板有 1 处错误，请在 Word 中改正后重试：",
-                    [Problem(loc, f"标签写法有误：{exc.message}")],
+                    [Problem(loc, f"标签写法有误：{explain_syntax_error(exc.message, '')}")],
                 ) from None
             from jinja2 import meta
 
