@@ -39,7 +39,8 @@ class Town:
     path: Path
     name: str
     folder: str
-    profile: Any = None
+    context: dict | None = None
+    digest: str = ""
     error: str = ""
     members: list[Member] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
@@ -116,9 +117,9 @@ def load_templates(options: BatchOptions) -> list[TemplateInfo]:
     return infos
 
 
-def load_towns(options: BatchOptions) -> list[Town]:
-    """Load each selected town profile and its roster; failures are recorded, not raised."""
-    from speechkit.profiles import find_towns, load_profile
+def select_towns(options: BatchOptions) -> list[Path]:
+    """The town profile files of this run (``--town`` applied); raises when there are none."""
+    from speechkit.profiles import find_towns
 
     if not Path(options.profiles).is_dir():
         raise SpeechkitError(f"资料文件夹不存在：{display_path(options.profiles)}")
@@ -127,17 +128,46 @@ def load_towns(options: BatchOptions) -> list[Town]:
         raise SpeechkitError(
             f"{display_path(Path(options.profiles) / 'towns')} 中没有乡镇资料（*.yaml）。"
         )
-    towns: list[Town] = []
-    for path in _select(paths, options.towns, "乡镇", "--town"):
-        slug = path.name.split(".")[0]
-        town = Town(slug=slug, path=path, name=slug, folder="")
+    return _select(paths, options.towns, "乡镇", "--town")
+
+
+def load_town(path: Path) -> Town:
+    """Load one town's profile and roster into plain data; failures are recorded, not raised.
+
+    Runs in a worker process when there is a pool (towns load in parallel).
+    """
+    from speechkit.profiles import load_profile
+
+    slug = path.name.split(".")[0]
+    town = Town(slug=slug, path=path, name=slug, folder="")
+    try:
+        profile = load_profile(path)
+        town.context = profile.context()
+        town.digest = profile.digest()
+        town.name = str(profile.data.get("town", {}).get("name") or slug)
+    except SpeechkitError as exc:
+        town.error = exc.format_message()
+    _load_roster(town)
+    return town
+
+
+def load_towns(options: BatchOptions, executor=None) -> list[Town]:
+    """Load the selected towns (in ``executor``'s workers when given), with unique folders."""
+    paths = select_towns(options)
+    if executor is None:
+        towns = [load_town(p) for p in paths]
+    else:
+        from concurrent.futures.process import BrokenProcessPool
+
+        from speechkit.batch import worker
+
         try:
-            town.profile = load_profile(path)
-            town.name = str(town.profile.data.get("town", {}).get("name") or slug)
-        except SpeechkitError as exc:
-            town.error = exc.format_message()
-        _load_roster(town)
-        towns.append(town)
+            items = list(enumerate(paths))
+            loaded = {i: t for i, t, _ in executor.run(worker.town_chunk, items, 1)}
+            towns = [loaded[i] for i in range(len(paths))]
+        except BrokenProcessPool:  # a worker died: load here instead
+            executor.close(cancel=True)
+            towns = [load_town(p) for p in paths]
     # unique folder names: a clash (two towns called the same) gets the slug added
     folders = [sanitize(t.name) for t in towns]
     for town, folder in zip(towns, folders, strict=True):
@@ -170,12 +200,13 @@ def _load_roster(town: Town) -> None:
     town.labels = [sanitize(label) for label in disambiguate(names, details)]
 
 
-def build_plan(options: BatchOptions) -> Plan:
-    """Plan every output of a run (see the module docstring)."""
+def build_plan(options: BatchOptions, executor=None) -> Plan:
+    """Plan every output of a run (see the module docstring); towns load in ``executor``."""
     from speechkit import __version__
 
     templates = load_templates(options)
-    towns = load_towns(options)
+    select_towns(options)  # whole-run problems (no towns, unknown --town) before any work
+    towns = load_towns(options, executor)
     tasks: list[Task] = []
     failures: list[ItemResult] = []
     for town in towns:
@@ -183,7 +214,7 @@ def build_plan(options: BatchOptions) -> Plan:
             for tpl in templates:
                 failures.append(ItemResult(town.name, town.slug, tpl.name, "", FAILED, town.error))
             continue
-        digest = town.profile.digest()
+        digest = town.digest
         for problem in town.roster_problems:
             failures.append(
                 ItemResult(

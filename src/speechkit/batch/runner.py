@@ -46,6 +46,7 @@ from speechkit.batch.naming import sanitize
 from speechkit.batch.plan import Plan, Task, build_plan
 from speechkit.fsutil import sha256_bytes
 
+CHUNK_MAX = 64  # items per pool task: fewer round trips, still a fine-grained progress bar
 PRELOAD = ["speechkit.batch.worker", "speechkit.engine", "speechkit.profiles"]
 # Recording saves the manifest at most this often; outputs produced in between are still
 # staged as pending, so a kill loses no record, only some hashing at the next start.
@@ -58,14 +59,15 @@ EDITED_REASON = "自上次生成后已被修改，未覆盖（加 --force 重新
 
 
 class Executor:
-    """Runs worker functions over chunks, in-process (``jobs == 1``) or in a process pool."""
+    """Runs worker functions over chunks, in-process (``jobs == 1``) or in a process pool.
 
-    def __init__(self, jobs: int, contexts: dict[str, dict]) -> None:
+    ``fn(chunk, shared)`` is called with a list of items and whatever ``shared(chunk)`` returns
+    (e.g. the town contexts the chunk needs), and returns ``(index, value, error)`` tuples.
+    """
+
+    def __init__(self, jobs: int) -> None:
         self.jobs = max(1, jobs)
-        self.contexts = contexts
         self._pool: cf.ProcessPoolExecutor | None = None
-        if self.jobs == 1:
-            worker.init_worker(contexts, ignore_sigint=False)
 
     def _get_pool(self) -> cf.ProcessPoolExecutor:
         if self._pool is None:
@@ -75,22 +77,26 @@ class Executor:
             if method == "forkserver":  # workers fork with the engine already imported
                 context.set_forkserver_preload(PRELOAD)
             self._pool = cf.ProcessPoolExecutor(
-                max_workers=self.jobs,
-                mp_context=context,
-                initializer=worker.init_worker,
-                initargs=(self.contexts,),
+                max_workers=self.jobs, mp_context=context, initializer=worker.init_worker
             )
         return self._pool
 
-    def run(self, fn: Callable, items: list, chunk: int | None = None) -> Iterator[tuple]:
+    def run(
+        self,
+        fn: Callable,
+        items: list,
+        chunk: int | None = None,
+        shared: Callable[[list], Any] | None = None,
+    ) -> Iterator[tuple]:
         """Yield ``fn``'s result tuples for every item, in completion order."""
         if not items:
             return
+        share = shared or (lambda chunk: None)
         if self.jobs == 1:
             for item in items:
-                yield from fn([item])
+                yield from fn([item], share([item]))
             return
-        size = chunk or max(1, min(16, len(items) // (self.jobs * 8)))
+        size = chunk or max(1, min(CHUNK_MAX, len(items) // (self.jobs * 8)))
         chunks = [items[i : i + size] for i in range(0, len(items), size)]
         pool = self._get_pool()
         pending: set[cf.Future] = set()
@@ -101,7 +107,7 @@ class Executor:
                 nxt = next(todo, None)
                 if nxt is None:
                     break
-                pending.add(pool.submit(fn, nxt))
+                pending.add(pool.submit(fn, nxt, share(nxt)))
             if not pending:
                 return
             done, pending = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
@@ -198,6 +204,7 @@ class Run:
         payload: Callable[[int, str], tuple],
         executor: Executor,
         recorder: Recorder,
+        shared: Callable[[list], Any] | None = None,
     ) -> list[ItemResult]:
         """Decide, produce and record a list of ``(rel, kind, inputs, fields, item)`` outputs.
 
@@ -224,7 +231,7 @@ class Run:
         recorder.stage(staged)
         waiting = {w[0] for w in work}
         try:
-            for index, meta, error in executor.run(fn, work):
+            for index, meta, error in executor.run(fn, work, shared=shared):
                 rel, item = tasks[index][0], tasks[index][4]
                 waiting.discard(index)
                 if meta is None:
@@ -269,7 +276,14 @@ class Run:
             target = str(self.root / task.rel)
             return (index, str(task.template.path), task.town.slug, member, target, keep_stamp)
 
-        return self._step("render", tasks, worker.render_chunk, payload, executor, recorder)
+        towns = {t.slug: t for t in plan.towns}
+
+        def contexts(chunk: list[tuple]) -> dict[str, dict]:
+            return {item[2]: towns[item[2]].context for item in chunk}
+
+        return self._step(
+            "render", tasks, worker.render_chunk, payload, executor, recorder, contexts
+        )
 
     def merge(self, plan: Plan, executor: Executor, recorder: Recorder) -> list[ItemResult]:
         """Write one printable file per town and per-member template with every form."""
@@ -391,14 +405,18 @@ def run(options: BatchOptions, progress: ProgressCallback | None = None) -> Batc
     """Implementation of :func:`speechkit.batch.run_batch`."""
     started = time.monotonic()
     state = Run(options, progress)
-    plan = build_plan(options)  # whole-run problems raise here, before anything is written
+    executor = Executor(state.jobs)
+    try:
+        # whole-run problems raise here, before anything is written; towns load in the pool
+        plan = build_plan(options, executor if state.jobs > 1 else None)
+    except BaseException:
+        executor.close(cancel=True)
+        raise
     result = state.result
-    contexts = {t.slug: t.profile.context() for t in plan.towns if t.profile is not None}
     with locked(state.out):
         sweep_temp_files(state.out)
         manifest = Manifest.load(state.out)
         recorder = Recorder(manifest)
-        executor = Executor(min(state.jobs, max(1, len(plan.tasks))), contexts)
         try:
             items = state.render(plan, executor, recorder)
             if options.merge:

@@ -19,18 +19,14 @@ from speechkit.batch.naming import kept_name
 from speechkit.fsutil import sha256_bytes
 
 _TEMPLATES: dict[str, Any] = {}
-_CONTEXTS: dict[str, dict] = {}
 _PROFILES: dict[str, Any] = {}
 
 Result = tuple[int, Any, str]  # (index, value or None, error message)
 
 
-def init_worker(contexts: dict[str, dict], ignore_sigint: bool = True) -> None:
-    """Receive the towns' template contexts; leave Ctrl-C to the parent process."""
-    if ignore_sigint:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _CONTEXTS.clear()
-    _CONTEXTS.update(contexts)
+def init_worker() -> None:
+    """Leave Ctrl-C to the parent process, which stops the pool cleanly."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _template(path: str):
@@ -68,15 +64,31 @@ def produce(target: str, data: bytes, keep_stamp: str) -> dict:
     return {"sha256": sha256_bytes(data), "kept": kept}
 
 
-def render_chunk(chunk: list[tuple[int, str, str, dict | None, str, str]]) -> list[Result]:
+def town_chunk(chunk: list[tuple[int, Path]], shared: Any = None) -> list[Result]:
+    """Load ``(index, town profile path)`` items (profile and roster) for the planner."""
+    from speechkit.batch.plan import load_town
+
+    results: list[Result] = []
+    for index, path in chunk:
+        try:
+            results.append((index, load_town(Path(path)), ""))
+        except Exception as exc:  # pragma: no cover - load_town records its own errors
+            results.append((index, None, error_text(exc)))
+    return results
+
+
+def render_chunk(
+    chunk: list[tuple[int, str, str, dict | None, str, str]], contexts: dict[str, dict]
+) -> list[Result]:
     """Render and write ``(index, template, town slug, member, target, keep_stamp)`` items.
 
-    A failing item yields ``(index, None, message)``; the rest of the chunk proceeds.
+    ``contexts`` maps the chunk's town slugs to their template contexts. A failing item yields
+    ``(index, None, message)``; the rest of the chunk proceeds.
     """
     results: list[Result] = []
     for index, template_path, slug, member, target, keep_stamp in chunk:
         try:
-            context = dict(_CONTEXTS[slug])
+            context = dict(contexts[slug])
             if member is not None:
                 context["member"] = member
             data = _template(template_path).render(context)
@@ -95,7 +107,7 @@ def _profile(town_path: str):
     return profile
 
 
-def check_chunk(chunk: list[tuple[int, str, str, str, str]]) -> list[Result]:
+def check_chunk(chunk: list[tuple[int, str, str, str, str]], shared: Any = None) -> list[Result]:
     """Check ``(index, document path, town profile path, template name, label)`` items.
 
     The document type comes from the template's name (forms are named after members); returns
@@ -125,7 +137,7 @@ def check_chunk(chunk: list[tuple[int, str, str, str, str]]) -> list[Result]:
     return results
 
 
-def pdf_chunk(chunk: list[tuple[int, str, str, str]]) -> list[Result]:
+def pdf_chunk(chunk: list[tuple[int, str, str, str]], shared: Any = None) -> list[Result]:
     """Convert ``(index, docx path, target pdf, keep_stamp)`` items; write each PDF atomically.
 
     LibreOffice writes into a private temporary folder, then the PDF is moved into place.
@@ -145,7 +157,7 @@ def pdf_chunk(chunk: list[tuple[int, str, str, str]]) -> list[Result]:
     return results
 
 
-def merge_chunk(chunk: list[tuple[int, list[str], str, str]]) -> list[Result]:
+def merge_chunk(chunk: list[tuple[int, list[str], str, str]], shared: Any = None) -> list[Result]:
     """Merge ``(index, form paths, target, keep_stamp)`` items into one printable file each."""
     from speechkit.batch.merge import merge_documents
 
