@@ -100,3 +100,10 @@ def test_syntax_errors_are_explained_in_chinese(make_template):
     problems = problems_of(make_template(["{{ party members }}", "{{ d | cn_ordinal（2） }}"]))
     assert "变量名中不能有空格" in problems[0].message
     assert "全角符号" in problems[1].message and "（）" in problems[1].message
+
+
+def test_runtime_type_errors_are_explained(make_template):
+    path = make_template(["{%p for x in n %}", "{{ x }}", "{%p endfor %}"])
+    with pytest.raises(RenderError) as info:
+        Template(path).render({"n": 5})
+    assert "不是列表" in str(info.value) and info.value.location.paragraph == 1

@@ -242,7 +242,7 @@ class Template:
         what = f"标签 {tag.text} " if tag else ""
         if isinstance(exc, SecurityError):
             return RenderError(f"{what}做了模板不允许的操作：{exc}", loc)
-        return RenderError(f"{what}渲染失败：{exc}", loc)
+        return RenderError(f"{what}渲染失败：{_explain_runtime(exc)}", loc)
 
 
 def _jinja_name(part_name: str) -> str:
@@ -298,6 +298,30 @@ class _DiscardTarget:
 
     def close(self) -> None:
         return None
+
+
+_RUNTIME_MESSAGES = [
+    (re.compile(r"'(\w+)' object is not iterable"), r"值的类型是 \1，不是列表，不能用于循环"),
+    (re.compile(r"'(\w+)' object is not callable"), r"值的类型是 \1，不能当作函数调用"),
+    (
+        re.compile(r"unsupported operand type\(s\) for .*: '(\w+)' and '(\w+)'"),
+        r"\1 和 \2 不能这样运算",
+    ),
+    (
+        re.compile(r"can only concatenate str \(not \"(\w+)\"\) to str"),
+        r"文字不能直接和 \1 相加，请先用 |string",
+    ),
+    (re.compile(r"division by zero"), "除数为零"),
+]
+
+
+def _explain_runtime(exc: Exception) -> str:
+    """Chinese text for common Python errors raised by values in a template."""
+    text = str(exc)
+    for pattern, repl in _RUNTIME_MESSAGES:
+        if pattern.search(text):
+            return f"{pattern.sub(repl, text, count=1)}（{type(exc).__name__}：{text}）"
+    return text if isinstance(exc, ValueError) else f"{type(exc).__name__}：{text}"
 
 
 _LOCAL = threading.local()  # lxml parsers must not be shared between threads
