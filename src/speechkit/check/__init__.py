@@ -31,7 +31,7 @@ from speechkit.check.model import (
     Finding,
     TextLocation,
 )
-from speechkit.check.pack import DEFAULT_PACK, RulePack, load_rules
+from speechkit.check.pack import DEFAULT_PACK, RulePack, default_rules, load_rules
 
 __all__ = [
     "CATEGORIES",
@@ -48,6 +48,7 @@ __all__ = [
     "check_document",
     "check_files",
     "check_text",
+    "default_rules",
     "infer_doc_type",
     "load_rules",
 ]

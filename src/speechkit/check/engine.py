@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from speechkit.check.model import PARTS, Block, Document, FileReport, Finding, TextLocation
-from speechkit.check.pack import RulePack, load_rules
+from speechkit.check.pack import RulePack, default_rules
 from speechkit.check.ruletypes import Rule, RunContext
 from speechkit.errors import InputFileError, SpeechkitError
 
@@ -103,7 +103,7 @@ def check_document(
     label: str | None = None,
 ) -> FileReport:
     """Check an already read :class:`Document` (see :func:`check`)."""
-    pack = rules if rules is not None else load_rules()
+    pack = rules if rules is not None else default_rules()
     active = pack.active(doc_type, as_of or dt.date.today(), ignore)
     if any(r.needs_tokens for r in active):
         pack.prepare_tokens()
@@ -189,11 +189,11 @@ def check_files(
     """Check many files, in parallel on ``jobs`` processes (default: every core).
 
     The tokenizer and the pack are prepared once in this process and shared with the workers
-    by fork. Raises the first :class:`InputFileError` met (all files are tried first, so one
-    message can name every unusable file).
+    by fork. Every file is tried; unusable ones raise one :class:`InputFileError` naming them
+    all (or the file's own error when only one failed).
     """
     if options.get("rules") is None:
-        options["rules"] = load_rules()
+        options["rules"] = default_rules()
     if "profile" in options:
         options["profile"] = _resolve_profile(options["profile"])
     jobs = jobs or os.cpu_count() or 1

@@ -99,6 +99,24 @@ def load_rules(extra_paths=(), *, default: bool = True) -> RulePack:
     return pack
 
 
+_DEFAULT: dict = {}
+
+
+def default_rules() -> RulePack:
+    """The default pack, loaded once per process and shared (reloaded if its file changes).
+
+    Callers that check many documents without passing ``rules`` (the batch workers, the web
+    view) would otherwise rebuild and recompile the pack for every document. Treat the
+    returned pack as read-only; use :func:`load_rules` for a private copy.
+    """
+    st = DEFAULT_PACK.stat()
+    key = (st.st_mtime_ns, st.st_size)
+    if _DEFAULT.get("key") != key:
+        _DEFAULT["pack"] = load_rules()
+        _DEFAULT["key"] = key
+    return _DEFAULT["pack"]
+
+
 def load_pack_file(path: str | Path) -> tuple[str, list[str], list[Rule]]:
     """(pack name, disabled ids, rules) of one pack file; validated, cached by content hash."""
     p = Path(path)
