@@ -107,3 +107,20 @@ def test_runtime_type_errors_are_explained(make_template):
     with pytest.raises(RenderError) as info:
         Template(path).render({"n": 5})
     assert "不是列表" in str(info.value) and info.value.location.paragraph == 1
+
+
+def test_paragraph_block_spanning_two_cells_is_refused(make_template):
+    problems = problems_of(make_template(table=[["{%p if x %}", "{%p endif %}"]]))
+    assert len(problems) == 1
+    assert "不在同一层级" in problems[0].message and problems[0].location.cell == "表格1 第1行第2列"
+
+
+def test_row_block_in_one_table_is_fine_but_across_tables_is_not(make_template):
+    from speechkit.errors import TemplateError
+
+    ok = make_template(table=[["{%tr if x %}"], ["有"], ["{%tr endif %}"]], name="ok.docx")
+    Template(ok)
+    path = make_template(table=[["{%tr if x %}"], ["有"]], after_table=["{%p endif %}"])
+    with pytest.raises(TemplateError) as info:
+        Template(path)
+    assert "不在同一层级" in info.value.problems[0].message
