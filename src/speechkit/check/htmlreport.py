@@ -136,13 +136,19 @@ def _document(i: int, r: FileReport) -> str:
     out = [f'<details class="doc" id="doc{i}"{" open" if r.findings else ""}>']
     out.append(f"<summary>{head}{badge}</summary>")
     ids = {id(f): f"d{i}f{k}" for k, f in enumerate(r.findings)}
+    is_text = r.path.lower().endswith((".txt", ".md"))
     if r.findings:
         out.append(
             "<table><tr><th>位置</th><th>级别</th><th>规则</th><th>说明</th><th>建议</th></tr>"
         )
         for f in r.findings:
             loc = f.location
-            where = f"{PART_NAMES.get(loc.part, loc.part)} 第{loc.paragraph}段 第{loc.start + 1}字"
+            if is_text:
+                where = f"第{loc.paragraph}行 第{loc.start + 1}字"
+            else:
+                where = (
+                    f"{PART_NAMES.get(loc.part, loc.part)} 第{loc.paragraph}段 第{loc.start + 1}字"
+                )
             out.append(
                 f'<tr class="sev-{f.severity}"><td><a href="#{ids[id(f)]}">{where}</a></td>'
                 f'<td class="lvl-{f.severity}">{SEVERITY_NAMES[f.severity]}</td>'
