@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from speechkit.engine import oxml
+from speechkit.engine.messages import explain_syntax_error
 from speechkit.engine.tags import RawTag, scan
 from speechkit.errors import Location, Problem
 
@@ -474,40 +475,6 @@ def jinja_tag(tag: Tag, newline: bool = True) -> str:
     return (
         f"<% {body}{nl}{strip}%>" if not body.startswith(("-", "+")) else f"<%{body}{nl}{strip}%>"
     )
-
-
-_JINJA_MESSAGES = [
-    (
-        re.compile(r"expected token 'end of print statement', got '(.+)'"),
-        r"多出了“\1”（变量名中不能有空格；多个值之间要用运算符或过滤器“|”连接）",
-    ),
-    (
-        re.compile(
-            r"(?:unexpected|[Ee]xpected an expression, got) 'end of (?:print statement|statement block)'"
-        ),
-        "标签还没写完就结束了（缺少变量或表达式）",
-    ),
-    (re.compile(r"expected token '(.+)', got '(.+)'"), r"这里应为“\1”，却是“\2”"),
-    (re.compile(r"unexpected char '(.+)' at \d+"), r"有不能识别的字符“\1”"),
-    (re.compile(r"unexpected '(.+)'"), r"出现了意外的“\1”"),
-    (re.compile(r"[Uu]nexpected end of template.*"), "标签不完整"),
-    (re.compile(r"Encountered unknown tag '(.+?)'.*"), r"不认识的标签“\1”"),
-]
-_FULL_WIDTH = "（），：；＝｜【】！＜＞"
-
-
-def explain_syntax_error(message: str | None, body: str) -> str:
-    """A Chinese rendering of a Jinja syntax message, the original kept for reference."""
-    message = message or ""
-    text = message
-    for pattern, repl in _JINJA_MESSAGES:
-        if pattern.search(message):
-            text = pattern.sub(repl, message, count=1)
-            break
-    wide = "".join(sorted({c for c in body if c in _FULL_WIDTH}))
-    if wide:
-        text += f"；标签里有全角符号“{wide}”，请改成半角（英文）符号"
-    return f"{text}（Jinja：{message}）" if text != message else text
 
 
 def _check_syntax(result: PartSource) -> None:
