@@ -85,22 +85,22 @@ def test_inline_conditional_across_runs(make_template, lines):
     assert lines(tpl.render({"a": False})) == ["无"]
 
 
-def _add_footnote_part(path, text):
-    """Give a python-docx file a footnotes part holding ``text`` (python-docx has no API)."""
+def _add_footnote_part(path, text, kind="footnote"):
+    """Give a python-docx file a footnotes (or endnotes) part holding ``text``."""
     src = zipfile.ZipFile(path)
     items = {n: src.read(n) for n in src.namelist()}
     src.close()
     w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-    items["word/footnotes.xml"] = (
-        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:footnotes xmlns:w="{w}">'
-        f'<w:footnote w:id="1"><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:footnote>'
-        "</w:footnotes>"
+    items[f"word/{kind}s.xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:{kind}s xmlns:w="{w}">'
+        f'<w:{kind} w:id="1"><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:{kind}>'
+        f"</w:{kind}s>"
     ).encode()
     ct = items["[Content_Types].xml"].decode()
     ct = ct.replace(
         "</Types>",
-        '<Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-'
-        'officedocument.wordprocessingml.footnotes+xml"/></Types>',
+        f'<Override PartName="/word/{kind}s.xml" ContentType="application/vnd.openxmlformats-'
+        f'officedocument.wordprocessingml.{kind}s+xml"/></Types>',
     )
     items["[Content_Types].xml"] = ct.encode()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -114,6 +114,13 @@ def test_footnotes_are_rendered(make_template):
     out = Template(path).render({"source": "市委办"})
     xml = zipfile.ZipFile(io.BytesIO(out)).read("word/footnotes.xml").decode()
     assert "资料来源：市委办" in xml
+
+
+def test_endnotes_are_rendered(make_template):
+    path = make_template(["正文"])
+    _add_footnote_part(path, "{{ n | cn_number }}", kind="endnote")
+    out = Template(path).render({"n": 12})
+    assert "十二" in zipfile.ZipFile(io.BytesIO(out)).read("word/endnotes.xml").decode()
 
 
 def test_footnote_errors_name_the_part(make_template):
