@@ -175,6 +175,8 @@ def decide(manifest: Manifest, rel: str, key: str, force: bool) -> str:
 
 
 def _document_name(task: Task) -> str:
+    if task.template.per_member and task.kind == "document":
+        return f"{task.template.name}（无名册，空白表）"
     return task.template.name
 
 

@@ -35,7 +35,8 @@ def summary_rows(result: BatchResult) -> list[SummaryRow]:
         if (item.reason and item.status in (FAILED, SKIPPED)) or item.kept:
             where = item.member or item.output or ""
             row.reasons.append(f"{where}：{item.reason}" if where else item.reason)
-    return list(rows.values())
+    order = {town: i for i, town in enumerate(dict.fromkeys(r.town for r in rows.values()))}
+    return sorted(rows.values(), key=lambda r: order[r.town])  # stable: documents keep order
 
 
 def totals(result: BatchResult) -> dict[str, int]:
