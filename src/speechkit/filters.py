@@ -23,6 +23,9 @@ from markupsafe import Markup, escape
 #: Stands for a paragraph break in rendered text; the engine splits the paragraph there,
 #: copying its paragraph and run properties. BEL is not allowed in XML, so it cannot clash.
 PARAGRAPH_BREAK = "\x07"
+#: Left by ``paragraphs`` for an empty list: the engine removes the paragraph when nothing else
+#: is written in it, so an empty list leaves no blank paragraph.
+EMPTY_PARAGRAPHS = "\x08"
 
 _DIGITS = "〇一二三四五六七八九"
 _DIGITS_ZERO = "零一二三四五六七八九"
@@ -248,10 +251,14 @@ def paragraphs(items: Any) -> Markup:
     """Turn a list into separate paragraphs, each keeping the paragraph's style.
 
     Use as the only content of its paragraph: ``{{ campaign.phases[0].tasks | paragraphs }}``.
-    A single string is split at its line breaks.
+    A single string is split at its line breaks. An empty list removes the paragraph (when
+    nothing else is written in it).
     """
     if isinstance(items, str):
         items = [line for line in items.splitlines() if line.strip()]
+    items = list(items)
+    if not items:
+        return Markup(EMPTY_PARAGRAPHS)
     return Markup(PARAGRAPH_BREAK.join(str(escape(str(i))) for i in items))
 
 
@@ -266,4 +273,4 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "paragraphs": paragraphs,
 }
 
-__all__ = ["FILTERS", "PARAGRAPH_BREAK", "stroke_count", *FILTERS]
+__all__ = ["FILTERS", "PARAGRAPH_BREAK", "EMPTY_PARAGRAPHS", "stroke_count", *FILTERS]

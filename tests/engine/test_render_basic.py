@@ -186,3 +186,13 @@ def test_save_into_a_folder_or_unwritable_place_is_a_clear_error(make_template, 
     blocker.write_text("x")
     with pytest.raises(SpeechkitError, match="无法写出"):
         tpl.save({"x": 1}, blocker / "sub" / "o.docx")
+
+
+def test_paragraphs_filter_with_empty_list_leaves_no_blank_paragraph(make_template, lines, rows):
+    path = make_template(
+        ["前", "{{ tasks | paragraphs }}", "任务：{{ tasks | paragraphs }}", "后"],
+        table=[["{{ tasks | paragraphs }}"]],
+    )
+    out = Template(path).render({"tasks": []})
+    assert lines(out) == ["前", "任务：", "后", ""]  # the cell keeps one empty paragraph
+    assert rows(out) == [[""]]

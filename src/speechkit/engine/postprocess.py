@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 
-from speechkit.filters import PARAGRAPH_BREAK
+from speechkit.filters import EMPTY_PARAGRAPHS, PARAGRAPH_BREAK
 
 _PARA = re.compile(r"<w:p(?=[ >])(?:(?!<w:p[ >]).)*?\x07.*?</w:p>", re.S)
+_PARA_EMPTY_LIST = re.compile(r"<w:p(?=[ >])(?:(?!<w:p[ >]).)*?\x08.*?</w:p>", re.S)
+_TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>")
 _PPR = re.compile(r"<w:pPr>.*?</w:pPr>", re.S)
 _RUN = re.compile(r"<w:r(?=[ >])[^>]*>(?:(?!</w:r>).)*?\x07.*?</w:r>", re.S)
 _RPR = re.compile(r"<w:rPr>.*?</w:rPr>", re.S)
@@ -32,6 +34,10 @@ def postprocess(xml: str, cells_may_empty: bool = True, rows_may_vanish: bool = 
     ``rows_may_vanish``: row tags may have left a table without rows, which Word refuses to
     open; such tables are removed.
     """
+    if EMPTY_PARAGRAPHS in xml:
+        xml = _PARA_EMPTY_LIST.sub(_drop_if_blank, xml)
+        xml = xml.replace(EMPTY_PARAGRAPHS, "")
+        cells_may_empty = True
     if PARAGRAPH_BREAK in xml:
         xml = _PARA.sub(_split_paragraph, xml)
         xml = xml.replace(PARAGRAPH_BREAK, "")  # a break outside any run: drop it
@@ -44,6 +50,13 @@ def postprocess(xml: str, cells_may_empty: bool = True, rows_may_vanish: bool = 
     if rows_may_vanish:
         xml = _EMPTY_TABLE.sub("", xml)
     return xml
+
+
+def _drop_if_blank(m: re.Match) -> str:
+    """Remove a paragraph an empty ``paragraphs`` list left without text; else keep it."""
+    para = m.group(0)
+    text = "".join(_TEXT.findall(para)).replace(EMPTY_PARAGRAPHS, "")
+    return para if text.strip() else ""
 
 
 def _split_paragraph(m: re.Match) -> str:
