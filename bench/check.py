@@ -70,6 +70,19 @@ def per_document(speech: Path) -> None:
             f"（中位 {c_med * 1000:.1f}），jieba.lcut {j_min * 1000:.1f} ms"
             f"（中位 {j_med * 1000:.1f}）；比值 {c_min / j_min:.2f}×（目标 ≤ 1.25×）"
         )
+        # worst case: every paragraph segmented (check only segments paragraphs where a
+        # word-boundary rule has a candidate)
+        from speechkit.check import tokens
+
+        blocks = read_document(path).blocks
+
+        def full(p=path, bs=blocks):
+            check(p, rules=pack)
+            for b in bs:
+                tokens.boundaries(b.text)
+
+        f_min, _ = best(full, runs)
+        print(f"  最坏情况（每段都分词）：{f_min * 1000:.1f} ms；比值 {f_min / j_min:.2f}×")
 
 
 def whole_process(speech: Path) -> None:

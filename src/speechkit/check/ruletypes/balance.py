@@ -26,13 +26,19 @@ class Balance(Rule):
         return cls(**common, pairs=pairs)
 
     def run(self, block: Block, ctx: RunContext) -> list[Hit]:
+        import re
+
         text = block.scan_text
         closers = {v: k for k, v in self.pairs.items()}
-        if not any(ch in self.pairs or ch in closers for ch in text):
-            return []
+        marks = getattr(self, "_marks", None)
+        if marks is None:
+            marks = self._marks = re.compile(
+                "[" + re.escape("".join(self.pairs) + "".join(closers)) + "]"
+            )
         stack: list[tuple[str, int]] = []
         hits = []
-        for i, ch in enumerate(text):
+        for m in marks.finditer(text):
+            i, ch = m.start(), m.group()
             if ch in self.pairs:
                 stack.append((ch, i))
             elif ch in closers:
