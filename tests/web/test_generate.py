@@ -32,7 +32,7 @@ def gen_client(profiles_dir, output_dir, tmp_path):
     return app.test_client()
 
 
-def _wait(client, job_url: str, timeout: float = 60) -> dict:
+def _wait(client, job_url: str, timeout: float = 180) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         state = client.get(job_url + "/progress").get_json()

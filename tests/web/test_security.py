@@ -185,3 +185,11 @@ def test_clean_upload_name_keeps_chinese_and_suffix():
     assert clean_upload_name("C:\\用户\\桌面\\动员讲话.DOCX") == "动员讲话.docx"
     assert clean_upload_name("../../etc/passwd") == "passwd"
     assert clean_upload_name(".docx") == "文稿.docx"
+
+
+def test_foreign_host_header_is_refused(client):
+    """A page that rebinds its DNS name to 127.0.0.1 still sends its own Host: refused."""
+    resp = client.get("/", headers={"Host": "evil.example:8000"})
+    assert resp.status_code == 400 and "拒绝访问" in resp.get_data(as_text=True)
+    assert client.get("/", headers={"Host": "127.0.0.1:8000"}).status_code == 200
+    assert client.get("/", headers={"Host": "localhost"}).status_code == 200

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask, current_app, render_template
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from speechkit.errors import SpeechkitError
 from speechkit.web import forms, security
 from speechkit.web.jobs import JobManager
 
 DEFAULT_MAX_UPLOAD = 10 * 1024 * 1024
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def jobs() -> JobManager:
 
 
 _HTTP_MESSAGES = {
-    400: "请求无效。",
+    400: "请求无效（如果您是用 127.0.0.1 或 localhost 以外的地址打开本页，请改用 127.0.0.1）。",
     403: "拒绝访问。",
     404: "找不到这个页面或文件。",
     405: "不支持这种请求方式。",
@@ -63,12 +64,15 @@ def create_app(
     max_upload: int = DEFAULT_MAX_UPLOAD,
     secret_key: bytes | None = None,
     batch_jobs: int | None = None,
+    trusted_hosts: tuple[str, ...] | None = LOOPBACK_HOSTS,
 ) -> Flask:
     """Build the web app serving ``profiles_dir``, ``templates_dir`` and ``output_dir``.
 
     The session secret is random per call unless given, so a restart invalidates old forms.
     Uploads larger than ``max_upload`` bytes are refused with a Chinese message.
     ``batch_jobs`` is passed to the batch as its process count (``None``: CPU count).
+    Requests whose ``Host`` is not in ``trusted_hosts`` are refused (a web page cannot reach
+    the app through DNS rebinding); ``None`` accepts any host (serving on a LAN on purpose).
     """
     app = Flask(__name__)
     app.config.update(
@@ -77,6 +81,7 @@ def create_app(
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_HTTPONLY=True,
         TEMPLATES_AUTO_RELOAD=False,
+        TRUSTED_HOSTS=list(trusted_hosts) if trusted_hosts is not None else None,
     )
     app.json.ensure_ascii = False
     app.extensions["speechkit"] = Settings(
@@ -105,6 +110,12 @@ def create_app(
     @app.errorhandler(SpeechkitError)
     def _speechkit_error(exc: SpeechkitError):
         return render_template("error.html", title="出错了", message=exc.format_message()), 400
+
+    @app.errorhandler(SecurityError)
+    def _untrusted_host(exc: SecurityError):
+        # raised before routing is set up, so no page template (it needs url_for)
+        text = "拒绝访问：请用 http://127.0.0.1 打开本页面（主机名不在允许范围内）。"
+        return text, 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):

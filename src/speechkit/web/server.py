@@ -44,7 +44,7 @@ def make_web_server(
     """
     from werkzeug.serving import make_server
 
-    from speechkit.web import create_app
+    from speechkit.web import LOOPBACK_HOSTS, create_app
 
     for folder, what in ((profiles_dir, "乡镇资料文件夹"), (templates_dir, "模板文件夹")):
         if not Path(folder).is_dir():
@@ -52,6 +52,16 @@ def make_web_server(
                 f"找不到{what}。请在项目目录中运行，或用 --profiles / --templates 指定位置。",
                 Location(file=str(folder)),
             )
+    if "trusted_hosts" not in app_options and host not in LOOPBACK_HOSTS:
+        # a named address is trusted as such; a wildcard (0.0.0.0) means "any host name"
+        app_options["trusted_hosts"] = (
+            None
+            if host in ("0.0.0.0", "::", "")
+            else (
+                *LOOPBACK_HOSTS,
+                host,
+            )
+        )
     app = create_app(profiles_dir, templates_dir, output_dir, **app_options)
     _probe(host, port)
     try:
