@@ -51,3 +51,15 @@ def test_make_web_server_binds_loopback_and_serves(tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_trusted_hosts_follow_the_listening_address(tmp_path):
+    from speechkit.web.server import make_web_server
+
+    (tmp_path / "profiles").mkdir()
+    for host, expected in (("127.0.0.1", ["127.0.0.1", "localhost", "::1"]), ("0.0.0.0", None)):
+        server = make_web_server(host, 0, tmp_path / "profiles", tmp_path, tmp_path / "out")
+        try:
+            assert server.app.config["TRUSTED_HOSTS"] == expected
+        finally:
+            server.server_close()

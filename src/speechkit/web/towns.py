@@ -63,10 +63,10 @@ def _town_name(path: Path) -> tuple[str, str]:
     return str(town.get("name") or path.stem), str(town.get("kind") or "")
 
 
-def town_index(with_problems: bool = False) -> OrderedDict[str, TownEntry]:
+def town_index(problems: list[Problem] | None = None) -> OrderedDict[str, TownEntry]:
     """Return the towns under the profiles folder by slug, in ``find_towns`` order.
 
-    With ``with_problems`` every town carries the validator's problems for its file.
+    Each town carries those of ``problems`` (the validator's findings) located in its file.
     """
     from speechkit.profiles import find_towns
     from speechkit.web import settings
@@ -75,11 +75,11 @@ def town_index(with_problems: bool = False) -> OrderedDict[str, TownEntry]:
     for path in find_towns(settings().profiles_dir):
         name, kind = _town_name(path)
         index[path.stem] = TownEntry(slug=path.stem, path=path, name=name, kind=kind)
-    if with_problems:
-        for problem in _validate_all():
-            for entry in index.values():
-                if _same_file(problem.location.file, entry.path):
-                    entry.problems.append(problem)
+    for problem in problems or ():
+        for entry in index.values():
+            if _same_file(problem.location.file, entry.path):
+                entry.problems.append(problem)
+                break
     return index
 
 
@@ -117,13 +117,10 @@ def index():
     """The towns with their validation status."""
     from speechkit.web import settings
 
-    towns = town_index(with_problems=True)
-    town_files = {e.path.resolve() for e in towns.values()}
-    other = [
-        p
-        for p in _validate_all()
-        if not p.location.file or Path(p.location.file).resolve() not in town_files
-    ]
+    problems = _validate_all()
+    towns = town_index(problems)
+    placed = {id(p) for entry in towns.values() for p in entry.problems}
+    other = [p for p in problems if id(p) not in placed]
     return render_template(
         "index.html",
         title="乡镇资料",
@@ -161,7 +158,7 @@ def _render_town(
         problems=problems,
         field_problems=field_problems,
         notice=notice,
-        differs=[t for t in (_title_of(fields, k) for k in differs)],
+        differs=[_title_of(fields, key) for key in differs],
     ), status
 
 
