@@ -178,3 +178,19 @@ def test_rules_test_reports_failing_examples(cli, tmp_path):
 def test_help_is_chinese(cli):
     r = cli("check", "--help")
     assert r.exit_code == 0 and "退出码" in r.stdout and "用法" in r.stdout
+
+
+def test_jieba_cache_in_user_cache_dir_and_log_silenced(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"))
+    doc = write(tmp_path, "t.txt", "工作己经展开\n")
+    cmd = [sys.executable, "-m", "speechkit", "check", str(doc), "--format", "json"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert proc.returncode == 1
+    assert json.loads(proc.stdout)["files"][0]["findings"][0]["rule"] == "typo.yi-ji"
+    assert proc.stderr == ""  # no "Building prefix dict ..." from jieba
+    assert (tmp_path / "cache" / "speechkit" / "jieba.cache").is_file()
+    assert list((tmp_path / "cache" / "speechkit").glob("rules-*.json"))

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
 _TOKENIZER = None
 _ADDED: set[str] = set()
+_LOCK = threading.Lock()  # the web view checks from several threads
 _HAN_WORD = re.compile(r"^[\u3400-\u9fff]{2,}$")
 
 
@@ -37,15 +39,17 @@ def tokenizer():
     """Return the process's jieba ``Tokenizer``, initialising it on first use."""
     global _TOKENIZER
     if _TOKENIZER is None:
-        import logging
+        with _LOCK:
+            if _TOKENIZER is None:
+                import logging
 
-        import jieba
+                import jieba
 
-        jieba.setLogLevel(logging.WARNING)
-        tk = jieba.Tokenizer()
-        tk.tmp_dir = str(cache_dir())
-        tk.initialize()
-        _TOKENIZER = tk
+                jieba.setLogLevel(logging.WARNING)
+                tk = jieba.Tokenizer()
+                tk.tmp_dir = str(cache_dir())
+                tk.initialize()
+                _TOKENIZER = tk
     return _TOKENIZER
 
 
@@ -55,9 +59,11 @@ def add_terms(terms: Iterable[str]) -> None:
     if not new:
         return
     tk = tokenizer()
-    for term in new:
-        tk.add_word(term)
-        _ADDED.add(term)
+    with _LOCK:
+        for term in new:
+            if term not in _ADDED:
+                tk.add_word(term)
+                _ADDED.add(term)
 
 
 def cut(text: str) -> list[str]:
