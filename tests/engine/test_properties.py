@@ -8,10 +8,9 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.engine.conftest import build_docx, doc_lines
 
 from speechkit.engine import Template
-
-from .conftest import build_docx, doc_lines
 
 _DELIMS = re.compile(r"\{\{|\{%|\{#|\}\}|%\}|#\}")
 _literal = st.text(alphabet="甲乙，。 ab<&>\"'{}%#“”", max_size=8).filter(
