@@ -67,6 +67,18 @@ def test_generate_one_town_lists_downloads(gen_client, output_dir, csrf_of):
     state = gen_client.get(job_url + "/progress").get_json()
     assert state["done"] == state["total"] == 1 and state["status_name"] == "已完成"
     assert "东湖镇/讲话.docx" in gen_client.get("/output").get_data(as_text=True)
+    assert 'href="/files/%E6%A3%80%E6%9F%A5%E6%8A%A5%E5%91%8A' not in page  # not checked
+
+
+def test_checked_run_links_its_own_report(gen_client, output_dir, csrf_of):
+    _, page = _generate(gen_client, csrf_of, town="donghu", check="1")
+    assert "打开检查报告" in page
+    report = output_dir / "检查报告（东湖镇）.html"
+    assert report.is_file()
+    link = re.search(r'href="(/files/[^"]+\.html)"', page).group(1)
+    resp = gen_client.get(link)
+    assert resp.status_code == 200 and "东湖镇" in resp.get_data(as_text=True)
+    assert "attachment" not in resp.headers.get("Content-Disposition", "")
 
 
 def test_edited_output_is_never_overwritten_silently(gen_client, output_dir, csrf_of):

@@ -28,7 +28,14 @@ def soffice_available() -> bool:
     return soffice_path() is not None
 
 
-def _batch_work(town: str, pdf: bool, check: bool, force: bool, merge: bool):
+def report_name(town_name: str | None) -> str:
+    """File name of the check report: one for all towns, one per town for single-town runs."""
+    from speechkit.batch.naming import sanitize
+
+    return sanitize(f"检查报告（{town_name}）.html") if town_name else REPORT_NAME
+
+
+def _batch_work(town: str, town_name: str, pdf: bool, check: bool, force: bool, merge: bool):
     """Return the job body that runs the batch with these choices."""
     from speechkit.batch import BatchOptions, run_batch
     from speechkit.web import settings
@@ -42,7 +49,7 @@ def _batch_work(town: str, pdf: bool, check: bool, force: bool, merge: bool):
         jobs=conf.batch_jobs,
         force=force,
         check=check,
-        report=conf.output_dir / REPORT_NAME if check else None,
+        report=conf.output_dir / report_name(town_name) if check else None,
         pdf=pdf,
         merge=merge,
     )
@@ -82,7 +89,8 @@ def start():
     label = index[town].name if town else "全部乡镇"
     pdf = bool(request.form.get("pdf")) and soffice_available()
     flags = {name: bool(request.form.get(name)) for name in ("check", "force", "merge")}
-    work = _batch_work(town, pdf, flags["check"], flags["force"], flags["merge"])
+    name = index[town].name if town else ""
+    work = _batch_work(town, name, pdf, flags["check"], flags["force"], flags["merge"])
     job = jobs().start(label, work)
     return redirect(url_for("generate.job", job_id=job.id), code=303)
 
