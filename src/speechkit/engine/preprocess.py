@@ -207,8 +207,8 @@ def _rewrite_text_nodes(
             pi.tail = pieces[i + 1]  # type: ignore[assignment]
             node.append(pi)
             pis[pieces[i].index] = pi  # type: ignore[union-attr]
-        if len(pieces) > 1:
-            node.set(oxml.XML_SPACE, "preserve")
+        # a value may start or end with a space, and so may text left beside a removed piece
+        node.set(oxml.XML_SPACE, "preserve")
     return pis
 
 
