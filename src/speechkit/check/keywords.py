@@ -7,13 +7,10 @@ from speechkit.check.model import Document
 
 def top_keywords(text: str, k: int = 15) -> list[tuple[str, float]]:
     """The ``k`` most characteristic words of ``text`` with their TF-IDF weights."""
-    from jieba.analyse.tfidf import TFIDF
-
     from speechkit.check import tokens
 
-    tfidf = TFIDF()
-    tfidf.tokenizer = tokens.tokenizer()
-    return [(w, round(float(s), 4)) for w, s in tfidf.extract_tags(text, topK=k, withWeight=True)]
+    tags = tokens.tfidf().extract_tags(text, topK=k, withWeight=True)
+    return [(w, round(float(s), 4)) for w, s in tags]
 
 
 def coverage(doc: Document, pack, doc_type: str | None) -> list[tuple[str, str, bool]]:

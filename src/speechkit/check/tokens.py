@@ -14,6 +14,7 @@ from pathlib import Path
 
 _TOKENIZER = None
 _ADDED: set[str] = set()
+_TFIDF = None
 _LOCK = threading.Lock()  # the web view checks from several threads
 _HAN_WORD = re.compile(r"^[\u3400-\u9fff]{2,}$")
 
@@ -79,3 +80,21 @@ def boundaries(text: str) -> set[int]:
         pos += len(tok)
         out.add(pos)
     return out
+
+
+def tfidf():
+    """jieba's TF-IDF keyword extractor on the shared tokenizer, created once.
+
+    ``import jieba.analyse`` loads the IDF table into its ``default_tfidf``; a shallow copy
+    shares that table and swaps in this process's tokenizer (jieba's own object is untouched).
+    """
+    global _TFIDF
+    if _TFIDF is None:
+        import copy
+
+        import jieba.analyse
+
+        extractor = copy.copy(jieba.analyse.default_tfidf)
+        extractor.tokenizer = tokenizer()
+        _TFIDF = extractor
+    return _TFIDF
