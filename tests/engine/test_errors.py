@@ -124,3 +124,12 @@ def test_row_block_in_one_table_is_fine_but_across_tables_is_not(make_template):
     with pytest.raises(TemplateError) as info:
         Template(path)
     assert "不在同一层级" in info.value.problems[0].message
+
+
+def test_undefined_in_footer_names_the_footer(make_template):
+    path = make_template(["正文{{ a }}"], footer=["第一行", "{{ page_no }}"])
+    with pytest.raises(RenderError) as info:
+        Template(path).render({"a": 1, "page": 3})
+    loc = info.value.location
+    assert (loc.part, loc.paragraph) == ("footer", 2)
+    assert "页脚 第2段" in str(info.value) and "是不是 page" in str(info.value)
