@@ -194,3 +194,19 @@ def test_jieba_cache_in_user_cache_dir_and_log_silenced(tmp_path):
     assert proc.stderr == ""  # no "Building prefix dict ..." from jieba
     assert (tmp_path / "cache" / "speechkit" / "jieba.cache").is_file()
     assert list((tmp_path / "cache" / "speechkit").glob("rules-*.json"))
+
+
+def test_folder_is_expanded(cli, tmp_path, make_docx):
+    folder = tmp_path / "output" / "东湖镇"
+    folder.mkdir(parents=True)
+    write(folder, "a.txt", "认真布署工作\n")
+    make_docx(folder / "b.docx", body=["要再接再励"])
+    (folder / "~$b.docx").write_bytes(b"lock")
+    (folder / "notes.pdf").write_bytes(b"%PDF")
+    r = cli("check", tmp_path / "output", "--format", "json")
+    paths = [Path(f["path"]).name for f in json.loads(r.stdout)["files"]]
+    assert paths == ["a.txt", "b.docx"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    r = cli("check", empty)
+    assert r.exit_code == 2 and "没有可检查的文件" in r.stderr

@@ -13,6 +13,31 @@ SUPPORTED = (".docx", ".txt", ".md")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 
 
+def expand_paths(paths) -> list[Path]:
+    """Files to check: files as given, folders expanded to their .docx/.txt/.md files (recursive,
+    sorted; hidden files and Word's ``~$`` lock files skipped). Raises for an empty folder."""
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found = sorted(
+                f
+                for f in p.rglob("*")
+                if f.is_file()
+                and f.suffix.lower() in SUPPORTED
+                and not f.name.startswith(("~$", "."))
+                and not any(part.startswith(".") for part in f.relative_to(p).parts[:-1])
+            )
+            if not found:
+                raise InputFileError(
+                    "文件夹里没有可检查的文件（.docx、.txt、.md）。", Location(file=display_path(p))
+                )
+            out.extend(found)
+        else:
+            out.append(p)
+    return out
+
+
 def read_document(path: str | Path) -> Document:
     """Read ``path`` into paragraphs; raise :class:`InputFileError` (Chinese, located) if unusable."""
     p = Path(path)

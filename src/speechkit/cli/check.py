@@ -28,7 +28,7 @@ def _guess_format(out: str | None) -> str:
     cls=SkCommand,
     short_help="检查文稿的规范表述、占位符、错别字、数字和标点。",
 )
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option(
     "--profile",
     "profile",
@@ -85,7 +85,7 @@ def _guess_format(out: str | None) -> str:
 def check_cmd(
     files, profile, rule_packs, fmt, out, fail_on, ignore, doc_type, keywords, jobs, color
 ):
-    """检查 .docx（正文、表格、页眉、页脚、脚注）、.txt 和 .md 文稿。
+    """检查 .docx（正文、表格、页眉、页脚、脚注）、.txt 和 .md 文稿；给文件夹时检查其中全部文稿。
 
     \b
     退出码：0 没有达到 --fail-on 级别的问题；1 有；2 输入有误（文件无法读取、
@@ -94,13 +94,15 @@ def check_cmd(
     示例：
       speechkit check 动员讲话.docx
       speechkit check 动员讲话.docx --profile profiles/towns/donghu.yaml
-      speechkit check output/*/*.docx -o 检查报告.html
+      speechkit check output/ -o 检查报告.html
       speechkit check 动员讲话.docx --format docx -o 动员讲话.批注.docx
     """
     from speechkit.check import check_files, load_rules
     from speechkit.check.model import at_or_above
     from speechkit.check.report import to_html, to_json, to_text
+    from speechkit.check.sources import expand_paths
 
+    files = [str(p) for p in expand_paths(files)]
     fmt = fmt or _guess_format(out)
     if fmt == "docx":
         _need_docx_output(files, out)
