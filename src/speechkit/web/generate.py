@@ -185,14 +185,19 @@ def listing():
 
     out = settings().output_dir
     groups: OrderedDict = OrderedDict()
+    files = []
     if out.is_dir():
-        for path in sorted(out.rglob("*")):
+        for path in out.rglob("*"):
             rel = path.relative_to(out)
             if any(part.startswith((".", "~$")) for part in rel.parts):
                 continue
             if path.is_file() and path.suffix.lower() in DOWNLOAD_SUFFIXES:
-                folder = rel.parts[0] if len(rel.parts) > 1 else "（根目录）"
-                groups.setdefault(folder, []).append(rel.as_posix())
+                files.append(rel)
+    # top-level files (reports) first, then per folder: its own files before its sub-folders
+    for rel in sorted(files, key=lambda r: (len(r.parts) > 1, r.parts[0], len(r.parts), r)):
+        folder = rel.parts[0] if len(rel.parts) > 1 else "检查报告等"
+        label = "/".join(rel.parts[1:]) if len(rel.parts) > 1 else rel.name
+        groups.setdefault(folder, []).append((rel.as_posix(), label))
     return render_template("output.html", title="已生成的文件", groups=groups)
 
 
