@@ -178,3 +178,20 @@ def test_ignore_by_id_prefix_and_category():
     assert not any(
         f.category == "placeholder" for f in check_text(text, ignore=["placeholder"]).findings
     )
+
+
+def test_balance_joins_wrapped_markdown_lines(tmp_path):
+    from speechkit.check import check
+
+    md = tmp_path / "a.md"
+    md.write_text("第一行（括号跨行\n第二行闭合）正常\n\n新段落《未闭合\n", encoding="utf-8")
+    got = [
+        (f.location.paragraph, f.match) for f in check(md).findings if f.rule == "punct.unbalanced"
+    ]
+    assert got == [(4, "《")]
+    txt = tmp_path / "a.txt"
+    txt.write_text("第一行（括号跨行\n第二行闭合）正常\n", encoding="utf-8")
+    got = [
+        (f.location.paragraph, f.match) for f in check(txt).findings if f.rule == "punct.unbalanced"
+    ]
+    assert got == [(1, "（"), (2, "）")]

@@ -32,7 +32,7 @@ def test_txt_gb18030_and_bom(tmp_path):
 
 
 def test_markdown_emphasis_masked_but_placeholders_kept():
-    assert mask_markdown("这是**重点**内容") == "这是  重点  内容"
+    assert mask_markdown("这是**重点**内容") == "这是\u2060\u2060重点\u2060\u2060内容"
     assert mask_markdown("**市委召开会议") == "**市委召开会议"
     assert len(mask_markdown("a **b** c")) == len("a **b** c")
 
@@ -144,3 +144,26 @@ def test_docx_with_broken_xml(tmp_path):
         z.writestr("word/document.xml", "<w:document><w:body>")
     with pytest.raises(InputFileError, match="XML 损坏"):
         read_document(p)
+
+
+def test_markdown_code_and_urls_are_not_checked(tmp_path):
+    from speechkit.check import check
+
+    p = tmp_path / "a.md"
+    p.write_text(
+        "正文里布署了\n"
+        "```\n"
+        "代码里布署,不查\n"
+        "```\n"
+        "行内 `{{ town.name }}` 不查，见 https://example.cn/a,b 说明\n"
+        "~~~yaml\n"
+        "x: 己经\n"
+        "~~~\n"
+        "最后,有问题\n",
+        encoding="utf-8",
+    )
+    got = [(f.rule, f.location.paragraph, f.match) for f in check(p).findings]
+    assert got == [("typo.common", 1, "布署"), ("punct.halfwidth", 9, ",")]
+    txt = tmp_path / "a.txt"
+    txt.write_text("代码`{{ x }}`在文本文件里要查\n", encoding="utf-8")
+    assert [f.rule for f in check(txt).findings] == ["placeholder.template-tag"]

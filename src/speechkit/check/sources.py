@@ -85,25 +85,53 @@ def decode_text(data: bytes, shown: str) -> str:
 
 
 def text_blocks(text: str, markdown: bool = False) -> list[Block]:
-    """One block per line (1-based line numbers); Markdown emphasis markers are masked."""
+    """One block per line (1-based line numbers). Web addresses are not checked; in Markdown
+    neither are code (fenced blocks and inline code spans) nor emphasis markers."""
     blocks = []
+    fence: str | None = None
     for i, line in enumerate(text.split("\n"), start=1):
         if line.endswith("\r"):
             line = line[:-1]
-        scan = mask_markdown(line) if markdown else None
+        scan = _URL.sub(_blank, line)
+        if markdown:
+            m = _FENCE.match(line)
+            if fence is not None or m:
+                if fence is None:
+                    fence = m.group(1)[0] * 3
+                elif line.strip().startswith(fence):
+                    fence = None
+                scan = MASK * len(line)
+            else:
+                scan = mask_markdown(_CODE_SPAN.sub(_blank, scan))
         blocks.append(Block("body", i, line, scan if scan != line else None))
     return blocks
 
 
+_URL = re.compile(
+    r"(?:https?|ftp)://[^\s<>\"'“”（）]+|www\.[A-Za-z0-9.-]+\.[A-Za-z]{2,}[^\s<>\"'“”（）]*"
+)
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")
+
+
+# Masked text becomes WORD JOINER: neither a space, a Chinese character nor punctuation, so
+# no rule matches on or next to it because of the mask.
+MASK = "\u2060"
+
+
+def _blank(m: re.Match) -> str:
+    return MASK * (m.end() - m.start())
+
+
 def mask_markdown(line: str) -> str:
-    """Replace paired ``**``/``__`` emphasis markers by spaces (same length, offsets kept).
+    """Replace paired ``**``/``__`` emphasis markers by :data:`MASK` (same length, offsets kept).
 
     As in CommonMark, ``**重点**`` is emphasis even between Chinese characters; an unpaired
     ``**`` (a placeholder such as ``**市委``) is left for the rules."""
 
     def repl(m: re.Match) -> str:
         marker = m.group(1)
-        return " " * len(marker) + m.group(2) + " " * len(marker)
+        return MASK * len(marker) + m.group(2) + MASK * len(marker)
 
     return _MD_EMPHASIS.sub(repl, line)
 
