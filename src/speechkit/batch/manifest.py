@@ -197,10 +197,13 @@ class Manifest:
         else:
             current["pending"] = entry
 
-    def commit(self, rel: str, sha256: str | None = None) -> None:
+    def commit(
+        self, rel: str, sha256: str | None = None, stat: tuple[int, int] | None = None
+    ) -> None:
         """Make the pending entry of ``rel`` current, with the written file's hash, size, mtime.
 
-        ``sha256`` is the hash of what was written (computed from the file when None).
+        ``sha256`` is the hash of what was written and ``stat`` its ``(size, mtime_ns)``, as the
+        writer saw them; both are read from the file when not given.
         """
         current = self.entries.get(rel) or {}
         pending = current.get("pending")
@@ -208,9 +211,11 @@ class Manifest:
             return
         entry = dict(pending)
         path = self.file(rel)
-        st = path.stat()
+        if stat is None:
+            st = path.stat()
+            stat = (st.st_size, st.st_mtime_ns)
         entry["sha256"] = sha256 or sha256_file(path)
-        entry["size"], entry["mtime_ns"] = st.st_size, st.st_mtime_ns
+        entry["size"], entry["mtime_ns"] = stat
         self.entries[rel] = entry
 
     def drop_pending(self, rel: str) -> None:

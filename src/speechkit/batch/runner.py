@@ -141,9 +141,9 @@ class Recorder:
             self.manifest.stage(rel, entry)
         self.manifest.save()
 
-    def record(self, rel: str, sha256: str) -> None:
+    def record(self, rel: str, sha256: str, stat: tuple[int, int] | None = None) -> None:
         """Record a produced output; save now and then."""
-        self.manifest.commit(rel, sha256)
+        self.manifest.commit(rel, sha256, stat)
         self.unsaved += 1
         if time.monotonic() - self.last_save >= FLUSH_SECONDS:
             self.save()
@@ -244,7 +244,7 @@ class Run:
                     if meta["kept"]:
                         item.kept = Path(meta["kept"]).relative_to(self.root).as_posix()
                         item.reason = f"原文件已被修改，已另存为 {item.kept}"
-                    recorder.record(rel, meta["sha256"])
+                    recorder.record(rel, meta["sha256"], meta.get("stat"))
                 done += 1
                 self.emit(phase, done, total, rel, item.status)
         except BrokenProcessPool:

@@ -52,7 +52,7 @@ def error_text(exc: BaseException) -> str:
 def produce(target: str, data: bytes, keep_stamp: str) -> dict:
     """Write ``data`` to ``target``; with ``keep_stamp`` move an existing file aside first.
 
-    Returns ``{"sha256": ..., "kept": path or ""}``.
+    Returns ``{"sha256": ..., "kept": path or "", "stat": (size, mtime_ns)}``.
     """
     path = Path(target)
     kept = ""
@@ -61,7 +61,8 @@ def produce(target: str, data: bytes, keep_stamp: str) -> dict:
         os.replace(path, aside)
         kept = str(aside)
     write_atomic(path, data, sync=False)
-    return {"sha256": sha256_bytes(data), "kept": kept}
+    st = path.stat()
+    return {"sha256": sha256_bytes(data), "kept": kept, "stat": (st.st_size, st.st_mtime_ns)}
 
 
 def town_chunk(chunk: list[tuple[int, Path]], shared: Any = None) -> list[Result]:
