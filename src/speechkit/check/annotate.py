@@ -183,7 +183,7 @@ def annotate(src: str | Path, findings: list[Finding], out: str | Path) -> Path:
     folder = posixpath.dirname(main)
     rels_name = dx.rels_name(main)
     rels = (
-        dx._parse(zin.read(rels_name))
+        dx.parse_xml(zin.read(rels_name))
         if rels_name in names
         else etree.Element(f"{{{dx.PKG_REL}}}Relationships")
     )
@@ -194,7 +194,7 @@ def annotate(src: str | Path, findings: list[Finding], out: str | Path) -> Path:
                 "/"
             )
     if comments_name and comments_name in names:
-        comments = dx._parse(zin.read(comments_name))
+        comments = dx.parse_xml(zin.read(comments_name))
     else:
         comments_name = posixpath.join(folder, "comments.xml")
         comments = etree.Element(_w("comments"), nsmap={"w": W})
@@ -248,7 +248,7 @@ def annotate(src: str | Path, findings: list[Finding], out: str | Path) -> Path:
         touched.add(root_file.get(id(p.getroottree().getroot()), main))
     for _, c in sorted(new_comments, key=lambda t: t[0]):
         comments.append(c)
-    ct = dx._parse(zin.read("[Content_Types].xml"))
+    ct = dx.parse_xml(zin.read("[Content_Types].xml"))
     part_name = "/" + comments_name
     if not any(o.get("PartName") == part_name for o in ct.iter(f"{{{CT_NS}}}Override")):
         o = etree.SubElement(ct, f"{{{CT_NS}}}Override")

@@ -103,7 +103,8 @@ class PartFile:
     root: object
 
 
-def _parse(data: bytes):
+def parse_xml(data: bytes):
+    """Parse one XML part safely (no entities, no network)."""
     from lxml import etree
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
@@ -112,7 +113,7 @@ def _parse(data: bytes):
 
 def _main_document_name(zf: zipfile.ZipFile) -> str:
     try:
-        rels = _parse(zf.read("_rels/.rels"))
+        rels = parse_xml(zf.read("_rels/.rels"))
     except KeyError:
         return "word/document.xml"
     for rel in rels:
@@ -131,14 +132,14 @@ def load_part_files(zf: zipfile.ZipFile) -> tuple[str, list[PartFile]]:
     """Parse the XML files of every part, in part order; returns (main document name, files)."""
     main = _main_document_name(zf)
     names = set(zf.namelist())
-    body_root = _parse(zf.read(main))
+    body_root = parse_xml(zf.read(main))
     files = [PartFile("body", main, body_root)]
     folder = posixpath.dirname(main)
     targets: dict[str, str] = {}
     rel_types: dict[str, str] = {}
     rn = rels_name(main)
     if rn in names:
-        for rel in _parse(zf.read(rn)):
+        for rel in parse_xml(zf.read(rn)):
             if rel.get("TargetMode") == "External":
                 continue
             target = posixpath.normpath(posixpath.join(folder, rel.get("Target", "")))
@@ -158,11 +159,11 @@ def load_part_files(zf: zipfile.ZipFile) -> tuple[str, list[PartFile]]:
                 ordered.append(target)
         for target in ordered:
             if target in names:
-                files.append(PartFile(part, target, _parse(zf.read(target))))
+                files.append(PartFile(part, target, parse_xml(zf.read(target))))
     for note in ("footnotes.xml", "endnotes.xml"):
         target = posixpath.join(folder, note)
         if target in names:
-            files.append(PartFile("footnote", target, _parse(zf.read(target))))
+            files.append(PartFile("footnote", target, parse_xml(zf.read(target))))
     return main, files
 
 

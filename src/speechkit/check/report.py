@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -160,8 +159,3 @@ def annotate_docx(src: str | Path, findings: Iterable[Finding], out: str | Path)
     from speechkit.check.annotate import annotate
 
     return annotate(src, list(findings), out)
-
-
-def escape(s: str) -> str:
-    """HTML-escape text (quotes included)."""
-    return html.escape(s, quote=True)

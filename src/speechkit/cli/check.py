@@ -227,6 +227,7 @@ def rules_test(packs, verbose):
     """
     from speechkit.check import DEFAULT_PACK, load_rules
     from speechkit.check.selftest import test_pack
+    from speechkit.errors import display_path
 
     targets = list(packs) or [str(DEFAULT_PACK)]
     failed = total = 0
@@ -236,7 +237,9 @@ def rules_test(packs, verbose):
         total += len(results)
         bad = [r for r in results if not r.passed]
         failed += len(bad)
-        click.echo(f"{target}：{len(pack.rules)} 条规则，{len(results)} 个示例，失败 {len(bad)} 个")
+        click.echo(
+            f"{display_path(target)}：{len(pack.rules)} 条规则，{len(results)} 个示例，失败 {len(bad)} 个"
+        )
         for r in results if verbose else bad:
             state = "通过" if r.passed else "失败"
             if r.kind == "bad":
