@@ -11,7 +11,8 @@ import pytest
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_NS = f'xmlns:w="{W}" xmlns:r="{R}"'
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_NS = f'xmlns:w="{W}" xmlns:r="{R}" xmlns:mc="{MC}"'
 
 
 def _run(text: str, bold: bool = False) -> str:
@@ -39,7 +40,10 @@ def _para(item) -> str:
 
 
 def _block(item) -> str:
-    """A paragraph, or a table given as {"table": [[cell, ...], ...]} (cell: list of paragraphs)."""
+    """A paragraph, a table given as {"table": [[cell, ...], ...]} (cell: list of paragraphs),
+    or raw XML given as {"xml": "<w:p>...</w:p>"}."""
+    if isinstance(item, dict) and "xml" in item:
+        return item["xml"]
     if isinstance(item, dict):
         rows = []
         for row in item["table"]:

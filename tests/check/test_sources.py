@@ -167,3 +167,36 @@ def test_markdown_code_and_urls_are_not_checked(tmp_path):
     txt = tmp_path / "a.txt"
     txt.write_text("代码`{{ x }}`在文本文件里要查\n", encoding="utf-8")
     assert [f.rule for f in check(txt).findings] == ["placeholder.template-tag"]
+
+
+def test_docx_markup_hyperlinks_revisions_fields_textboxes(tmp_path, make_docx):
+    def r(text):
+        return f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+    xml = (
+        "<w:p>"
+        + r("甲")
+        + f'<w:hyperlink r:id="rIdX">{r("链接")}</w:hyperlink>'
+        + f"<w:ins>{r('插入')}</w:ins>"
+        + "<w:del><w:r><w:delText>删除</w:delText></w:r></w:del>"
+        + '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        + '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+        + '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        + r("7")
+        + '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        + "<w:r><w:t>乙</w:t><w:br/><w:t>丙</w:t></w:r>"
+        + '<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><w:txbxContent>'
+        + "<w:p>"
+        + r("文本框")
+        + "</w:p>"
+        + "</w:txbxContent></w:drawing></mc:Choice><mc:Fallback><w:pict><w:txbxContent>"
+        + "<w:p>"
+        + r("文本框")
+        + "</w:p>"
+        + "</w:txbxContent></w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+        + r("丁")
+        + "</w:p>"
+    )
+    path = make_docx(tmp_path / "m.docx", body=[{"xml": xml}, "后一段"])
+    blocks = [(b.index, b.text) for b in read_document(path).blocks]
+    assert blocks == [(1, "甲链接插入7乙\n丙丁"), (2, "文本框"), (3, "后一段")]
