@@ -239,3 +239,34 @@ def test_check_a_draft_highlights_the_placeholder(site, page, tmp_path):
         body = zf.read("word/document.xml").decode("utf-8")
     assert 'w:author="speechkit"' in comments
     assert "commentRangeStart" in body
+
+
+def test_two_tabs_editing_the_same_town_do_not_overwrite_each_other(site, browser):
+    url, profiles, _ = site
+    town_file = profiles / "towns" / "donghu.yaml"
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    first, second = context.new_page(), context.new_page()
+    try:
+        first.goto(url + "/towns/donghu")
+        second.goto(url + "/towns/donghu")
+        first.get_by_label("党支部数").fill("31")
+        first.get_by_role("button", name="保存").click()
+        first.wait_for_selector(".flash.ok")
+
+        second.get_by_label("参加活动的单位数").fill("40")
+        second.get_by_role("button", name="保存").click()
+        second.wait_for_selector("#notice")
+        notice = second.locator("#notice").inner_text()
+        assert "已被修改" in notice and "党支部数" in notice
+        assert second.get_by_label("参加活动的单位数").input_value() == "40"  # input kept
+        assert second.get_by_label("党支部数").input_value() == "31"  # the other save merged in
+        shot(second, "10-同时修改")
+        text = town_file.read_text(encoding="utf-8")
+        assert "branches: 31" in text and "units: 35" in text  # first save kept, second not
+
+        second.get_by_role("button", name="保存").click()  # reviewed: save both
+        second.wait_for_selector(".flash.ok")
+        text = town_file.read_text(encoding="utf-8")
+        assert "branches: 31" in text and "units: 40" in text
+    finally:
+        context.close()

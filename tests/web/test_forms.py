@@ -126,3 +126,13 @@ def test_problem_keys_map_to_form_fields():
     )
     assert forms.field_for_problem(fields, "slogans[0]") == "slogans"
     assert forms.field_for_problem(fields, "campaign.start") is None
+
+
+def test_concurrent_merge_takes_untouched_values_from_the_file():
+    fields = forms.build_form()
+    base = {"party.members": "612", "party.branches": "28", "slogans": ["甲"]}
+    mine = {"party.members": "700", "party.branches": "28", "slogans": ["甲", "乙"]}
+    theirs = {"party.members": "612", "party.branches": "29", "slogans": ["丙"]}
+    merged, taken, conflicts = forms.merge_concurrent(fields, base, mine, theirs)
+    assert merged == {"party.members": "700", "party.branches": "29", "slogans": ["甲", "乙"]}
+    assert taken == ["party.branches"] and conflicts == ["slogans"]

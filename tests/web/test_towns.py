@@ -144,7 +144,7 @@ def test_fields_missing_from_the_post_are_left_alone(client, profiles_dir, csrf_
     assert len(diff) == 2 and "branches: 30" in diff[1]
 
 
-def test_concurrent_edit_is_detected(client, profiles_dir):
+def test_concurrent_edit_is_detected_and_merged_for_review(client, profiles_dir):
     path = profiles_dir / "towns" / "donghu.yaml"
     page = client.get("/towns/donghu").get_data(as_text=True)
     data = _form_fields(page)
@@ -157,8 +157,28 @@ def test_concurrent_edit_is_detected(client, profiles_dir):
     html = resp.get_data(as_text=True)
     assert "已被修改" in html and "本次没有保存" in html
     assert path.read_text(encoding="utf-8") == other  # their edit kept, ours not written
-    assert 'value="700"' in html  # our input kept for a second try
-    assert "参加本批活动的党员数" in html and "党支部数" in html  # what differs is named
+    assert re.search(r'name="party.members"[^>]*value="700"', html)  # our change kept
+    assert re.search(r'name="party.branches"[^>]*value="29"', html)  # their change taken
+    assert "已换成文件中的新内容（您没有改动这些栏目）：党组织 · 党支部数" in html
+    assert "双方都改动了" not in html
+
+    # saving the reviewed form now writes our change on top of theirs
+    again = client.post("/towns/donghu", data=_form_fields(html))
+    assert again.status_code == 303
+    text = path.read_text(encoding="utf-8")
+    assert "members: 700" in text and "branches: 29" in text
+
+
+def test_both_sides_changing_a_value_is_a_named_conflict(client, profiles_dir):
+    path = profiles_dir / "towns" / "donghu.yaml"
+    data = _form_fields(client.get("/towns/donghu").get_data(as_text=True))
+    other = path.read_text(encoding="utf-8").replace("members: 612", "members: 650")
+    path.write_text(other, encoding="utf-8")
+    data["party.members"] = ["700"]
+    html = client.post("/towns/donghu", data=data).get_data(as_text=True)
+    assert "双方都改动了、下面显示的是您填写的值：党组织 · 参加本批活动的党员数" in html
+    assert re.search(r'name="party.members"[^>]*value="700"', html)
+    assert path.read_text(encoding="utf-8") == other
 
 
 def test_unknown_town_is_404(client):

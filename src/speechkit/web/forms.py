@@ -292,3 +292,33 @@ def field_for_problem(fields: list[FormField], key: str) -> str | None:
             if matches and (best is None or len(leaf.key) > len(best)):
                 best = leaf.key
     return best
+
+
+def merge_concurrent(
+    fields: list[FormField], base: dict[str, Any], mine: dict[str, Any], theirs: dict[str, Any]
+) -> tuple[dict[str, Any], list[str], list[str]]:
+    """Three-way merge of form values after someone else saved the same file.
+
+    ``base`` is what the form showed when loaded, ``mine`` what was posted, ``theirs`` what the
+    file holds now (all in :func:`form_values` shape). Returns ``(merged, taken, conflicts)``:
+    values the user did not touch take the file's new value (``taken`` lists those that
+    differ), values only the user changed keep the user's, and values both changed differently
+    keep the user's and are listed in ``conflicts``.
+    """
+    merged = dict(mine)
+    taken: list[str] = []
+    conflicts: list[str] = []
+    for top in fields:
+        for leaf in top.leaves():
+            key = leaf.key
+            if key not in mine:
+                continue
+            old, new_mine, new_theirs = base.get(key), mine[key], theirs.get(key)
+            if new_mine == new_theirs:
+                continue
+            if new_mine == old:
+                merged[key] = new_theirs
+                taken.append(key)
+            elif new_theirs != old:
+                conflicts.append(key)
+    return merged, taken, conflicts

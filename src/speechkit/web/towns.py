@@ -8,6 +8,7 @@ and the page says so instead of one edit silently overwriting the other.
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -138,7 +139,18 @@ def _raw_town_data(path: Path) -> dict:
 
 
 def _render_town(
-    slug: str, path: Path, *, values, sha, problems, status=200, notice=None, differs=()
+    slug: str,
+    path: Path,
+    *,
+    values,
+    base,
+    sha,
+    problems,
+    status=200,
+    notice=None,
+    taken=(),
+    conflicts=(),
+    concurrent=False,
 ):
     fields = forms.build_form()
     field_problems: dict[str, list[Problem]] = {}
@@ -154,11 +166,14 @@ def _render_town(
         town_file=path.name,
         fields=fields,
         values=values,
+        base_json=json.dumps(base, ensure_ascii=False),
         sha=sha,
         problems=problems,
         field_problems=field_problems,
         notice=notice,
-        differs=[_title_of(fields, key) for key in differs],
+        taken=[_title_of(fields, key) for key in taken],
+        conflicts=[_title_of(fields, key) for key in conflicts],
+        concurrent=concurrent,
     ), status
 
 
@@ -183,7 +198,7 @@ def town(slug: str):
         ), 400
     problems = _problems_of(path)
     values = forms.form_values(forms.build_form(), data)
-    return _render_town(slug, path, values=values, sha=sha, problems=problems)
+    return _render_town(slug, path, values=values, base=values, sha=sha, problems=problems)
 
 
 @bp.post("/towns/<slug>")
@@ -198,20 +213,23 @@ def save(slug: str):
     current_sha = sha256_file(path)
     data = _raw_town_data(path)
     changes = forms.changes_between(fields, submitted, data)
+    base = _posted_base()
     if expected != current_sha:
-        return _concurrent(slug, path, submitted, changes, current_sha)
+        return _concurrent(slug, path, fields, submitted, base, data, current_sha)
     if not changes:
         flash("没有修改，文件未改动。", "info")
         return redirect(url_for("towns.town", slug=slug), code=303)
     try:
         update_town_file(path, changes, expected_sha256=expected)
     except ConcurrentEditError:
-        return _concurrent(slug, path, submitted, changes, sha256_file(path))
+        sha = sha256_file(path)
+        return _concurrent(slug, path, fields, submitted, base, _raw_town_data(path), sha)
     except ProfileError as exc:
         return _render_town(
             slug,
             path,
             values=submitted,
+            base=base,
             sha=current_sha,
             problems=exc.problems,
             status=400,
@@ -222,19 +240,41 @@ def save(slug: str):
     return redirect(url_for("towns.town", slug=slug), code=303)
 
 
-def _concurrent(slug, path, submitted, changes, current_sha):
-    """Re-show the user's values with a warning; saving again is an explicit choice."""
+def _posted_base() -> dict:
+    """The form values the page was loaded with (hidden field ``base``), or {} if unusable."""
+    try:
+        base = json.loads(request.form.get("base") or "{}")
+    except ValueError:
+        return {}
+    return base if isinstance(base, dict) else {}
+
+
+def _concurrent(slug, path, fields, submitted, base, data, current_sha):
+    """Someone saved meanwhile: merge their changes into the form, save nothing, explain.
+
+    Values the user did not touch take the file's new value; the user's own changes stay.
+    Saving again is then an explicit, informed choice.
+    """
+    theirs = forms.form_values(fields, data)
+    if base:
+        merged, taken, conflicts = forms.merge_concurrent(fields, base, submitted, theirs)
+    else:  # no base posted: keep the user's values and name every difference
+        merged, taken = submitted, []
+        conflicts = list(forms.changes_between(fields, submitted, data))
     notice = (
         f"{path.name} 在您打开本页之后已被修改（可能是别人或其他程序），本次没有保存。"
-        "下面保留了您填写的内容；请核对后再次点击“保存”，或重新打开本页查看最新内容。"
+        "请核对下面的内容后再次点击“保存”，或重新打开本页放弃您的修改。"
     )
     return _render_town(
         slug,
         path,
-        values=submitted,
+        values=merged,
+        base=theirs,
         sha=current_sha,
         problems=[],
         status=409,
         notice=notice,
-        differs=list(changes),
+        taken=taken,
+        conflicts=conflicts,
+        concurrent=True,
     )
