@@ -40,8 +40,11 @@ def serve(
 
     默认只在本机（127.0.0.1）提供服务，按 Ctrl+C 停止。
     """
+    import logging
+
     from speechkit.web.server import make_web_server
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no English line per request
     server = make_web_server(host, port, profiles, templates, out)
     url = server.url
     if host not in LOOPBACK:
