@@ -123,3 +123,21 @@ def test_comments_anchor_exact_spans_and_keep_formatting(tmp_path_factory, make_
     assert sorted(got.values()) == sorted(f.match for f in findings)
     refs = [int(e.get(f"{{{W}}}id")) for e in root.iter(f"{{{W}}}commentReference")]
     assert sorted(refs) == list(range(len(findings)))
+
+
+_MD_ALPHA = st.sampled_from(
+    list("党员*_`~ \t镇,，“”（）已己") + ["```", "**", "http://a.cn/x", "\r\n", "\n"]
+)
+
+
+@given(st.lists(_MD_ALPHA, max_size=40).map("".join), st.booleans())
+def test_text_blocks_keep_lines_and_offsets(text, markdown):
+    from speechkit.check.sources import text_blocks
+
+    blocks = text_blocks(text, markdown=markdown)
+    assert "\n".join(b.text for b in blocks) == text.replace("\r\n", "\n")
+    assert [b.index for b in blocks] == list(range(1, len(blocks) + 1))
+    for b in blocks:
+        assert len(b.scan_text) == len(b.text)
+        # masking only ever replaces characters by the neutral mark
+        assert all(s == t or s == "\u2060" for s, t in zip(b.scan_text, b.text, strict=True))
