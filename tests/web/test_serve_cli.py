@@ -63,3 +63,42 @@ def test_trusted_hosts_follow_the_listening_address(tmp_path):
             assert server.app.config["TRUSTED_HOSTS"] == expected
         finally:
             server.server_close()
+
+
+def test_open_flag_opens_the_browser_and_ctrl_c_stops_cleanly(cli, tmp_path, monkeypatch):
+    import webbrowser
+
+    import speechkit.web.server as server_module
+
+    (tmp_path / "profiles").mkdir()
+    opened: list[str] = []
+    closed: list[bool] = []
+
+    real = server_module.make_web_server
+
+    def fake_make(*args, **kwargs):
+        server = real(*args, **kwargs)
+
+        def stop():
+            raise KeyboardInterrupt
+
+        server.serve_forever = stop
+        original_close = server.server_close
+        server.server_close = lambda: (closed.append(True), original_close())
+        return server
+
+    monkeypatch.setattr(server_module, "make_web_server", fake_make)
+    monkeypatch.setattr(webbrowser, "open", lambda url: opened.append(url) or True)
+    result = cli(
+        "serve",
+        "--port",
+        "0",
+        "--open",
+        "--profiles",
+        tmp_path / "profiles",
+        "--templates",
+        tmp_path,
+    )
+    assert result.exit_code == 0, result.output
+    assert "浏览器界面已启动：http://127.0.0.1:" in result.stdout and "已停止" in result.stdout
+    assert opened and opened[0].startswith("http://127.0.0.1:") and closed == [True]
