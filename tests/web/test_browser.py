@@ -172,7 +172,10 @@ def test_generate_and_download_a_docx(site, page, tmp_path):
     saved = tmp_path / "动员讲话.docx"
     download.save_as(saved)
     text = "\n".join(p.text for p in Document(saved).paragraphs)
-    assert "东湖镇" in text and "613" in text  # the count edited above reached the document
+    from speechkit.profiles import load_profile
+
+    members = load_profile(site[1] / "towns" / "donghu.yaml").data["party"]["members"]
+    assert "东湖镇" in text and str(members) in text  # the (edited) count reached the document
     assert (output / "东湖镇" / "动员讲话.docx").is_file()
 
     page.goto(url + "/output")
