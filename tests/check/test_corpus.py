@@ -16,7 +16,9 @@ from speechkit.check import docxparts as dx
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "tests" / "data" / "seed.txt"
 TEMPLATES = ROOT / "templates"
-TOWNS = ["donghu", "chengguan", "linhai"]  # a 镇, a 街道 and a 区
+TOWNS = sorted(
+    p.stem for p in (ROOT / "profiles" / "towns").glob("*.yaml") if ".members." not in p.name
+)  # every demo town: 镇, 街道 and 区
 DOCS = ["动员讲话", "实施方案", "党性分析评议表"]
 
 
@@ -246,3 +248,18 @@ def test_injected_copy_keeps_the_template_untouched(rendered):
     shutil.copy(path, path.with_suffix(".bak"))
     check(path)
     assert path.read_bytes() == before
+
+
+def test_missing_required_sections_reported(rendered):
+    from speechkit.check import check_text
+    from speechkit.check.sources import read_document
+
+    path, profile = rendered[("donghu", "实施方案")]
+    text = "\n".join(b.text for b in read_document(path).blocks if b.part == "body")
+    assert check_text(text, doc_type="plan", profile=profile).findings == []
+    cut = text.replace("五、组织领导", "五、工作力量").replace("组织领导", "领导")
+    report = check_text(cut, doc_type="plan", profile=profile)
+    assert [
+        (f.rule, f.location.paragraph, f.location.start, f.location.end) for f in report.findings
+    ] == [("required.plan.leadership", 1, 0, 0)]
+    assert report.findings[0].suggestion == "组织领导"
