@@ -34,27 +34,23 @@ def _resolve_profile(profile):
 
 
 def run_rules(doc: Document, rules: Sequence[Rule], ctx: RunContext) -> list[Finding]:
-    """Apply ``rules`` to every block of ``doc``; findings sorted by place then rule."""
-    findings: list[Finding] = []
+    """Apply ``rules`` to every block of ``doc``; findings sorted by place then rule.
+
+    Rules that need a profile are skipped without one; a hit lying inside one of its rule's
+    ``exceptions`` phrases is dropped.
+    """
+    rules = [r for r in rules if ctx.profile is not None or not r.needs_profile]
+    found: list[tuple[Rule, Block, object]] = []
     block_rules = [r for r in rules if not r.document_level]
     for block in doc.blocks:
         if not block.text:
             continue
         for rule in block_rules:
-            if rule.needs_profile and ctx.profile is None:
-                continue
-            hits = rule.run(block, ctx)
-            if not hits:
-                continue
-            skip = rule.exception_spans(block.scan_text) if rule.exceptions else ()
-            for hit in hits:
-                if any(s <= hit.start and hit.end <= e for s, e in skip):
-                    continue
-                findings.append(_finding(rule, block, hit))
+            found.extend((rule, block, hit) for hit in rule.run(block, ctx))
     for rule in rules:
         if rule.document_level:
-            for block, hit in rule.run_document(doc, ctx):
-                findings.append(_finding(rule, block, hit))
+            found.extend((rule, block, hit) for block, hit in rule.run_document(doc, ctx))
+    findings = [_finding(rule, block, hit) for rule, block, hit in found if _kept(rule, block, hit)]
     findings.sort(
         key=lambda f: (
             _PART_ORDER.get(f.location.part, 9),
@@ -65,6 +61,13 @@ def run_rules(doc: Document, rules: Sequence[Rule], ctx: RunContext) -> list[Fin
         )
     )
     return _dedupe(findings)
+
+
+def _kept(rule: Rule, block: Block, hit) -> bool:
+    if not rule.exceptions:
+        return True
+    spans = rule.exception_spans(block.scan_text)
+    return not any(s <= hit.start and hit.end <= e for s, e in spans)
 
 
 def _finding(rule: Rule, block: Block, hit) -> Finding:
