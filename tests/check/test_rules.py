@@ -195,3 +195,15 @@ def test_balance_joins_wrapped_markdown_lines(tmp_path):
         (f.location.paragraph, f.match) for f in check(txt).findings if f.rule == "punct.unbalanced"
     ]
     assert got == [(1, "（"), (2, "）")]
+
+
+def test_damaged_cache_entry_is_ignored(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    p = write(tmp_path, GOOD_RULE)
+    load_pack_file(p)
+    (entry,) = (tmp_path / "cache" / "speechkit").glob("rules-*.json")
+    entry.write_text('{"nonsense": 1}', encoding="utf-8")
+    name, _, rules = load_pack_file(p)
+    assert name == "测试包" and [r.id for r in rules] == ["local.term"]
+    entry.write_text("not json", encoding="utf-8")
+    assert [r.id for r in load_pack_file(p)[2]] == ["local.term"]

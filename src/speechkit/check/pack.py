@@ -131,8 +131,8 @@ def load_pack_file(path: str | Path) -> tuple[str, list[str], list[Rule]]:
     if cached is not None:
         try:
             return _build(cached, shown, eager=False)
-        except RulePackError:
-            pass
+        except (RulePackError, KeyError, TypeError, ValueError, AttributeError):
+            pass  # a stale or damaged cache entry: read the YAML again
     plain = _parse_yaml(data, shown)
     result = _build(plain, shown)
     _write_cache(data, plain)
