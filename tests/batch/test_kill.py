@@ -59,9 +59,17 @@ def test_sigkill_mid_run_leaves_no_partial_files(workspace: Path) -> None:
     write_roster(workspace / "profiles/towns/donghu.members.csv", members(MEMBERS))
     proc = start(workspace)
     wait_for_forms(workspace, proc, 100)
-    os.killpg(proc.pid, signal.SIGKILL)
+    os.kill(proc.pid, signal.SIGKILL)  # the parent only: its workers must not live on
     proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            os.killpg(proc.pid, 0)  # anyone left in the batch's process group?
+        except ProcessLookupError:
+            break
+        assert time.monotonic() < deadline, "worker processes outlived the killed batch"
+        time.sleep(0.05)
     forms = list((workspace / "out/东湖镇/党性分析评议表").iterdir())
     assert 100 <= len(forms) < MEMBERS
     assert_consistent(workspace / "out", allow_pending=True)

@@ -160,3 +160,22 @@ def test_merge_puts_every_form_on_its_own_page(workspace: Path) -> None:
     again = run_batch(options(workspace, merge=True, towns=("donghu",)))
     assert statuses(again)["东湖镇/党性分析评议表（合订本）.docx"] == "unchanged"
     assert_consistent(workspace / "out")
+
+
+def test_bad_template_and_render_errors_fail_alone_with_locations(workspace: Path) -> None:
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("{{ town.name }")  # malformed tag
+    doc.save(workspace / "templates/坏模板.docx")
+    doc = Document()
+    doc.add_paragraph("{{ town.nmae }}")  # typo: undefined at render time
+    doc.save(workspace / "templates/错字.docx")
+    result = run_batch(options(workspace, towns=("xishan",)))
+    by_doc = {i.document: i for i in result.items}
+    assert result.exit_code == 1
+    assert by_doc["坏模板"].status == "failed" and "坏模板.docx" in by_doc["坏模板"].reason
+    assert by_doc["错字"].status == "failed" and "nmae" in by_doc["错字"].reason
+    assert by_doc["讲话"].status == "generated"
+    assert not (workspace / "out/西山镇/错字.docx").exists()
+    assert_consistent(workspace / "out")

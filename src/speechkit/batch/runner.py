@@ -47,7 +47,6 @@ from speechkit.batch.plan import Plan, Task, build_plan
 from speechkit.fsutil import sha256_bytes
 
 CHUNK_MAX = 64  # items per pool task: fewer round trips, still a fine-grained progress bar
-PRELOAD = ["speechkit.batch.worker", "speechkit.engine", "speechkit.profiles"]
 # Recording saves the manifest at most this often; outputs produced in between are still
 # staged as pending, so a kill loses no record, only some hashing at the next start.
 FLUSH_SECONDS = 5.0
@@ -71,11 +70,9 @@ class Executor:
 
     def _get_pool(self) -> cf.ProcessPoolExecutor:
         if self._pool is None:
-            methods = multiprocessing.get_all_start_methods()
-            method = "forkserver" if "forkserver" in methods else "spawn"
-            context = multiprocessing.get_context(method)
-            if method == "forkserver":  # workers fork with the engine already imported
-                context.set_forkserver_preload(PRELOAD)
+            # spawn: no fork of a threaded parent (progress bar, web server), and the workers
+            # are the parent's own children, so they die with it (see worker.init_worker)
+            context = multiprocessing.get_context("spawn")
             self._pool = cf.ProcessPoolExecutor(
                 max_workers=self.jobs, mp_context=context, initializer=worker.init_worker
             )

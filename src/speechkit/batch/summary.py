@@ -71,7 +71,8 @@ def render_summary(result: BatchResult, console, max_reasons: int = 5) -> None:
             continue
         console.print(f"{row.town} · {row.document}：", markup=False)
         for reason in row.reasons[:max_reasons]:
-            console.print(f"  - {reason}", markup=False, highlight=False, soft_wrap=True)
+            text = reason.replace("\n", "\n    ")
+            console.print(f"  - {text}", markup=False, highlight=False, soft_wrap=True)
         if len(row.reasons) > max_reasons:
             console.print(f"  …… 另有 {len(row.reasons) - max_reasons} 条", markup=False)
     t = totals(result)
