@@ -210,3 +210,8 @@ def test_folder_is_expanded(cli, tmp_path, make_docx):
     empty.mkdir()
     r = cli("check", empty)
     assert r.exit_code == 2 and "没有可检查的文件" in r.stderr
+
+
+def test_jobs_must_be_positive(cli):
+    r = cli("check", SEED, "--jobs", "0")
+    assert r.exit_code == 2 and "--jobs 的值无效：至少为 1" in r.stderr

@@ -61,8 +61,7 @@ def _guess_format(out: str | None) -> str:
     "--fail-on",
     type=click.Choice(_SEVERITIES),
     default="error",
-    show_default=True,
-    help="有这个级别及以上的问题时退出码为 1。",
+    help="有这个级别及以上的问题时退出码为 1（默认 error）。",
 )
 @click.option("--ignore", multiple=True, help="忽略的规则编号、编号前缀或类别，可多次使用。")
 @click.option(
@@ -75,9 +74,10 @@ def _guess_format(out: str | None) -> str:
 @click.option(
     "-j",
     "--jobs",
-    type=click.IntRange(min=1),
+    type=int,
     default=None,
-    help="并行进程数，默认用全部 CPU 核心。",
+    metavar="N",
+    help="并行进程数（至少 1），默认用全部 CPU 核心。",
 )
 @click.option(
     "--color/--no-color", default=None, help="文本报告是否着色（默认：输出到终端时着色）。"
@@ -103,6 +103,8 @@ def check_cmd(
     from speechkit.check.sources import expand_paths
 
     files = [str(p) for p in expand_paths(files)]
+    if jobs is not None and jobs < 1:
+        raise click.BadParameter("至少为 1。", param_hint="'--jobs'")
     fmt = fmt or _guess_format(out)
     if fmt == "docx":
         _need_docx_output(files, out)
