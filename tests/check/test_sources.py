@@ -200,3 +200,21 @@ def test_docx_markup_hyperlinks_revisions_fields_textboxes(tmp_path, make_docx):
     path = make_docx(tmp_path / "m.docx", body=[{"xml": xml}, "后一段"])
     blocks = [(b.index, b.text) for b in read_document(path).blocks]
     assert blocks == [(1, "甲链接插入7乙\n丙丁"), (2, "文本框"), (3, "后一段")]
+
+
+def test_strict_ooxml_is_refused(tmp_path, make_docx):
+    import zipfile
+
+    src = make_docx(tmp_path / "s.docx", body=["正文"])
+    strict = tmp_path / "strict.docx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(strict, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "word/document.xml":
+                data = data.replace(
+                    b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+                    b"http://purl.oclc.org/ooxml/wordprocessingml/main",
+                )
+            zout.writestr(info, data)
+    with pytest.raises(InputFileError, match="Strict Open XML"):
+        read_document(strict)

@@ -164,6 +164,11 @@ def docx_blocks(data: bytes, shown: str) -> list[Block]:
         ) from None
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise InputFileError(f"Word 文件已损坏：{exc}", Location(file=shown)) from None
+    if files[0].root.tag != f"{{{docxparts.W}}}document":
+        raise InputFileError(
+            "不是常规的 Word 文档（可能是“Strict Open XML”格式），请在 Word/WPS 中另存为 .docx。",
+            Location(file=shown),
+        )
     return [
         Block(part, index, docxparts.paragraph_text(p))
         for part, index, p in docxparts.iter_part_paragraphs(files)
