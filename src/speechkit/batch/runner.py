@@ -78,6 +78,13 @@ class Executor:
             )
         return self._pool
 
+    def warm_up(self) -> None:
+        """Start the workers now (they import the engine while the parent plans)."""
+        if self.jobs > 1:
+            pool = self._get_pool()
+            for _ in range(self.jobs):
+                pool.submit(worker.warm_up)
+
     def run(
         self,
         fn: Callable,
@@ -405,6 +412,7 @@ def run(options: BatchOptions, progress: ProgressCallback | None = None) -> Batc
     started = time.monotonic()
     state = Run(options, progress)
     executor = Executor(state.jobs)
+    executor.warm_up()
     try:
         # whole-run problems raise here, before anything is written; towns load in the pool
         plan = build_plan(options, executor if state.jobs > 1 else None)

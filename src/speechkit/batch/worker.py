@@ -39,6 +39,12 @@ def init_worker() -> None:
         pass
 
 
+def warm_up() -> None:
+    """Import what rendering and planning need, so the first real chunk starts at once."""
+    import speechkit.engine  # noqa: F401
+    import speechkit.profiles  # noqa: F401
+
+
 def _template(path: str):
     tpl = _TEMPLATES.get(path)
     if tpl is None:
