@@ -179,3 +179,17 @@ def test_bad_template_and_render_errors_fail_alone_with_locations(workspace: Pat
     assert by_doc["讲话"].status == "generated"
     assert not (workspace / "out/西山镇/错字.docx").exists()
     assert_consistent(workspace / "out")
+
+
+def test_two_rosters_for_one_town_use_the_xlsx_and_say_so(workspace: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["姓名", "性别", "出生年月", "入党时间", "所在支部", "职务"])
+    book.active.append(["表格里的人", "男", dt.datetime(1970, 1, 1), "1999.01", "支部", ""])
+    book.save(workspace / "profiles/towns/donghu.members.xlsx")
+    result = run_batch(options(workspace, towns=("donghu",)))
+    forms = [i.member for i in result.items if i.member]
+    assert forms == ["表格里的人"]
+    (problem,) = [i for i in result.items if i.status == "failed"]
+    assert "donghu.members.csv" in problem.reason and "两个名册" in problem.reason

@@ -14,7 +14,7 @@ from typing import Any
 from speechkit.batch.model import FAILED, BatchOptions, ItemResult
 from speechkit.batch.naming import disambiguate, sanitize
 from speechkit.batch.roster import Member, find_roster, read_roster
-from speechkit.errors import Problem, SpeechkitError, display_path
+from speechkit.errors import Location, Problem, SpeechkitError, display_path
 from speechkit.fsutil import sha256_file
 
 MEMBER_VARIABLE = "member"
@@ -188,6 +188,15 @@ def _load_roster(town: Town) -> None:
         return
     town.members = roster.members
     town.roster_problems = roster.problems
+    other = town.roster_path.with_suffix(".csv")
+    if town.roster_path.suffix == ".xlsx" and other.is_file():
+        town.roster_problems.insert(
+            0,
+            Problem(
+                Location(file=display_path(other)),
+                f"同一乡镇有两个名册，已使用 {town.roster_path.name}；请删除不用的那个",
+            ),
+        )
     names = [sanitize(m.name) for m in roster.members]
     details = [
         [
