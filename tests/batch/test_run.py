@@ -193,3 +193,14 @@ def test_two_rosters_for_one_town_use_the_xlsx_and_say_so(workspace: Path) -> No
     assert forms == ["表格里的人"]
     (problem,) = [i for i in result.items if i.status == "failed"]
     assert "donghu.members.csv" in problem.reason and "两个名册" in problem.reason
+
+
+def test_output_folder_that_is_a_file_is_a_clear_error(workspace: Path) -> None:
+    import pytest
+
+    from speechkit.errors import SpeechkitError
+
+    (workspace / "out").write_text("not a folder")
+    with pytest.raises(SpeechkitError, match="无法使用输出文件夹"):
+        run_batch(options(workspace))
+    assert (workspace / "out").read_text() == "not a folder"

@@ -171,7 +171,12 @@ class Manifest:
 
         data = {"format": FORMAT, "speechkit": __version__, "outputs": self.entries}
         blob = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        write_atomic(self.path, blob.encode("utf-8"))
+        try:
+            write_atomic(self.path, blob.encode("utf-8"))
+        except OSError as exc:
+            raise SpeechkitError(
+                f"无法写入清单文件 {display_path(self.path)}：{exc.strerror or exc}"
+            ) from exc
 
     def file(self, rel: str) -> Path:
         """Absolute path of the output ``rel``."""
@@ -282,8 +287,13 @@ def locked(out: Path):
     the same folder gets a clear message instead of corrupting the manifest.
     """
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    fd = os.open(out, os.O_RDONLY)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out, os.O_RDONLY)
+    except OSError as exc:
+        raise SpeechkitError(
+            f"无法使用输出文件夹 {display_path(out)}：{exc.strerror or exc}"
+        ) from exc
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
