@@ -184,9 +184,9 @@ class Manifest:
 
     def disk_sha(self, rel: str) -> str | None:
         """sha256 of the output on disk (None when missing); trusts size+mtime when unchanged."""
-        path = self.file(rel)
+        path = os.path.join(self.out, rel)
         try:
-            st = path.stat()
+            st = os.stat(path)
         except OSError:
             return None
         entry = self.entries.get(rel)
@@ -215,9 +215,9 @@ class Manifest:
         if pending is None:
             return
         entry = dict(pending)
-        path = self.file(rel)
+        path = os.path.join(self.out, rel)
         if stat is None:
-            st = path.stat()
+            st = os.stat(path)
             stat = (st.st_size, st.st_mtime_ns)
         entry["sha256"] = sha256 or sha256_file(path)
         entry["size"], entry["mtime_ns"] = stat
@@ -260,13 +260,18 @@ def reconcile(manifest: Manifest) -> bool:
     return changed
 
 
-def new_entry(kind: str, inputs: dict, data: bytes | None = None, **fields: str) -> dict:
-    """Build the manifest entry of an output about to be produced (``data`` when known)."""
+def new_entry(
+    kind: str, inputs: dict, data: bytes | None = None, when: str = "", **fields: str
+) -> dict:
+    """Build the manifest entry of an output about to be produced (``data`` when known).
+
+    ``when`` is the ISO time recorded as ``generated`` (now when empty).
+    """
     entry = {
         "kind": kind,
         "inputs": inputs,
         "key": input_key(inputs),
-        "generated": dt.datetime.now().isoformat(timespec="seconds"),
+        "generated": when or dt.datetime.now().isoformat(timespec="seconds"),
     }
     if data is not None:
         entry["sha256"] = sha256_bytes(data)

@@ -44,6 +44,7 @@ class Town:
     error: str = ""
     members: list[Member] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
+    row_digests: list[str] = field(default_factory=list)
     roster_path: Path | None = None
     roster_error: str = ""
     roster_problems: list[Problem] = field(default_factory=list)
@@ -207,6 +208,7 @@ def _load_roster(town: Town) -> None:
         for m in roster.members
     ]
     town.labels = [sanitize(label) for label in disambiguate(names, details)]
+    town.row_digests = [m.digest() for m in roster.members]
 
 
 def build_plan(options: BatchOptions, executor=None) -> Plan:
@@ -246,9 +248,10 @@ def build_plan(options: BatchOptions, executor=None) -> Plan:
                 )
                 continue
             if tpl.per_member and town.roster_path is not None:
-                for member, label in zip(town.members, town.labels, strict=True):
+                rows = zip(town.members, town.labels, town.row_digests, strict=True)
+                for member, label, row_digest in rows:
                     rel = f"{town.folder}/{sanitize(tpl.name)}/{label}.docx"
-                    inputs = dict(base, row=member.digest())
+                    inputs = dict(base, row=row_digest)
                     tasks.append(Task(rel, "form", town, tpl, inputs, member, label))
                 continue
             rel = f"{town.folder}/{sanitize(tpl.name)}.docx"

@@ -220,7 +220,8 @@ class Run:
         done = 0
         work: list[tuple] = []
         staged: list[tuple[str, dict]] = []
-        stamp = (self.options.now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+        now = self.options.now or dt.datetime.now()
+        stamp, when = now.strftime("%Y%m%d-%H%M%S"), now.isoformat(timespec="seconds")
         for index, (rel, kind, inputs, fields, item) in enumerate(tasks):
             action = decide(recorder.manifest, rel, input_key(inputs), self.options.force)
             if action == "unchanged":
@@ -229,7 +230,7 @@ class Run:
                 item.status = SKIPPED
                 item.reason = EDITED_REASON
             else:
-                staged.append((rel, new_entry(kind, inputs, **fields)))
+                staged.append((rel, new_entry(kind, inputs, when=when, **fields)))
                 work.append(payload(index, stamp if action == "replace" else ""))
                 continue
             done += 1
