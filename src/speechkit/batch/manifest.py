@@ -138,6 +138,7 @@ class Manifest:
     out: Path
     entries: dict[str, dict] = field(default_factory=dict)
     version: str = ""
+    settled: bool = False  # True when loading settled entries a killed run left pending
 
     @property
     def path(self) -> Path:
@@ -162,7 +163,7 @@ class Manifest:
                 ) from exc
             manifest.entries = entries
             manifest.version = str(data.get("speechkit", ""))
-        reconcile(manifest)
+        manifest.settled = reconcile(manifest)
         return manifest
 
     def save(self) -> None:

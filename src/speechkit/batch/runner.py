@@ -136,6 +136,7 @@ class Recorder:
         self.manifest = manifest
         self.last_save = time.monotonic()
         self.unsaved = 0
+        self.dirty = False
 
     def stage(self, staged: list[tuple[str, dict]]) -> None:
         """Save pending entries for outputs about to be produced."""
@@ -155,13 +156,21 @@ class Recorder:
     def forget(self, rel: str) -> None:
         """The output was not produced: drop its pending entry."""
         self.manifest.drop_pending(rel)
+        self.dirty = True
 
     def save(self) -> None:
-        """Flush the produced files to disk, then save the manifest."""
-        sync_folder(self.manifest.out)
+        """Flush the produced files to disk, then save the manifest (when anything changed)."""
+        if self.unsaved:
+            sync_folder(self.manifest.out)
         self.manifest.save()
         self.last_save = time.monotonic()
         self.unsaved = 0
+        self.dirty = False
+
+    def finish(self) -> None:
+        """Settle anything still pending and save, unless the last save already did."""
+        if reconcile(self.manifest) or self.dirty or self.unsaved:
+            self.save()
 
 
 # ---------------------------------------------------------------------------- deciding
@@ -256,8 +265,7 @@ class Run:
             executor.close(cancel=True)
             for index in waiting:  # whatever the dead pool did not return
                 tasks[index][4].status, tasks[index][4].reason = FAILED, POOL_BROKEN
-        reconcile(recorder.manifest)  # settles anything a dead worker may have written
-        recorder.save()
+        recorder.finish()  # also settles anything a dead worker may have written
         return [t[4] for t in tasks]
 
     def render(self, plan: Plan, executor: Executor, recorder: Recorder) -> list[ItemResult]:
@@ -425,6 +433,7 @@ def run(options: BatchOptions, progress: ProgressCallback | None = None) -> Batc
         sweep_temp_files(state.out)
         manifest = Manifest.load(state.out)
         recorder = Recorder(manifest)
+        recorder.dirty = manifest.settled  # write the settled manifest back even if idle
         try:
             items = state.render(plan, executor, recorder)
             if options.merge:
@@ -440,8 +449,7 @@ def run(options: BatchOptions, progress: ProgressCallback | None = None) -> Batc
         else:
             executor.close()
         finally:
-            reconcile(manifest)
-            recorder.save()
+            recorder.finish()
     if options.report:
         state.report()
     result.elapsed = time.monotonic() - started
