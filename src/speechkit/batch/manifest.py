@@ -262,16 +262,22 @@ def reconcile(manifest: Manifest) -> bool:
 
 
 def new_entry(
-    kind: str, inputs: dict, data: bytes | None = None, when: str = "", **fields: str
+    kind: str,
+    inputs: dict,
+    data: bytes | None = None,
+    when: str = "",
+    key: str = "",
+    **fields: str,
 ) -> dict:
     """Build the manifest entry of an output about to be produced (``data`` when known).
 
-    ``when`` is the ISO time recorded as ``generated`` (now when empty).
+    ``when`` is the ISO time recorded as ``generated`` (now when empty); ``key`` the
+    :func:`input_key` of ``inputs`` when the caller already has it.
     """
     entry = {
         "kind": kind,
         "inputs": inputs,
-        "key": input_key(inputs),
+        "key": key or input_key(inputs),
         "generated": when or dt.datetime.now().isoformat(timespec="seconds"),
     }
     if data is not None:

@@ -232,14 +232,15 @@ class Run:
         now = self.options.now or dt.datetime.now()
         stamp, when = now.strftime("%Y%m%d-%H%M%S"), now.isoformat(timespec="seconds")
         for index, (rel, kind, inputs, fields, item) in enumerate(tasks):
-            action = decide(recorder.manifest, rel, input_key(inputs), self.options.force)
+            key = input_key(inputs)
+            action = decide(recorder.manifest, rel, key, self.options.force)
             if action == "unchanged":
                 item.status = UNCHANGED
             elif action == "edited":
                 item.status = SKIPPED
                 item.reason = EDITED_REASON
             else:
-                staged.append((rel, new_entry(kind, inputs, when=when, **fields)))
+                staged.append((rel, new_entry(kind, inputs, when=when, key=key, **fields)))
                 work.append(payload(index, stamp if action == "replace" else ""))
                 continue
             done += 1
@@ -285,10 +286,12 @@ class Run:
                 fields["member"] = task.member.name
             tasks.append((task.rel, task.kind, task.inputs, fields, item))
 
+        root = str(self.root)
+
         def payload(index: int, keep_stamp: str) -> tuple:
             task = plan.tasks[index]
             member = task.member.context() if task.member else None
-            target = str(self.root / task.rel)
+            target = os.path.join(root, task.rel)
             return (index, str(task.template.path), task.town.slug, member, target, keep_stamp)
 
         towns = {t.slug: t for t in plan.towns}
