@@ -14,20 +14,26 @@ Library entry point (the CLI's ``speechkit batch`` and the web interface both ca
         ...
 
 ``run_batch(options, progress=None) -> BatchResult``
-    Plans towns × templates × roster rows, renders what changed in ``options.jobs`` processes
-    (each template compiled once per worker), writes ``<out>/<town name>/<template>.docx`` and
-    ``<out>/<town name>/党性分析评议表/<member>.docx``, and keeps
-    ``<out>/.speechkit-manifest.json`` in step with the disk after every few outputs. It raises
-    :class:`~speechkit.errors.SpeechkitError` only for problems with the whole run (no towns,
-    unknown ``--town``/``--template``, another batch writing the same folder); a broken town,
-    template or roster row becomes a ``failed`` item and the rest proceeds.
+    Plans towns × templates × roster rows (towns load in the worker pool), renders what changed
+    in ``options.jobs`` processes (each template compiled once per worker; workers write their
+    outputs atomically), writes ``<out>/<town name>/<template>.docx`` and
+    ``<out>/<town name>/党性分析评议表/<member>.docx``, then optionally merges each town's forms
+    (``merge``), checks every document (``check``/``report``) and converts to PDF (``pdf``).
+    ``<out>/.speechkit-manifest.json`` is written ahead of the outputs and settled against the
+    disk after a kill. It raises :class:`~speechkit.errors.SpeechkitError` only for problems
+    with the whole run (no towns, unknown ``--town``/``--template``, unusable output folder,
+    corrupt manifest, another batch writing the same folder); a broken town, template or
+    roster row becomes a ``failed`` item and the rest proceeds.
 
-``progress`` receives :class:`ProgressEvent` (``phase``, ``done``, ``total``, ``current``,
-``status``). ``BatchResult.items`` holds one :class:`ItemResult` per output with ``status`` in
-``generated`` / ``unchanged`` / ``skipped`` (edited since generated, kept) / ``failed``.
+``progress`` receives :class:`ProgressEvent` (``phase`` in ``render``/``merge``/``check``/``pdf``,
+``done``, ``total``, ``current``, ``status``) in the calling thread. ``BatchResult.items`` holds one
+:class:`ItemResult` per output with ``status`` in ``generated`` / ``unchanged`` / ``skipped``
+(edited since generated, kept) / ``failed``, plus failures that have no output (a roster row).
+Called from a thread (the web app), the worker processes belong to that thread and die with it.
 
 Modules: ``roster`` (members lists), ``naming`` (safe file names), ``plan`` (what to produce),
-``manifest`` (what was produced, crash-safe), ``runner`` (process pool), ``summary`` (table).
+``manifest`` (what was produced, crash-safe), ``runner`` (decide, pool, record), ``worker``
+(code run in the workers), ``merge`` (printable file), ``summary`` (table).
 """
 
 from __future__ import annotations
