@@ -62,8 +62,11 @@ def doc_text(path: Path) -> str:
     return "\n".join(p.text for p in Document(str(path)).paragraphs)
 
 
-def assert_consistent(out: Path, allow_pending: bool = False) -> dict:
-    """The manifest describes the disk: no temp files, every output recorded with its hash."""
+def assert_consistent(out: Path, allow_pending: bool = False, edited: tuple = ()) -> dict:
+    """The manifest describes the disk: no temp files, every output recorded with its hash.
+
+    ``edited`` outputs were changed by hand on purpose: their hash must differ from the record.
+    """
     leftovers = [p for p in out.rglob("*") if p.name.startswith(TEMP_PREFIX)]
     assert leftovers == [], leftovers
     data = json.loads((out / MANIFEST_NAME).read_text("utf-8"))
@@ -78,7 +81,8 @@ def assert_consistent(out: Path, allow_pending: bool = False) -> dict:
                 assert not path.exists() or sha256_file(path) in ok, rel
             continue
         assert path.exists(), f"manifest lists a missing file: {rel}"
-        assert sha256_file(path) == entry["sha256"], f"hash differs: {rel}"
+        same = sha256_file(path) == entry["sha256"]
+        assert same != (rel in edited), f"hash {'matches' if same else 'differs'}: {rel}"
     on_disk = {
         p.relative_to(out).as_posix()
         for p in out.rglob("*")

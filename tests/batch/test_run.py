@@ -221,3 +221,22 @@ def test_rerun_after_a_kill_writes_the_settled_manifest_back(workspace: Path) ->
     again = run_batch(options(workspace))
     assert set(statuses(again).values()) == {"unchanged"}
     assert_consistent(workspace / "out")  # no pending entry left on disk
+
+
+def test_an_edited_form_is_kept_and_goes_into_the_merged_file(workspace: Path) -> None:
+    from docx import Document
+
+    run_batch(options(workspace, merge=True, towns=("donghu",)))
+    form = workspace / "out/东湖镇/党性分析评议表/王芳.docx"
+    doc = Document(str(form))
+    doc.add_paragraph("王芳本人补充的学习体会。")
+    doc.save(str(form))
+    roster = workspace / "profiles/towns/donghu.members.csv"
+    roster.write_text(roster.read_text("utf-8").replace("二支部", "第二支部"), "utf-8")
+    result = run_batch(options(workspace, merge=True, towns=("donghu",)))
+    got = statuses(result)
+    assert got["东湖镇/党性分析评议表/王芳.docx"] == "skipped"
+    assert got["东湖镇/党性分析评议表（合订本）.docx"] == "generated"
+    merged = doc_text(workspace / "out/东湖镇/党性分析评议表（合订本）.docx")
+    assert "王芳本人补充的学习体会。" in merged
+    assert_consistent(workspace / "out", edited=("东湖镇/党性分析评议表/王芳.docx",))
