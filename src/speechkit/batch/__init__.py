@@ -25,7 +25,7 @@ Library entry point (the CLI's ``speechkit batch`` and the web interface both ca
     corrupt manifest, another batch writing the same folder); a broken town, template or
     roster row becomes a ``failed`` item and the rest proceeds.
 
-``progress`` receives :class:`ProgressEvent` (``phase`` in ``render``/``merge``/``check``/``pdf``,
+``progress`` receives :class:`ProgressEvent` (``phase`` in ``plan``/``render``/``merge``/``check``/``pdf``,
 ``done``, ``total``, ``current``, ``status``) in the calling thread. ``BatchResult.items`` holds one
 :class:`ItemResult` per output with ``status`` in ``generated`` / ``unchanged`` / ``skipped``
 (edited since generated, kept) / ``failed``, plus failures that have no output (a roster row).

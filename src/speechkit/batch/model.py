@@ -52,7 +52,8 @@ class BatchOptions:
 class ProgressEvent:
     """One progress tick: ``done`` of ``total`` items of ``phase`` finished, ``current`` the last.
 
-    ``phase`` is one of ``render`` (documents and forms), ``check``, ``merge``, ``pdf``.
+    ``phase`` is one of ``plan`` (town profiles and rosters read), ``render`` (documents and
+    forms), ``merge``, ``check``, ``pdf``.
     ``status`` is the finished item's status (``generated``/``unchanged``/``skipped``/``failed``)
     or ``""`` for phases without one.
     """

@@ -7,6 +7,7 @@ entries; everything else becomes a :class:`Task`.
 
 from __future__ import annotations
 
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -152,23 +153,33 @@ def load_town(path: Path) -> Town:
     return town
 
 
-def load_towns(options: BatchOptions, executor=None) -> list[Town]:
-    """Load the selected towns (in ``executor``'s workers when given), with unique folders."""
-    paths = select_towns(options)
-    if executor is None:
-        towns = [load_town(p) for p in paths]
-    else:
-        from concurrent.futures.process import BrokenProcessPool
+def load_towns(options: BatchOptions, executor=None, progress=None) -> list[Town]:
+    """Load the selected towns (in ``executor``'s workers when given), with unique folders.
 
+    ``progress(done, total, current)`` is called as each town is read.
+    """
+    paths = select_towns(options)
+    tick = progress or (lambda done, total, current: None)
+    loaded: dict[int, Town] = {}
+    items = list(enumerate(paths))
+    results = None
+    if executor is not None:
         from speechkit.batch import worker
 
-        try:
-            items = list(enumerate(paths))
-            loaded = {i: t for i, t, _ in executor.run(worker.town_chunk, items, 1)}
-            towns = [loaded[i] for i in range(len(paths))]
-        except BrokenProcessPool:  # a worker died: load here instead
-            executor.close(cancel=True)
-            towns = [load_town(p) for p in paths]
+        results = executor.run(worker.town_chunk, items, 1)
+    else:
+        results = ((i, load_town(p), "") for i, p in items)
+    try:
+        for i, town, _ in results:
+            loaded[i] = town
+            tick(len(loaded), len(paths), town.name)
+    except BrokenProcessPool:  # a worker died: load the rest here instead
+        executor.close(cancel=True)
+        for i, path in items:
+            if i not in loaded:
+                loaded[i] = load_town(path)
+                tick(len(loaded), len(paths), loaded[i].name)
+    towns = [loaded[i] for i in range(len(paths))]
     # unique folder names: a clash (two towns called the same) gets the slug added
     folders = [sanitize(t.name) for t in towns]
     for town, folder in zip(towns, folders, strict=True):
@@ -211,13 +222,16 @@ def _load_roster(town: Town) -> None:
     town.row_digests = [m.digest() for m in roster.members]
 
 
-def build_plan(options: BatchOptions, executor=None) -> Plan:
-    """Plan every output of a run (see the module docstring); towns load in ``executor``."""
+def build_plan(options: BatchOptions, executor=None, progress=None) -> Plan:
+    """Plan every output of a run (see the module docstring); towns load in ``executor``.
+
+    ``progress(done, total, current)`` is called as each town is read.
+    """
     from speechkit import __version__
 
     templates = load_templates(options)
     select_towns(options)  # whole-run problems (no towns, unknown --town) before any work
-    towns = load_towns(options, executor)
+    towns = load_towns(options, executor, progress)
     tasks: list[Task] = []
     failures: list[ItemResult] = []
     for town in towns:

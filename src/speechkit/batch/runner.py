@@ -427,7 +427,11 @@ def run(options: BatchOptions, progress: ProgressCallback | None = None) -> Batc
     executor.warm_up()
     try:
         # whole-run problems raise here, before anything is written; towns load in the pool
-        plan = build_plan(options, executor if state.jobs > 1 else None)
+        plan = build_plan(
+            options,
+            executor if state.jobs > 1 else None,
+            lambda done, total, current: state.emit("plan", done, total, current),
+        )
     except BaseException:
         executor.close(cancel=True)
         raise
