@@ -62,10 +62,13 @@ def doc_text(path: Path) -> str:
     return "\n".join(p.text for p in Document(str(path)).paragraphs)
 
 
-def assert_consistent(out: Path, allow_pending: bool = False, edited: tuple = ()) -> dict:
+def assert_consistent(
+    out: Path, allow_pending: bool = False, edited: tuple = (), foreign: tuple = ()
+) -> dict:
     """The manifest describes the disk: no temp files, every output recorded with its hash.
 
-    ``edited`` outputs were changed by hand on purpose: their hash must differ from the record.
+    ``edited`` outputs were changed by hand on purpose: their hash must differ from the record;
+    ``foreign`` files were put there by someone else and must not be recorded.
     """
     leftovers = [p for p in out.rglob("*") if p.name.startswith(TEMP_PREFIX)]
     assert leftovers == [], leftovers
@@ -88,5 +91,6 @@ def assert_consistent(out: Path, allow_pending: bool = False, edited: tuple = ()
         for p in out.rglob("*")
         if p.is_file() and p.suffix in (".docx", ".pdf") and ".修改稿-" not in p.name
     }
-    assert on_disk <= set(entries), on_disk - set(entries)
+    assert on_disk - set(foreign) <= set(entries), on_disk - set(entries)
+    assert not set(foreign) & set(entries)
     return entries

@@ -240,3 +240,28 @@ def test_an_edited_form_is_kept_and_goes_into_the_merged_file(workspace: Path) -
     merged = doc_text(workspace / "out/东湖镇/党性分析评议表（合订本）.docx")
     assert "王芳本人补充的学习体会。" in merged
     assert_consistent(workspace / "out", edited=("东湖镇/党性分析评议表/王芳.docx",))
+
+
+def test_lost_manifest_adopts_identical_files_and_keeps_foreign_ones(workspace: Path) -> None:
+    from speechkit.batch.manifest import MANIFEST_NAME
+
+    run_batch(options(workspace))
+    out = workspace / "out"
+    (out / MANIFEST_NAME).unlink()  # lost, or the folder was copied from elsewhere
+    foreign = out / "东湖镇/讲话.docx"
+    foreign.write_bytes(b"someone else's file")
+    again = run_batch(options(workspace))
+    got = statuses(again)
+    assert got.pop("东湖镇/讲话.docx") == "skipped"
+    assert set(got.values()) == {"unchanged"}  # byte-identical: recognised as ours
+    item = next(i for i in again.items if i.output == "东湖镇/讲话.docx")
+    assert "清单中没有它的记录" in item.reason
+    assert foreign.read_bytes() == b"someone else's file"
+    entries = assert_consistent(out, foreign=("东湖镇/讲话.docx",))
+    assert len(entries) == 6
+    forced = run_batch(options(workspace, force=True, now=dt.datetime(2026, 5, 6, 7, 8, 9)))
+    assert statuses(forced)["东湖镇/讲话.docx"] == "generated"
+    kept = out / "东湖镇/讲话.修改稿-20260506-070809.docx"
+    assert kept.read_bytes() == b"someone else's file"
+    assert "东湖镇动员讲话" in doc_text(foreign)
+    assert_consistent(out)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import fcntl
 import functools
 import json
@@ -49,19 +50,25 @@ def _linkat():
         return None
 
 
-def _link_fd(fd: int, target: Path) -> bool:
-    """Give the anonymous file ``fd`` the name ``target``; False when the system refuses.
+def _link_fd(fd: int, target: Path) -> int:
+    """Give the anonymous file ``fd`` the name ``target``; return 0 or the errno.
 
     ``linkat(fd, "", AT_FDCWD, target, AT_EMPTY_PATH)`` first, then the ``/proc/self/fd`` link.
+    ``EEXIST`` means ``target`` exists (links never replace).
     """
+    import ctypes
+
     linkat = _linkat()
-    if linkat is not None and linkat(fd, b"", -100, os.fsencode(target), 0x1000) == 0:
-        return True
+    if linkat is not None:
+        if linkat(fd, b"", -100, os.fsencode(target), 0x1000) == 0:
+            return 0
+        if ctypes.get_errno() == errno.EEXIST:
+            return errno.EEXIST
     try:
         os.link(f"/proc/self/fd/{fd}", target, follow_symlinks=True)
-        return True
-    except OSError:
-        return False
+        return 0
+    except OSError as exc:
+        return exc.errno or errno.EIO
 
 
 def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
@@ -71,8 +78,11 @@ def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
     a whole group of files before recording them (much faster than one fsync per file).
 
     On Linux the data goes into an anonymous ``O_TMPFILE`` inode that only gets a name once it
-    is complete (linked under a hidden name, then renamed over ``path``); a process killed while
-    writing leaves nothing. Elsewhere :func:`speechkit.fsutil.atomic_write_bytes` is used.
+    is complete: linked straight to ``path`` when that is new, so a process killed at any point
+    leaves nothing; when ``path`` exists it is linked under a hidden name and renamed over
+    ``path`` (a kill between those two calls can leave that hidden, complete file, which
+    :func:`sweep_temp_files` removes at the next run). Elsewhere
+    :func:`speechkit.fsutil.atomic_write_bytes` is used.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -92,11 +102,17 @@ def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
             view = view[os.write(fd, view) :]
         if sync:
             os.fsync(fd)
-        hidden.unlink(missing_ok=True)
-        linked = _link_fd(fd, hidden)
+        result = _link_fd(fd, path)
+        if result == errno.EEXIST:  # replacing: hidden name, then rename over it
+            hidden.unlink(missing_ok=True)
+            result = _link_fd(fd, hidden)
+            if result == 0:
+                result = -1
     finally:
         os.close(fd)
-    if not linked:
+    if result == 0:
+        return
+    if result != -1:  # the system refuses to link anonymous files
         atomic_write_bytes(path, data)
         return
     try:

@@ -51,6 +51,10 @@ CHUNK_MAX = 64  # items per pool task: fewer round trips, still a fine-grained p
 # staged as pending, so a kill loses no record, only some hashing at the next start.
 FLUSH_SECONDS = 5.0
 POOL_BROKEN = "工作进程意外退出（可能内存不足或被系统终止），未生成；请重新运行"
+FOREIGN_REASON = (
+    "文件已存在，但清单中没有它的记录且内容与本次生成的不同，未覆盖"
+    "（加 --force 重新生成，原文件会另存一份）"
+)
 EDITED_REASON = "自上次生成后已被修改，未覆盖（加 --force 重新生成，修改稿会另存一份）"
 
 
@@ -153,6 +157,11 @@ class Recorder:
         if time.monotonic() - self.last_save >= FLUSH_SECONDS:
             self.save()
 
+    def adopt(self, rel: str, entry: dict, sha256: str, stat: tuple[int, int]) -> None:
+        """Record an existing file (nothing was written) as the output of ``entry``."""
+        self.manifest.entries[rel] = dict(entry, sha256=sha256, size=stat[0], mtime_ns=stat[1])
+        self.dirty = True
+
     def forget(self, rel: str) -> None:
         """The output was not produced: drop its pending entry."""
         self.manifest.drop_pending(rel)
@@ -176,15 +185,25 @@ class Recorder:
 # ---------------------------------------------------------------------------- deciding
 
 
-def decide(manifest: Manifest, rel: str, key: str, force: bool) -> str:
-    """Return ``render``, ``unchanged``, ``edited`` (keep it) or ``replace`` (force) for ``rel``."""
+def decide(
+    manifest: Manifest, rel: str, key: str, force: bool, adopt: bool = False
+) -> tuple[str, str | None]:
+    """Decide what to do with output ``rel``; return ``(action, sha256 of the file on disk)``.
+
+    ``render`` (missing, or inputs changed), ``unchanged``, ``edited`` (changed since generated:
+    keep it), ``replace`` (``force``: move it aside and render). With ``adopt``, a file the
+    manifest does not know gives ``adopt``: render and compare, and record the file as ours when
+    it is byte-identical (a lost manifest, a copied output folder).
+    """
     disk = manifest.disk_sha(rel)
     if disk is None:
-        return "render"
+        return "render", None
     entry = manifest.entries.get(rel)
     if entry is not None and disk == entry.get("sha256"):
-        return "unchanged" if entry.get("key") == key else "render"
-    return "replace" if force else "edited"
+        return ("unchanged" if entry.get("key") == key else "render"), disk
+    if entry is None and adopt:
+        return "adopt", disk
+    return ("replace" if force else "edited"), disk
 
 
 def _document_name(task: Task) -> str:
@@ -223,7 +242,8 @@ class Run:
     ) -> list[ItemResult]:
         """Decide, produce and record a list of ``(rel, kind, inputs, fields, item)`` outputs.
 
-        ``payload(index, keep_stamp)`` builds the worker's arguments for task ``index``.
+        ``payload(index, keep_stamp[, adopt_sha])`` builds the worker's arguments for task
+        ``index``; ``adopt_sha`` (render phase only) asks the worker to compare before writing.
         """
         total = len(tasks)
         done = 0
@@ -231,17 +251,27 @@ class Run:
         staged: list[tuple[str, dict]] = []
         now = self.options.now or dt.datetime.now()
         stamp, when = now.strftime("%Y%m%d-%H%M%S"), now.isoformat(timespec="seconds")
+        fresh: dict[int, dict] = {}
+        adopt = phase == "render"
         for index, (rel, kind, inputs, fields, item) in enumerate(tasks):
             key = input_key(inputs)
-            action = decide(recorder.manifest, rel, key, self.options.force)
+            action, disk = decide(recorder.manifest, rel, key, self.options.force, adopt)
             if action == "unchanged":
                 item.status = UNCHANGED
             elif action == "edited":
                 item.status = SKIPPED
                 item.reason = EDITED_REASON
             else:
-                staged.append((rel, new_entry(kind, inputs, when=when, key=key, **fields)))
-                work.append(payload(index, stamp if action == "replace" else ""))
+                entry = new_entry(kind, inputs, when=when, key=key, **fields)
+                keep = stamp if action == "replace" or self.options.force else ""
+                if action == "adopt":
+                    fresh[index] = entry
+                    if self.options.force:  # the worker may write: write-ahead as usual
+                        staged.append((rel, entry))
+                    work.append(payload(index, keep, disk))
+                else:
+                    staged.append((rel, entry))
+                    work.append(payload(index, keep if action == "replace" else ""))
                 continue
             done += 1
             self.emit(phase, done, total, rel, item.status)
@@ -254,6 +284,11 @@ class Run:
                 if meta is None:
                     item.status, item.reason = FAILED, error
                     recorder.forget(rel)
+                elif meta.get("adopted"):  # identical to what we would write: ours
+                    item.status = UNCHANGED
+                    recorder.adopt(rel, fresh[index], meta["sha256"], meta["stat"])
+                elif meta.get("differs"):  # someone else's file: keep it
+                    item.status, item.reason = SKIPPED, FOREIGN_REASON
                 else:
                     item.status = GENERATED
                     if meta["kept"]:
@@ -288,11 +323,12 @@ class Run:
 
         root = str(self.root)
 
-        def payload(index: int, keep_stamp: str) -> tuple:
+        def payload(index: int, keep_stamp: str, adopt_sha: str = "") -> tuple:
             task = plan.tasks[index]
             member = task.member.context() if task.member else None
             target = os.path.join(root, task.rel)
-            return (index, str(task.template.path), task.town.slug, member, target, keep_stamp)
+            tpl = str(task.template.path)
+            return (index, tpl, task.town.slug, member, target, keep_stamp, adopt_sha)
 
         towns = {t.slug: t for t in plan.towns}
 

@@ -95,20 +95,33 @@ def town_chunk(chunk: list[tuple[int, Path]], shared: Any = None) -> list[Result
 
 
 def render_chunk(
-    chunk: list[tuple[int, str, str, dict | None, str, str]], contexts: dict[str, dict]
+    chunk: list[tuple[int, str, str, dict | None, str, str, str]], contexts: dict[str, dict]
 ) -> list[Result]:
-    """Render and write ``(index, template, town slug, member, target, keep_stamp)`` items.
+    """Render and write ``(index, template, slug, member, target, keep_stamp, adopt_sha)`` items.
 
-    ``contexts`` maps the chunk's town slugs to their template contexts. A failing item yields
-    ``(index, None, message)``; the rest of the chunk proceeds.
+    ``contexts`` maps the chunk's town slugs to their template contexts. With ``adopt_sha`` (an
+    existing file the manifest does not know) nothing is written when the rendering is
+    identical to it (``{"adopted": True, ...}``) or, without ``keep_stamp``, when it differs
+    (``{"differs": True}``). A failing item yields ``(index, None, message)``; the rest of the
+    chunk proceeds.
     """
     results: list[Result] = []
-    for index, template_path, slug, member, target, keep_stamp in chunk:
+    for index, template_path, slug, member, target, keep_stamp, adopt_sha in chunk:
         try:
             context = dict(contexts[slug])
             if member is not None:
                 context["member"] = member
             data = _template(template_path).render(context)
+            if adopt_sha:
+                sha = sha256_bytes(data)
+                if sha == adopt_sha:
+                    st = os.stat(target)
+                    meta = {"sha256": sha, "stat": (st.st_size, st.st_mtime_ns), "adopted": True}
+                    results.append((index, meta, ""))
+                    continue
+                if not keep_stamp:
+                    results.append((index, {"differs": True}, ""))
+                    continue
             results.append((index, produce(target, data, keep_stamp), ""))
         except Exception as exc:  # one bad item never stops the rest
             results.append((index, None, error_text(exc)))
