@@ -175,7 +175,7 @@ class Manifest:
             except (ValueError, KeyError, TypeError) as exc:
                 raise SpeechkitError(
                     f"清单文件 {display_path(path)} 已损坏，无法判断哪些文件被修改过。"
-                    "请检查或删除它后重试（删除后，已有文件都会被当作手工修改而保留）。"
+                    "请检查或删除它后重试（删除后，内容与重新生成结果相同的文件会被认回，其余文件保留不覆盖）。"
                 ) from exc
             manifest.entries = entries
             manifest.version = str(data.get("speechkit", ""))
