@@ -67,3 +67,10 @@ def test_help_is_chinese(cli):
     result = cli("batch", "--help")
     assert result.exit_code == 0
     assert "为每个乡镇生成全部文档" in result.stdout and "--merge" in result.stdout
+
+
+def test_town_by_its_chinese_name(cli, workspace: Path):
+    result = cli(*args(workspace, "--town", "西山镇", "--template", "讲话"))
+    assert result.exit_code == 0, result.output
+    assert (workspace / "out/西山镇/讲话.docx").exists()
+    assert not (workspace / "out/东湖镇").exists()

@@ -130,7 +130,26 @@ def select_towns(options: BatchOptions) -> list[Path]:
         raise SpeechkitError(
             f"{display_path(Path(options.profiles) / 'towns')} 中没有乡镇资料（*.yaml）。"
         )
-    return _select(paths, options.towns, "乡镇", "--town")
+    wanted = tuple(options.towns)
+    if any(w not in paths for w in wanted):  # a town given by its name (东湖镇)?
+        names = _town_names(paths)
+        wanted = tuple(names.get(w, w) for w in wanted)
+    return _select(paths, wanted, "乡镇", "--town")
+
+
+def _town_names(paths: dict[str, Path]) -> dict[str, str]:
+    """``town.name`` → slug for every profile that loads (used for ``--town 东湖镇``)."""
+    from speechkit.profiles import load_profile
+
+    names: dict[str, str] = {}
+    for slug, path in paths.items():
+        try:
+            name = load_profile(path).data.get("town", {}).get("name")
+        except SpeechkitError:
+            continue
+        if name:
+            names.setdefault(str(name), slug)
+    return names
 
 
 def load_town(path: Path) -> Town:

@@ -93,7 +93,13 @@ class _RichProgress:
     metavar="文件夹",
     help="输出文件夹，不会写到它之外（默认 output）。",
 )
-@click.option("--town", "towns", multiple=True, metavar="代号", help="只生成这个乡镇（可重复）。")
+@click.option(
+    "--town",
+    "towns",
+    multiple=True,
+    metavar="代号",
+    help="只生成这个乡镇，写代号或乡镇名（可重复）。",
+)
 @click.option(
     "--template", "templates", multiple=True, metavar="名称", help="只生成这个模板（可重复）。"
 )
