@@ -86,3 +86,32 @@ def test_ctrl_c_stops_cleanly_with_exit_130(workspace: Path) -> None:
     assert "已中止" in err.decode() and "Traceback" not in err.decode()
     assert_consistent(workspace / "out")  # nothing pending after a clean stop
     finish(workspace)
+
+
+def test_a_worker_that_dies_mid_run_is_replaced_by_the_parent(workspace: Path) -> None:
+    import multiprocessing
+
+    write_roster(workspace / "profiles/towns/donghu.members.csv", members(600))
+    killed = []
+
+    def progress(event) -> None:
+        if event.phase == "render" and not killed:
+            children = multiprocessing.active_children()
+            if children:
+                os.kill(children[0].pid, signal.SIGKILL)  # as the OOM killer would
+                killed.append(children[0].pid)
+
+    result = run_batch(
+        BatchOptions(
+            profiles=workspace / "profiles",
+            templates_dir=workspace / "templates",
+            out=workspace / "out",
+            jobs=2,
+            towns=("donghu",),
+        ),
+        progress,
+    )
+    assert killed and result.jobs == 1  # finished in the parent process
+    assert result.exit_code == 0
+    assert result.count("generated") + result.count("unchanged") == 601
+    assert len(assert_consistent(workspace / "out")) == 601

@@ -192,8 +192,8 @@ def load_towns(options: BatchOptions, executor=None, progress=None) -> list[Town
         for i, town, _ in results:
             loaded[i] = town
             tick(len(loaded), len(paths), town.name)
-    except BrokenProcessPool:  # a worker died: load the rest here instead
-        executor.close(cancel=True)
+    except BrokenProcessPool:  # a worker died: load the rest here, and render here too
+        executor.degrade()
         for i, path in items:
             if i not in loaded:
                 loaded[i] = load_town(path)

@@ -50,7 +50,6 @@ CHUNK_MAX = 64  # items per pool task: fewer round trips, still a fine-grained p
 # Recording saves the manifest at most this often; outputs produced in between are still
 # staged as pending, so a kill loses no record, only some hashing at the next start.
 FLUSH_SECONDS = 5.0
-POOL_BROKEN = "工作进程意外退出（可能内存不足或被系统终止），未生成；请重新运行"
 FOREIGN_REASON = (
     "文件已存在，但清单中没有它的记录且内容与本次生成的不同，未覆盖"
     "（加 --force 重新生成，原文件会另存一份）"
@@ -121,6 +120,11 @@ class Executor:
             done, pending = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
             for future in done:
                 yield from future.result()
+
+    def degrade(self) -> None:
+        """After a worker died: drop the pool and run everything else in this process."""
+        self.close(cancel=True)
+        self.jobs = 1
 
     def close(self, cancel: bool = False) -> None:
         """Stop the workers; with ``cancel`` drop queued work. Waits for running chunks (small)
@@ -239,21 +243,25 @@ class Run:
         executor: Executor,
         recorder: Recorder,
         shared: Callable[[list], Any] | None = None,
+        indices: list[int] | None = None,
     ) -> list[ItemResult]:
         """Decide, produce and record a list of ``(rel, kind, inputs, fields, item)`` outputs.
 
         ``payload(index, keep_stamp[, adopt_sha])`` builds the worker's arguments for task
         ``index``; ``adopt_sha`` (render phase only) asks the worker to compare before writing.
+        ``indices`` limits the step to those tasks (the retry after a worker died).
         """
         total = len(tasks)
-        done = 0
+        order = range(total) if indices is None else indices
+        done = total - len(order)
         work: list[tuple] = []
         staged: list[tuple[str, dict]] = []
         now = self.options.now or dt.datetime.now()
         stamp, when = now.strftime("%Y%m%d-%H%M%S"), now.isoformat(timespec="seconds")
         fresh: dict[int, dict] = {}
         adopt = phase == "render"
-        for index, (rel, kind, inputs, fields, item) in enumerate(tasks):
+        for index in order:
+            rel, kind, inputs, fields, item = tasks[index]
             key = input_key(inputs)
             action, disk = decide(recorder.manifest, rel, key, self.options.force, adopt)
             if action == "unchanged":
@@ -298,9 +306,17 @@ class Run:
                 done += 1
                 self.emit(phase, done, total, rel, item.status)
         except BrokenProcessPool:
-            executor.close(cancel=True)
-            for index in waiting:  # whatever the dead pool did not return
-                tasks[index][4].status, tasks[index][4].reason = FAILED, POOL_BROKEN
+            if executor.jobs == 1:  # pragma: no cover - in-process work has no pool to break
+                raise
+            # a worker died (out of memory, killed): settle what it wrote, then decide the
+            # rest again and produce it in this process
+            executor.degrade()
+            self.result.jobs = 1
+            reconcile(recorder.manifest)
+            remaining = sorted(waiting)
+            return self._step(
+                phase, tasks, fn, payload, executor, recorder, shared, indices=remaining
+            )
         recorder.finish()  # also settles anything a dead worker may have written
         return [t[4] for t in tasks]
 
@@ -387,8 +403,7 @@ class Run:
             if item.output and item.status != FAILED and (self.out / item.output).exists()
         ]
         reports: dict[int, Any] = {}
-        results = executor.run(worker.check_chunk, todo)
-        for done, (index, report, error) in enumerate(results, start=1):
+        for done, (index, report, error) in enumerate(self._resilient(executor, todo), start=1):
             item = items[index]
             if report is None:
                 self.result.items.append(
@@ -413,6 +428,20 @@ class Run:
                 item.findings_by_severity = severities
             self.emit("check", done, len(todo), item.output)
         self.result.reports = [reports[i] for i in sorted(reports)]
+
+    def _resilient(self, executor: Executor, todo: list[tuple]) -> Iterator[tuple]:
+        """Check results for ``todo``; if a worker dies, the rest are checked in this process."""
+        left = {item[0]: item for item in todo}
+        try:
+            for result in executor.run(worker.check_chunk, todo):
+                left.pop(result[0], None)
+                yield result
+        except BrokenProcessPool:
+            if executor.jobs == 1:  # pragma: no cover
+                raise
+            executor.degrade()
+            self.result.jobs = 1
+            yield from executor.run(worker.check_chunk, list(left.values()))
 
     def pdf(
         self, items: list[ItemResult], executor: Executor, recorder: Recorder
