@@ -265,3 +265,15 @@ def test_lost_manifest_adopts_identical_files_and_keeps_foreign_ones(workspace: 
     assert kept.read_bytes() == b"someone else's file"
     assert "东湖镇动员讲话" in doc_text(foreign)
     assert_consistent(out)
+
+
+def test_a_second_run_in_the_same_process_sees_an_edited_template(workspace: Path) -> None:
+    from docx import Document
+
+    run_batch(options(workspace, towns=("xishan",), templates=("讲话",)))
+    doc = Document()
+    doc.add_paragraph("{{ town.name }}修订版讲话")
+    doc.save(workspace / "templates/讲话.docx")
+    again = run_batch(options(workspace, towns=("xishan",), templates=("讲话",)))
+    assert statuses(again) == {"西山镇/讲话.docx": "generated"}
+    assert doc_text(workspace / "out/西山镇/讲话.docx") == "西山镇修订版讲话"

@@ -2,8 +2,8 @@
 
 The parent decides what to produce and keeps the manifest; workers render and write each
 output atomically and send back its hash. Before anything is produced the pending entries are
-saved (write-ahead); results are recorded as they arrive and the manifest saved every second,
-so a run stopped at any point (Ctrl-C, SIGKILL) leaves complete files and a manifest that the
+saved (write-ahead); results are recorded as they arrive and the manifest saved every few
+seconds, so a run stopped at any point (Ctrl-C, SIGKILL) leaves complete files and a manifest that the
 next run settles against the disk (see :mod:`speechkit.batch.manifest`).
 """
 
@@ -70,6 +70,7 @@ class Executor:
     def __init__(self, jobs: int) -> None:
         self.jobs = max(1, jobs)
         self._pool: cf.ProcessPoolExecutor | None = None
+        worker.reset_caches()  # in-process work starts from the files as they are now
 
     def _get_pool(self) -> cf.ProcessPoolExecutor:
         if self._pool is None:

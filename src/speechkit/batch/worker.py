@@ -39,6 +39,13 @@ def init_worker() -> None:
         pass
 
 
+def reset_caches() -> None:
+    """Forget compiled templates and loaded profiles (a new run in the same process, e.g. the
+    web app with one job, must see edited templates and profiles)."""
+    _TEMPLATES.clear()
+    _PROFILES.clear()
+
+
 def warm_up() -> None:
     """Import what rendering and planning need, so the first real chunk starts at once."""
     import speechkit.engine  # noqa: F401
