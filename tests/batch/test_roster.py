@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from pathlib import Path
 
 import openpyxl
@@ -125,3 +127,52 @@ def test_parse_date_returns_a_date_none_or_a_chinese_value_error(text: str) -> N
         assert "日期" in str(exc)
     else:
         assert result is None or isinstance(result, dt.date)
+
+
+def test_title_rows_above_the_header_are_skipped(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path / "a.members.xlsx",
+        [
+            ["东湖镇党员名册（2024年）"],
+            [],
+            HEADER,
+            ["李明", "男", "1970.03", "1995.07", "一支部", ""],
+        ],
+    )
+    roster = read_roster(path)
+    assert roster.problems == []
+    (m,) = roster.members
+    assert m.name == "李明" and m.row == 4
+
+
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from(["", "甲", "男", "女", "1970.03", "七零", "1990-02-30", "x,y", '"']),
+            min_size=0,
+            max_size=7,
+        ),
+        max_size=8,
+    )
+)
+def test_any_csv_gives_members_and_located_problems_or_a_roster_error(
+    rows: list[list[str]],
+) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "t.members.csv"
+        buf = io.StringIO()
+        csv.writer(buf).writerows([HEADER, *rows])
+        path.write_text(buf.getvalue(), "utf-8")
+        try:
+            roster = read_roster(path)
+        except RosterError as exc:
+            assert "名册" in exc.format_message()
+            return
+        assert all(m.name for m in roster.members)
+        last = len(rows) + 1
+        for problem in roster.problems:
+            assert 1 <= problem.location.row <= last
+            assert "t.members.csv" in str(problem.location)
+        assert len(roster.members) <= len(rows)

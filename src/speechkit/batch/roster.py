@@ -42,6 +42,7 @@ ALIASES = {
     "现任职务": "职务",
 }
 SUFFIXES = (".xlsx", ".csv")
+HEADER_SEARCH = 10  # rows searched for the header line
 
 
 @dataclass(frozen=True)
@@ -178,7 +179,14 @@ def read_roster(path: Path) -> Roster:
     rows = read_rows(path)
     problems: list[Problem] = []
     # header: first row with any content
-    header_index = next((i for i, r in enumerate(rows) if any(_cell(c) for c in r)), None)
+    filled = [i for i, r in enumerate(rows) if any(_cell(c) for c in r)]
+    # the header is the first row naming the 姓名 column (offices often put a title row such as
+    # “东湖镇党员名册” above it); otherwise the first row with any content
+    names = {"姓名"} | {alias for alias, title in ALIASES.items() if title == "姓名"}
+    header_index = next(
+        (i for i in filled[:HEADER_SEARCH] if names & {_cell(c) for c in rows[i]}),
+        filled[0] if filled else None,
+    )
     if header_index is None:
         raise RosterError(f"名册 {shown} 是空的：第一行应为列名 {'、'.join(COLUMNS)}。")
     header = [_cell(c) for c in rows[header_index]]
