@@ -15,15 +15,22 @@ PHASES = {"plan": "读取资料", "render": "生成", "merge": "合订", "check"
 class _PlainProgress:
     """Progress as plain lines (not a terminal): each phase at every tenth, plus failures."""
 
+    MAX_FAILURES = 10  # failure lines printed; the summary lists them all by document
+
     def __init__(self, stream) -> None:
         self.stream = stream
         self.last: dict[str, int] = {}
+        self.failures = 0
 
     def __call__(self, event) -> None:
         label = PHASES.get(event.phase, event.phase)
         step = max(1, event.total // 10)
         if event.status == "failed":
-            print(f"{label}失败：{event.current}", file=self.stream, flush=True)
+            self.failures += 1
+            if self.failures <= self.MAX_FAILURES:
+                print(f"{label}失败：{event.current}", file=self.stream, flush=True)
+            elif self.failures == self.MAX_FAILURES + 1:
+                print("……更多失败见最后的汇总", file=self.stream, flush=True)
         if event.done == event.total or event.done - self.last.get(event.phase, 0) >= step:
             self.last[event.phase] = event.done
             print(f"{label} {event.done}/{event.total}", file=self.stream, flush=True)
