@@ -146,6 +146,13 @@ def child(profiles: Path, out: Path, jobs: int) -> None:
         "render_seconds": (ticks[-1] - ticks[0]) if ticks else 0.0,
         "worker_peak_mb": max(peaks.values(), default=0) / 1024,
         "parent_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "cpu_seconds": sum(
+            r.ru_utime + r.ru_stime
+            for r in (
+                resource.getrusage(resource.RUSAGE_SELF),
+                resource.getrusage(resource.RUSAGE_CHILDREN),  # the workers, reaped at the end
+            )
+        ),
     }
     print(json.dumps(figures))
 
@@ -225,6 +232,11 @@ def main() -> None:
     print(
         f"  其中读取资料和名册：{one['plan_seconds']:.1f} 秒 / {two['plan_seconds']:.1f} 秒；"
         f"只算渲染写盘阶段：{r1:.0f} → {r2:.0f} 份/秒，{r2 / r1:.2f}×"
+    )
+    extra = two["cpu_seconds"] / one["cpu_seconds"] - 1
+    print(
+        f"  CPU 时间（父进程加工作进程，含启动）：1 进程 {one['cpu_seconds']:.1f} 秒，"
+        f"2 进程 {two['cpu_seconds']:.1f} 秒（并行多用 {extra:.0%}，与其他负载无关）"
     )
     ours, theirs = per_form()
     print(
