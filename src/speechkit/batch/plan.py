@@ -19,6 +19,8 @@ from speechkit.errors import Location, Problem, SpeechkitError, display_path
 from speechkit.fsutil import sha256_file
 
 MEMBER_VARIABLE = "member"
+ALL_TOWNS = "（全部乡镇）"  # town column of a failure that concerns every town (a template)
+ALL_DOCUMENTS = "（全部文档）"  # document column of a failure of a whole town (its profile)
 
 
 @dataclass
@@ -252,11 +254,13 @@ def build_plan(options: BatchOptions, executor=None, progress=None) -> Plan:
     select_towns(options)  # whole-run problems (no towns, unknown --town) before any work
     towns = load_towns(options, executor, progress)
     tasks: list[Task] = []
-    failures: list[ItemResult] = []
+    # a template that does not compile fails once for the whole run, not once per town
+    failures: list[ItemResult] = [
+        ItemResult(ALL_TOWNS, "", tpl.name, "", FAILED, tpl.error) for tpl in templates if tpl.error
+    ]
     for town in towns:
-        if town.error:
-            for tpl in templates:
-                failures.append(ItemResult(town.name, town.slug, tpl.name, "", FAILED, town.error))
+        if town.error:  # one failure for the town, not one per document
+            failures.append(ItemResult(town.name, town.slug, ALL_DOCUMENTS, "", FAILED, town.error))
             continue
         digest = town.digest
         for problem in town.roster_problems:
@@ -273,7 +277,6 @@ def build_plan(options: BatchOptions, executor=None, progress=None) -> Plan:
         for tpl in templates:
             base = {"template": tpl.sha256, "profile": digest, "version": __version__}
             if tpl.error:
-                failures.append(ItemResult(town.name, town.slug, tpl.name, "", FAILED, tpl.error))
                 continue
             if tpl.per_member and town.roster_error:
                 failures.append(
