@@ -279,3 +279,17 @@ def test_a_second_run_in_the_same_process_sees_an_edited_template(workspace: Pat
     again = run_batch(options(workspace, towns=("xishan",), templates=("讲话",)))
     assert statuses(again) == {"西山镇/讲话.docx": "generated"}
     assert doc_text(workspace / "out/西山镇/讲话.docx") == "西山镇修订版讲话"
+
+
+def test_forms_of_members_taken_off_the_roster_are_listed_not_deleted(workspace: Path) -> None:
+    run_batch(options(workspace))
+    roster = workspace / "profiles/towns/donghu.members.csv"
+    lines = roster.read_text("utf-8").splitlines()
+    roster.write_text("\n".join(line for line in lines if not line.startswith("王芳")) + "\n")
+    result = run_batch(options(workspace))
+    (left,) = [i for i in result.items if i.output == "东湖镇/党性分析评议表/王芳.docx"]
+    assert left.status == "skipped" and "名册中已无此人" in left.reason
+    assert left.member == "王芳"
+    assert (workspace / "out/东湖镇/党性分析评议表/王芳.docx").exists()
+    assert result.exit_code == 0
+    assert result.count("unchanged") == 6

@@ -54,6 +54,7 @@ FOREIGN_REASON = (
     "文件已存在，但清单中没有它的记录且内容与本次生成的不同，未覆盖"
     "（加 --force 重新生成，原文件会另存一份）"
 )
+LEFTOVER_REASON = "本次不再生成（名册中已无此人或乡镇改了名），旧文件保留未删除，请勿误用"
 EDITED_REASON = "自上次生成后已被修改，未覆盖（加 --force 重新生成，修改稿会另存一份）"
 
 
@@ -430,6 +431,37 @@ class Run:
             self.emit("check", done, len(todo), item.output)
         self.result.reports = [reports[i] for i in sorted(reports)]
 
+    def leftovers(self, plan: Plan, manifest: Manifest) -> list[ItemResult]:
+        """Earlier outputs of this run's towns and templates that are no longer planned.
+
+        A member taken off the roster, or a renamed town, leaves its old files behind; they are
+        listed (``skipped``) so nobody prints a stale form, and never deleted.
+        """
+        towns = {t.slug: t for t in plan.towns if not t.error}
+        templates = {t.name for t in plan.templates if not t.error}
+        planned = {t.rel for t in plan.tasks}
+        found = []
+        for rel, entry in manifest.entries.items():
+            if entry.get("kind") not in ("document", "form") or rel in planned:
+                continue
+            town = towns.get(entry.get("town", ""))
+            if town is None or entry.get("document") not in templates:
+                continue
+            if not (self.out / rel).exists():
+                continue
+            found.append(
+                ItemResult(
+                    town.name,
+                    town.slug,
+                    str(entry.get("document")),
+                    rel,
+                    SKIPPED,
+                    LEFTOVER_REASON,
+                    member=str(entry.get("member", "")),
+                )
+            )
+        return sorted(found, key=lambda i: i.output)
+
     def _resilient(self, executor: Executor, todo: list[tuple]) -> Iterator[tuple]:
         """Check results for ``todo``; if a worker dies, the rest are checked in this process."""
         left = {item[0]: item for item in todo}
@@ -511,7 +543,7 @@ def run(options: BatchOptions, progress: ProgressCallback | None = None) -> Batc
             items = state.render(plan, executor, recorder)
             if options.merge:
                 items += state.merge(plan, executor, recorder)
-            result.items = plan.failures + items
+            result.items = plan.failures + items + state.leftovers(plan, manifest)
             if options.check or options.report:
                 state.check(plan, [i for i in items if "合订本" not in i.document], executor)
             if options.pdf:
