@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
-import fcntl
 import functools
 import json
 import os
@@ -324,7 +323,11 @@ def locked(out: Path):
         ) from exc
     try:
         try:
+            import fcntl  # POSIX; elsewhere runs are not locked against each other
+
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except ImportError:
+            pass
         except OSError:
             raise SpeechkitError(
                 f"另一个批量生成任务正在写入 {display_path(out)}，请等它结束后再运行。"
