@@ -333,6 +333,23 @@ def _as_list(v) -> list[str]:
     return list(v)
 
 
+def literal_matches(
+    lit: re.Pattern | None, block: Block, ctx: RunContext, on_tokens: bool
+) -> Iterable[re.Match]:
+    """Matches of a word-list regex in ``block``; with ``on_tokens`` only those that start and
+    end on jieba token boundaries (the block is segmented only when a literal matched)."""
+    if lit is None:
+        return
+    bounds = None
+    for m in lit.finditer(block.scan_text):
+        if on_tokens:
+            if bounds is None:
+                bounds = ctx.boundaries(block)
+            if m.start() not in bounds or m.end() not in bounds:
+                continue
+        yield m
+
+
 def regex_hits(patterns: list, text: str) -> Iterable[tuple[int, int, re.Match]]:
     """Spans of every match (group ``m`` when the pattern names one), empty matches skipped."""
     for pat in patterns:

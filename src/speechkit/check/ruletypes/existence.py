@@ -12,6 +12,7 @@ from speechkit.check.ruletypes.base import (
     RunContext,
     Spec,
     SpecError,
+    literal_matches,
     literal_regex,
     regex_hits,
 )
@@ -56,17 +57,9 @@ class Existence(Rule):
     def run(self, block: Block, ctx: RunContext) -> list[Hit]:
         text = block.scan_text
         hits = []
-        lit = getattr(self, "_lit", None)
-        if lit is not None:
-            bounds = None
-            for m in lit.finditer(text):
-                s, e = m.span()
-                if self.scope == "tokens":
-                    if bounds is None:
-                        bounds = ctx.boundaries(block)
-                    if s not in bounds or e not in bounds:
-                        continue
-                hits.append(Hit(s, e, self.suggestion))
+        on_tokens = self.scope == "tokens"
+        for m in literal_matches(getattr(self, "_lit", None), block, ctx, on_tokens):
+            hits.append(Hit(m.start(), m.end(), self.suggestion))
         for s, e, _m in regex_hits(list(self.patterns), text):
             hits.append(Hit(s, e, self.suggestion))
         return hits
