@@ -15,6 +15,28 @@ from speechkit.cli._base import SkCommand, SkGroup
 _TEMPLATE_ARG = click.Path(dir_okay=False, path_type=Path)
 
 
+def _context_options(profile_help: str, data_help: str):
+    """The ``--profile`` / ``--data`` pair that supplies a template's context."""
+
+    def decorate(command):
+        command = click.option(
+            "--data",
+            "data_path",
+            metavar="数据文件",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help=data_help,
+        )(command)
+        return click.option(
+            "--profile",
+            "profile_path",
+            metavar="乡镇.yaml",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help=profile_help,
+        )(command)
+
+    return decorate
+
+
 @click.group(cls=SkGroup)
 def template() -> None:
     """查看和检查 Word 模板（.docx）中的标签。"""
@@ -42,19 +64,9 @@ def vars_command(template_path: Path) -> None:
 
 @template.command("check", cls=SkCommand)
 @click.argument("template_path", metavar="模板.docx", type=_TEMPLATE_ARG)
-@click.option(
-    "--profile",
-    "profile_path",
-    metavar="乡镇.yaml",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="同时用这个乡镇资料试填一次：列出模板读取而资料中没有的全部变量。",
-)
-@click.option(
-    "--data",
-    "data_path",
-    metavar="数据文件",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="同时用这个 YAML/JSON 数据文件试填一次。",
+@_context_options(
+    profile_help="同时用这个乡镇资料试填一次：列出模板读取而资料中没有的全部变量。",
+    data_help="同时用这个 YAML/JSON 数据文件试填一次。",
 )
 def check_command(template_path: Path, profile_path: Path | None, data_path: Path | None) -> None:
     """检查模板标签：未闭合或多余的定界符、不认识的标签、不成对的块，一次全部列出。
@@ -98,19 +110,9 @@ def _load_context(profile_path: Path | None, data_path: Path | None, required: b
 
 @click.command("render", cls=SkCommand)
 @click.argument("template_path", metavar="模板.docx", type=_TEMPLATE_ARG)
-@click.option(
-    "--profile",
-    "profile_path",
-    metavar="乡镇.yaml",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="乡镇资料文件（profiles/towns/<代号>.yaml），自动合并 city.yaml 并校验。",
-)
-@click.option(
-    "--data",
-    "data_path",
-    metavar="数据文件",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="任意 YAML/JSON 数据文件（顶层为映射，不做资料校验），用于活动以外的模板。",
+@_context_options(
+    profile_help="乡镇资料文件（profiles/towns/<代号>.yaml），自动合并 city.yaml 并校验。",
+    data_help="任意 YAML/JSON 数据文件（顶层为映射，不做资料校验），用于活动以外的模板。",
 )
 @click.option(
     "-o",
@@ -148,14 +150,9 @@ def render_command(
     tpl.save(context, out_path)
     click.echo(f"已生成：{out_path}")
     if want_pdf:
-        import tempfile
+        from speechkit.typeset.pdf import convert_to_pdf  # writes the PDF atomically
 
-        from speechkit.fsutil import atomic_write_bytes
-        from speechkit.typeset.pdf import convert_to_pdf
-
-        with tempfile.TemporaryDirectory(prefix="sk-render-") as tmp:
-            pdf = convert_to_pdf(out_path, tmp)
-            atomic_write_bytes(pdf_path, pdf.read_bytes())
+        convert_to_pdf(out_path, out_path.parent)
         click.echo(f"已生成：{pdf_path}")
 
 
