@@ -20,6 +20,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Twips
 
 from speechkit.fsutil import atomic_write_bytes
+from speechkit.typeset import oxml
 from speechkit.typeset import spec as S
 from speechkit.typeset.layout import new_document
 from speechkit.typeset.text import typeset_text
@@ -73,12 +74,34 @@ def build_text(source: Path, title: str) -> bytes:
 
 MEMBER = "{% if member is defined %}"
 END = "{% endif %}"
-COLUMNS = [1500, 1450, 1200, 1350, 1500, 1845]  # twips; sum = text width 8845
+# twips; sum = text width 8845. Label columns hold four 四号 characters; value columns hold a
+# date such as "1980年7月" on one line (with the automatic CJK/Latin spacing renderers add).
+COLUMNS = [1240, 1708, 1240, 1708, 1240, 1709]
+CELL_MARGIN = 57  # twips left and right (≈1 mm): the default 108 wastes a character per cell
 BIG_ROWS = ["学习体会", "存在的主要问题", "原因剖析", "整改措施"]
 
 
 def _field(expr: str) -> str:
     return f"{MEMBER}{{{{ {expr} }}}}{END}"
+
+
+def _fix_grid(table, widths: list[int], margin: int) -> None:
+    """Give the table's ``w:tblGrid`` the real column widths and narrower cell margins.
+
+    python-docx writes equal ``w:gridCol`` widths; Word and LibreOffice lay columns out by the
+    grid, so the per-cell widths alone are not enough.
+    """
+    tbl = table._tbl
+    for col, width in zip(tbl.tblGrid.gridCol_lst, widths, strict=True):
+        col.w = Twips(width)
+    tbl.tblPr.append(
+        oxml.el(
+            "w:tblCellMar",
+            {},
+            oxml.el("w:left", {"w:w": margin, "w:type": "dxa"}),
+            oxml.el("w:right", {"w:w": margin, "w:type": "dxa"}),
+        )
+    )
 
 
 def _cell_text(cell, text: str, *, center: bool = True, bottom: bool = False) -> None:
@@ -103,6 +126,7 @@ def build_form() -> bytes:
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    _fix_grid(table, COLUMNS, CELL_MARGIN)
     for row in table.rows:
         for width, cell in zip(COLUMNS, row.cells, strict=True):
             cell.width = Twips(width)
@@ -126,12 +150,13 @@ def build_form() -> bytes:
     ]
     for r, values in enumerate(info):
         row = table.rows[r]
-        row.height, row.height_rule = Mm(11), WD_ROW_HEIGHT_RULE.EXACTLY
+        # at least one line high, growing when a long branch name wraps: never clipped
+        row.height, row.height_rule = Mm(11), WD_ROW_HEIGHT_RULE.AT_LEAST
         for c, value in enumerate(values):
             _cell_text(row.cells[c], value)
     for i, label in enumerate(BIG_ROWS):
         row = table.rows[2 + i]
-        row.height, row.height_rule = Mm(32), WD_ROW_HEIGHT_RULE.EXACTLY
+        row.height, row.height_rule = Mm(31), WD_ROW_HEIGHT_RULE.EXACTLY
         _cell_text(row.cells[0], label)
         merged = row.cells[1].merge(row.cells[len(COLUMNS) - 1])
         merged.paragraphs[0].style = S.STYLE_TABLE_TEXT

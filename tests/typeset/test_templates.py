@@ -14,7 +14,8 @@ from docx import Document
 from speechkit.engine import Template
 from speechkit.profiles import find_towns, load_profile
 from speechkit.typeset.check import format_check
-from tests.conftest import PROFILES, TEMPLATES
+from speechkit.typeset.pdf import convert_to_pdf
+from tests.conftest import PROFILES, TEMPLATES, pdf_text, requires_soffice
 
 NAMES = ["动员讲话", "实施方案", "党性分析评议表"]
 TOWNS = find_towns(PROFILES)
@@ -204,14 +205,47 @@ def test_form_renders_blank_and_for_one_member(templates, tmp_path):
     assert format_check(path) == []
 
 
-def test_form_rows_have_fixed_heights_that_fit_one_page():
+def test_form_rows_fit_one_page_and_info_rows_grow_instead_of_clipping():
     doc = Document(str(TEMPLATES / "党性分析评议表.docx"))
     rows = doc.tables[0].rows
-    assert all(row.height_rule is not None and row.height_rule.name == "EXACTLY" for row in rows)
+    rules = [row.height_rule.name for row in rows]
+    assert rules[:2] == ["AT_LEAST", "AT_LEAST"]  # member data wraps, never cut off
+    assert set(rules[2:]) == {"EXACTLY"}
     table_mm = sum(row.height.mm for row in rows)
-    # title and subtitle lines and the signature line take three 28.95 pt lines
-    assert table_mm + 3 * 28.95 * 0.3528 < 225
+    # title, subtitle and signature take three 28.95 pt lines; each info row may grow to two
+    # 20 pt table lines when a long branch name or post wraps
+    growth = 2 * (2 * 20 * 0.3528 - 11)
+    assert table_mm + 3 * 28.95 * 0.3528 + growth < 225
     assert min(row.height.mm for row in rows[2:6]) >= 30  # large cells for handwriting
+
+
+def test_form_grid_has_the_real_column_widths():
+    """Word and LibreOffice lay columns out by w:tblGrid, not by the cell widths."""
+    tbl = Document(str(TEMPLATES / "党性分析评议表.docx")).tables[0]._tbl
+    widths = [col.w.twips for col in tbl.tblGrid.gridCol_lst]
+    assert sum(widths) == 8845  # the text block, 156 mm
+    assert len(set(widths)) > 1
+
+
+@requires_soffice
+def test_filled_form_shows_long_values_whole_on_one_page(tmp_path):
+    profile = load_profile(PROFILES / "towns" / "donghu.yaml")
+    context = profile.context()
+    context["member"] = {
+        "name": "欧阳示范",
+        "gender": "女",
+        "birth": datetime.date(1962, 8, 1),
+        "joined": datetime.date(2005, 1, 1),
+        "branch": "水产合作社党支部",
+        "post": "镇党委副书记、镇长",
+    }
+    docx = tmp_path / "form.docx"
+    Template(TEMPLATES / "党性分析评议表.docx").save(context, docx)
+    text = pdf_text(convert_to_pdf(docx, tmp_path), layout=False)
+    assert text.count("\f") == 1  # one page
+    flat = re.sub(r"\s+", "", text)
+    for value in ("1962年8月", "2005年1月", "水产合作社党支部", "镇党委副书记、镇长"):
+        assert value in flat
 
 
 def test_forms_merged_by_the_batch_still_pass(rendered, tmp_path):
