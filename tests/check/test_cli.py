@@ -215,3 +215,46 @@ def test_folder_is_expanded(cli, tmp_path, make_docx):
 def test_jobs_must_be_positive(cli):
     r = cli("check", SEED, "--jobs", "0")
     assert r.exit_code == 2 and "--jobs 的值无效：至少为 1" in r.stderr
+
+
+def test_existing_output_refused_without_force_for_every_format(cli, tmp_path, make_docx):
+    src = make_docx(tmp_path / "s.docx", body=["认真布署工作"])
+    for fmt, name in (
+        ("text", "r.txt"),
+        ("json", "r.json"),
+        ("html", "r.html"),
+        ("docx", "v.docx"),
+    ):
+        victim = tmp_path / name
+        victim.write_bytes(b"precious")
+        r = cli("check", src, "--format", fmt, "-o", victim)
+        assert r.exit_code == 2, fmt
+        assert "输出文件已存在" in r.stderr and "--force" in r.stderr and name in r.stderr
+        assert victim.read_bytes() == b"precious"
+        r = cli("check", src, "--format", fmt, "-o", victim, "--force")
+        assert r.exit_code == 1, fmt
+        assert victim.read_bytes() != b"precious"
+
+
+def test_existing_output_inferred_from_extension_refused(cli, tmp_path, make_docx):
+    src = make_docx(tmp_path / "s.docx", body=["认真布署工作"])
+    victim = make_docx(tmp_path / "victim.docx", body=["另一份文件"])
+    before = victim.read_bytes()
+    r = cli("check", src, "-o", victim)
+    assert r.exit_code == 2 and "victim.docx" in r.stderr
+    assert victim.read_bytes() == before
+
+
+def test_existing_annotated_copy_in_folder_refused(cli, tmp_path, make_docx):
+    a = make_docx(tmp_path / "a.docx", body=["认真布署工作"])
+    b = make_docx(tmp_path / "b.docx", body=["认真部署工作"])
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "b.批注.docx").write_bytes(b"mine")
+    r = cli("check", a, b, "--format", "docx", "-o", folder)
+    assert r.exit_code == 2 and "b.批注.docx" in r.stderr
+    assert not (folder / "a.批注.docx").exists()
+    assert (folder / "b.批注.docx").read_bytes() == b"mine"
+    r = cli("check", a, b, "--format", "docx", "-o", folder, "--force")
+    assert r.exit_code == 1
+    assert zipfile.is_zipfile(folder / "a.批注.docx") and zipfile.is_zipfile(folder / "b.批注.docx")

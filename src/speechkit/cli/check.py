@@ -57,6 +57,7 @@ def _guess_format(out: str | None) -> str:
     default=None,
     help="报告写到这个文件（docx 格式且有多个文件时为文件夹）；省略时输出到屏幕。",
 )
+@click.option("--force", is_flag=True, help="输出文件已存在时覆盖。")
 @click.option(
     "--fail-on",
     type=click.Choice(_SEVERITIES),
@@ -83,7 +84,7 @@ def _guess_format(out: str | None) -> str:
     "--color/--no-color", default=None, help="文本报告是否着色（默认：输出到终端时着色）。"
 )
 def check_cmd(
-    files, profile, rule_packs, fmt, out, fail_on, ignore, doc_type, keywords, jobs, color
+    files, profile, rule_packs, fmt, out, force, fail_on, ignore, doc_type, keywords, jobs, color
 ):
     """检查 .docx（正文、表格、页眉、页脚、脚注）、.txt 和 .md 文稿；给文件夹时检查其中全部文稿。
 
@@ -108,6 +109,8 @@ def check_cmd(
     fmt = fmt or _guess_format(out)
     if fmt == "docx":
         _need_docx_output(files, out)
+    if out and not force:
+        _refuse_existing(_targets(files, out, fmt))
     pack = load_rules(rule_packs)
     prof = None
     if profile:
@@ -150,22 +153,53 @@ def _need_docx_output(files, out) -> None:
         raise SpeechkitError("输出文件不能与原文件相同（原文件保持不变）。", Location(file=out))
 
 
-def _write_annotated(reports, out: str) -> None:
+def _annotated_targets(files, out: str) -> list[tuple[str, object]]:
+    """(source, target path) of each commented copy: ``out`` itself for one file, else
+    ``out/<stem>.批注.docx`` (a copy that would replace its own source is skipped)."""
     from pathlib import Path
 
+    if len(files) == 1 and not Path(out).is_dir():
+        return [(files[0], Path(out))]
+    pairs = []
+    for f in files:
+        target = Path(out) / f"{Path(f).stem}.批注.docx"
+        if target.resolve() != Path(f).resolve():
+            pairs.append((f, target))
+    return pairs
+
+
+def _targets(files, out: str, fmt: str) -> list:
+    """Every file the run would write."""
+    from pathlib import Path
+
+    if fmt == "docx":
+        return [t for _, t in _annotated_targets(files, out)]
+    return [Path(out)]
+
+
+def _refuse_existing(targets) -> None:
+    """Stop before any work when an output exists (overwriting needs ``--force``)."""
+    from speechkit.errors import Location, OutputExistsError, display_path
+
+    existing = [t for t in targets if t.exists()]
+    if not existing:
+        return
+    more = f"（另有 {len(existing) - 1} 个输出文件也已存在）" if len(existing) > 1 else ""
+    raise OutputExistsError(
+        f"输出文件已存在{more}；如要覆盖，请加 --force。",
+        Location(file=display_path(existing[0])),
+    )
+
+
+def _write_annotated(reports, out: str) -> None:
     from speechkit.check.report import annotate_docx
 
-    if len(reports) == 1 and not Path(out).is_dir():
-        written = annotate_docx(reports[0].path, reports[0].findings, out)
-        click.echo(f"已写入带批注的文档：{written}（{len(reports[0].findings)} 条批注）")
-        return
-    folder = Path(out)
-    for r in reports:
-        target = folder / f"{Path(r.path).stem}.批注.docx"
-        if target.resolve() == Path(r.path).resolve():
-            continue
-        annotate_docx(r.path, r.findings, target)
-        click.echo(f"已写入带批注的文档：{target}（{len(r.findings)} 条批注）")
+    files = [r.path for r in reports]
+    by_path = {r.path: r for r in reports}
+    for src, target in _annotated_targets(files, out):
+        r = by_path[src]
+        written = annotate_docx(r.path, r.findings, target)
+        click.echo(f"已写入带批注的文档：{written}（{len(r.findings)} 条批注）")
 
 
 def _emit(text: str, out: str | None) -> None:
