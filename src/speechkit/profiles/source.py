@@ -62,6 +62,10 @@ class SourceDoc:
         """True when no error-level problem was found."""
         return not any(p.severity == "error" for p in self.problems)
 
+    def locate(self, keypath: str) -> Location | None:
+        """Return where ``keypath`` (``a.b``, ``a.list[0]``) is written, or None."""
+        return self.values.get(keypath) or self.keys.get(keypath)
+
 
 def join_key(prefix: str, key: str | int) -> str:
     """Return the key path of ``key`` below ``prefix`` (``a.b``, ``a.list[0]``)."""
@@ -148,7 +152,8 @@ _YAML_MESSAGES = [
 ]
 
 
-def _translate_yaml_error(exc: Exception) -> str:
+def translate_yaml_error(exc: Exception) -> str:
+    """Return a Chinese explanation of a ruamel.yaml parse error (no location)."""
     text = " ".join(str(getattr(exc, a, "") or "") for a in ("context", "problem")) or str(exc)
     for needle, chinese in _YAML_MESSAGES:
         if needle in text:
@@ -402,12 +407,17 @@ def read_source(
 
 def parse_bytes(raw: bytes, doc: SourceDoc, shown: str, *, json_mode: bool = False) -> SourceDoc:
     """Fill ``doc`` from the raw bytes of a file shown to users as ``shown``."""
-    whole = Location(file=shown)
     try:
         text, doc.encoding = decode_bytes(raw)
     except ValueError as exc:
-        doc.problems.append(Problem(whole, str(exc)))
+        doc.problems.append(Problem(Location(file=shown), str(exc)))
         return doc
+    return parse_text(text, doc, shown, json_mode=json_mode)
+
+
+def parse_text(text: str, doc: SourceDoc, shown: str, *, json_mode: bool = False) -> SourceDoc:
+    """Fill ``doc`` from decoded text (size, structure and syntax checks, then plain data)."""
+    whole = Location(file=shown)
     if not text.strip() or all(
         not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
     ):
@@ -446,12 +456,7 @@ def parse_bytes(raw: bytes, doc: SourceDoc, shown: str, *, json_mode: bool = Fal
         doc.problems.append(Problem(whole, "嵌套过深，已拒绝读取"))
         return doc
     except Exception as exc:  # ruamel's YAMLError family and reader errors
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        message = _translate_yaml_error(exc)
-        start = getattr(exc, "context_mark", None)
-        if start is not None and mark is not None and start.line != mark.line:
-            message += f"（相关内容从第 {start.line + 1} 行第 {start.column + 1} 列开始）"
-        doc.problems.append(_mark_problem(shown, mark, message, text))
+        doc.problems.append(yaml_error_problem(exc, text, shown))
         return doc
     if node is None:
         doc.empty = True
@@ -493,6 +498,20 @@ def _fullwidth_colons(text: str, shown: str) -> list[Problem]:
                 )
             )
     return out
+
+
+def yaml_error_problem(exc: Exception, text: str, shown: str) -> Problem:
+    """Return a located Chinese :class:`Problem` for a ruamel.yaml error raised on ``text``.
+
+    ``shown`` is the file name shown to users; the location is the error's line:column with
+    the source line as snippet, plus a hint for full-width colons or spaces on that line.
+    """
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    message = translate_yaml_error(exc)
+    start = getattr(exc, "context_mark", None)
+    if start is not None and mark is not None and start.line != mark.line:
+        message += f"（相关内容从第 {start.line + 1} 行第 {start.column + 1} 列开始）"
+    return _mark_problem(shown, mark, message, text)
 
 
 def _mark_problem(shown: str, mark: Any, message: str, text: str) -> Problem:
