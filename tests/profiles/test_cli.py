@@ -320,6 +320,7 @@ def test_new_scaffold_fails_until_filled_then_validates(cli, tmp_path):
 
 
 def test_new_with_name_and_kind_and_refuses_overwrite(cli, tmp_path):
+    (tmp_path / "city.yaml").write_text(CITY, encoding="utf-8")
     args = (
         "profiles",
         "new",
@@ -338,6 +339,22 @@ def test_new_with_name_and_kind_and_refuses_overwrite(cli, tmp_path):
     again = cli(*args)
     assert again.exit_code == 2 and "已存在，未覆盖" in again.stderr
     assert path.read_bytes() == before
+
+
+def test_new_refuses_missing_profiles_folder_and_creates_nothing(cli, tmp_path):
+    missing = tmp_path / "typo"
+    result = cli("profiles", "new", "abc", "--profiles", str(missing))
+    assert result.exit_code == 2
+    assert f"资料文件夹 {missing} 不存在" in result.stderr
+    assert not missing.exists()
+    _no_traceback(result)
+
+
+def test_new_refuses_folder_without_city_yaml(cli, tmp_path):
+    result = cli("profiles", "new", "abc", "--profiles", str(tmp_path))
+    assert result.exit_code == 2
+    assert f"{tmp_path} 不是资料文件夹：其中没有 city.yaml" in result.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("slug", ["东湖", "Donghu", "../evil", "a b"])

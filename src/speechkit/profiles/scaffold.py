@@ -11,7 +11,7 @@ from pathlib import Path
 
 from speechkit.errors import InputFileError, OutputExistsError, display_path
 from speechkit.fsutil import atomic_write_text
-from speechkit.profiles.model import TOWNS_DIR
+from speechkit.profiles.model import CITY_FILE, TOWNS_DIR
 from speechkit.profiles.schema import PLACEHOLDER
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -71,7 +71,8 @@ def new_town(
 ) -> Path:
     """Write ``profiles_dir/towns/<slug>.yaml`` from the scaffold; return its path.
 
-    Raises :class:`InputFileError` for a bad slug or kind and :class:`OutputExistsError` when
+    Raises :class:`InputFileError` for a bad slug or kind, when ``profiles_dir`` does not exist
+    or holds no ``city.yaml`` (nothing is created then), and :class:`OutputExistsError` when
     the file exists (never overwrites).
     """
     if not SLUG_RE.match(slug):
@@ -80,7 +81,18 @@ def new_town(
         )
     if kind is not None and kind not in _KINDS:
         raise InputFileError(f"类别“{kind}”不可用：只能是 镇、区 或 街道")
-    path = Path(profiles_dir) / TOWNS_DIR / f"{slug}.yaml"
+    root = Path(profiles_dir)
+    if not root.is_dir():
+        what = "不是文件夹" if root.exists() else "不存在"
+        raise InputFileError(
+            f"资料文件夹 {display_path(root)} {what}；请用 --profiles 指定含 city.yaml 的资料文件夹"
+        )
+    if not (root / CITY_FILE).is_file():
+        raise InputFileError(
+            f"{display_path(root)} 不是资料文件夹：其中没有 {CITY_FILE}（全市共用资料）。"
+            f"请用 --profiles 指定含 {CITY_FILE} 的文件夹，或先建好 {display_path(root / CITY_FILE)}"
+        )
+    path = root / TOWNS_DIR / f"{slug}.yaml"
     if path.exists():
         raise OutputExistsError(f"{display_path(path)} 已存在，未覆盖；如要重写请先删除或改名")
     atomic_write_text(path, scaffold_text(slug, name, kind))
