@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -62,3 +63,81 @@ def test_module_entry_point_runs():
     )
     assert proc.returncode == 0
     assert "speechkit" in proc.stdout
+
+
+def _all_command_paths():
+    from speechkit.cli import cli
+
+    paths = []
+
+    def walk(command, prefix):
+        paths.append(prefix)
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, [*prefix, name])
+
+    walk(cli, [])
+    return paths
+
+
+ENGLISH = re.compile(
+    r"\b(TEXT|FILE|FILES|PATH|DIRECTORY|INTEGER|FLOAT|OPTIONS|COMMAND|ARGS|Usage|Options)\b"
+    r"|\[default|\[required\]|Show this message|Show the version"
+)
+
+
+@pytest.mark.parametrize("path", _all_command_paths(), ids=lambda p: " ".join(p) or "speechkit")
+def test_no_english_left_in_any_help(path):
+    result = run_cli(*path, "--help")
+    assert result.exit_code == 0, result.output
+    assert not ENGLISH.search(result.stdout), ENGLISH.search(result.stdout).group()
+
+
+def test_option_columns_align_by_display_width():
+    from speechkit.cli._base import display_width
+
+    lines = [ln for ln in run_cli("serve", "--help").stdout.splitlines() if ln.startswith("  -")]
+    starts = set()
+    for line in lines:
+        term_end = re.search(r"\S {2,}(?=\S)", line).end()
+        starts.add(display_width(line[:term_end]))
+    assert len(lines) >= 5 and len(starts) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["chek"], "没有这个命令：chek。您是不是要输入 “check”？"),
+        (["check", "x.txt", "--bogus"], "没有这个选项：--bogus。"),
+        (["typeset", "README.md"], "缺少选项"),
+        (["serve", "--port", "99999"], "99999 超出范围"),
+        (["serve", "--port", "abc"], "“abc”不是有效的数值"),
+        (["typeset", "tests", "-o", "a.docx"], "是文件夹，这里需要文件"),
+    ],
+)
+def test_usage_errors_are_chinese_and_exit_2(args, expected):
+    result = run_cli(*args)
+    assert result.exit_code == 2
+    assert expected in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_unwritable_output_is_a_chinese_message_not_a_traceback(tmp_path):
+    src = tmp_path / "稿.txt"
+    src.write_text("标题\n\n正文。\n", encoding="utf-8")
+    blocker = tmp_path / "afile"
+    blocker.write_text("")
+    result = run_cli("typeset", src, "-o", blocker / "x.docx")
+    assert result.exit_code == 2
+    assert "无法读写" in result.stderr and "afile" in result.stderr
+    assert "路径中有一段是文件而不是文件夹" in result.stderr
+    assert "Traceback" not in result.output and "Errno" not in result.output
+
+
+def test_describe_os_error_is_chinese():
+    import errno
+
+    from speechkit.errors import describe_os_error, os_error_message
+
+    assert describe_os_error(PermissionError(errno.EACCES, "Permission denied")) == "没有权限"
+    err = OSError(errno.ENOSPC, "No space left on device", "out/甲.docx")
+    assert os_error_message(err, "无法写出") == "无法写出 out/甲.docx：磁盘空间不足。"

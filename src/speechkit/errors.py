@@ -8,6 +8,7 @@ where the problem is and what to do.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -166,7 +167,42 @@ __all__ = [
     "OutputExistsError",
     "ToolMissingError",
     "PART_NAMES",
+    "describe_os_error",
+    "os_error_message",
+    "display_path",
 ]
+
+
+_ERRNO_REASONS = {
+    errno.EACCES: "没有权限",
+    errno.EPERM: "不允许这样操作（没有权限或是系统文件夹）",
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.EEXIST: "已有同名的文件",
+    errno.ENOTDIR: "路径中有一段是文件而不是文件夹",
+    errno.EISDIR: "这是文件夹，不是文件",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "所在磁盘是只读的",
+    errno.ENAMETOOLONG: "文件名太长",
+    errno.EMFILE: "同时打开的文件太多",
+    errno.EBUSY: "文件正被其他程序占用",
+    errno.EBADF: "文件已被关闭",
+    errno.EIO: "磁盘读写出错",
+}
+
+
+def describe_os_error(exc: OSError) -> str:
+    """Return a Chinese reason for an OS error (no English system text), e.g. "没有权限"."""
+    reason = _ERRNO_REASONS.get(exc.errno or -1)
+    if reason is None:
+        reason = f"系统错误（错误号 {exc.errno}）" if exc.errno else "系统错误"
+    return reason
+
+
+def os_error_message(exc: OSError, action: str = "无法访问") -> str:
+    """Return ``"<action> <path>：<reason>。"`` for an OS error, naming the path involved."""
+    path = exc.filename2 if exc.errno == errno.EXDEV else exc.filename
+    target = f" {display_path(path)}" if path else ""
+    return f"{action}{target}：{describe_os_error(exc)}。"
 
 
 def display_path(path: str | Path) -> str:

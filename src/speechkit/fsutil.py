@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import tempfile
@@ -12,11 +13,18 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically: a temporary file in the same folder, fsync, rename.
 
     An interrupted run leaves either the old file or the new one, never a half-written file.
-    Parent folders are created. Returns the path written.
+    Parent folders are created. Returns the path written. An :class:`OSError` names ``path``
+    (not the temporary file); the CLI turns it into a Chinese message.
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~sk-", suffix=".tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as exc:  # a file stands where a folder of the path should be
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), exc.filename) from exc
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".~sk-", suffix=".tmp", dir=target.parent)
+    except OSError as exc:  # name the file the caller asked for, not the temporary one
+        raise OSError(exc.errno, exc.strerror, str(target)) from exc
     try:
         # mkstemp creates 0600; give the file the mode a plain open() would have.
         os.fchmod(fd, 0o666 & ~_umask())

@@ -14,7 +14,7 @@ import click
 
 from speechkit import __version__
 from speechkit.cli._base import SkGroup, translate_usage_error
-from speechkit.errors import SpeechkitError
+from speechkit.errors import SpeechkitError, os_error_message
 
 
 @click.group(cls=SkGroup)
@@ -69,6 +69,9 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo("已中止。", err=True)
         sys.exit(130)
+    except OSError as exc:  # a file or folder the user named cannot be read or written
+        click.echo(os_error_message(exc, "无法读写"), err=True)
+        sys.exit(2)
     except KeyboardInterrupt:
         click.echo("已中止。", err=True)
         sys.exit(130)

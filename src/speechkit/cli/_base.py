@@ -3,24 +3,73 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import click
 
-_HEADINGS = {
-    "Options": "选项",
-    "Commands": "命令",
-    "Arguments": "参数",
+from speechkit.cli import _zh
+
+_zh.install()  # before any command module builds its click.Path types
+
+_HEADINGS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
+
+# click derives metavars from type names (TEXT, INTEGER, FILE ...) and argument names (FILES).
+_METAVARS = {
+    "OPTIONS": "选项",
+    "COMMAND": "命令",
+    "ARGS": "参数",
+    "INTEGER RANGE": "整数",
+    "FLOAT RANGE": "数字",
+    "INTEGER": "整数",
+    "FLOAT": "数字",
+    "BOOLEAN": "是/否",
+    "TEXT": "文字",
+    "FILENAME": "文件",
+    "FILES": "文件",
+    "FILE": "文件",
+    "DIRECTORY": "文件夹",
+    "PATHS": "路径",
+    "PATH": "路径",
+    "PACKS": "规则包",
 }
+_METAVAR_RE = re.compile(r"\b(" + "|".join(map(re.escape, _METAVARS)) + r")\b")
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes on a terminal: East Asian wide and full-width characters count 2."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def zh_metavars(text: str) -> str:
+    """Replace click's English metavars (TEXT, FILE, [OPTIONS] ...) with Chinese ones."""
+    return _METAVAR_RE.sub(lambda m: _METAVARS[m.group(1)], text)
 
 
 class SkHelpFormatter(click.HelpFormatter):
-    """click's formatter with Chinese headings and usage prefix."""
+    """click's formatter with Chinese headings, usage prefix and metavars."""
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args, prefix="用法：" if prefix is None else prefix)
+        super().write_usage(prog, zh_metavars(args), prefix="用法：" if prefix is None else prefix)
 
     def write_heading(self, heading: str) -> None:
         self.write(f"{'':>{self.current_indent}}{_HEADINGS.get(heading, heading)}：\n")
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+        """Two-column option list, aligned by display width (a Chinese character is 2 wide)."""
+        rows = [(zh_metavars(term), text) for term, text in rows]
+        first = min(max((display_width(term) for term, _ in rows), default=0), col_max)
+        pad = " " * (self.current_indent + first + col_spacing)
+        text_width = max(self.width - len(pad), 10)
+        for term, text in rows:
+            self.write(f"{'':>{self.current_indent}}{term}")
+            if not text:
+                self.write("\n")
+                continue
+            gap = first - display_width(term)
+            # a term wider than the column gets its text on the next line
+            self.write(" " * (gap + col_spacing) if gap >= 0 else "\n" + pad)
+            lines = click.formatting.wrap_text(text, text_width, preserve_paragraphs=True)
+            self.write(lines.replace("\n", "\n" + pad) + "\n")
 
 
 class SkContext(click.Context):
@@ -34,15 +83,9 @@ class SkContext(click.Context):
 
 
 class SkCommand(click.Command):
-    """Command with Chinese help; the ``--help`` option's own help is Chinese too."""
+    """Command with Chinese help (usage line, metavars, the help option's own text)."""
 
     context_class = SkContext
-
-    def get_help_option(self, ctx: click.Context):
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = "显示本帮助并退出。"
-        return option
 
 
 class SkGroup(click.Group):
@@ -51,40 +94,19 @@ class SkGroup(click.Group):
     context_class = SkContext
     command_class = SkCommand
 
-    def get_help_option(self, ctx: click.Context):
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = "显示本帮助并退出。"
-        return option
-
 
 SkGroup.group_class = SkGroup
 
-_PATTERNS = [
-    (re.compile(r"No such option: (\S+)"), r"没有这个选项：\1"),
-    (re.compile(r"No such command '([^']+)'\."), r"没有这个命令：\1"),
-    (re.compile(r"Missing argument '([^']+)'\."), r"缺少参数：\1"),
-    (re.compile(r"Missing option '([^']+)'\."), r"缺少选项：\1"),
-    (re.compile(r"Option '([^']+)' requires an argument\."), r"选项 \1 需要一个值"),
-    (re.compile(r"Got unexpected extra arguments? \((.*)\)"), r"多余的参数：\1"),
-    (re.compile(r"Invalid value for '([^']+)': (.*)"), r"\1 的值无效：\2"),
-    (re.compile(r"Path '([^']+)' does not exist\."), r"路径不存在：\1"),
-    (re.compile(r"File '([^']+)' does not exist\."), r"文件不存在：\1"),
-    (re.compile(r"Directory '([^']+)' does not exist\."), r"文件夹不存在：\1"),
-    (re.compile(r"Path '([^']+)' is a directory\."), r"这是文件夹，不是文件：\1"),
-    (re.compile(r"'([^']+)' is not one of (.*)\."), r"“\1”不在可选值 \2 之中"),
-    (re.compile(r"'([^']+)' is not a valid integer\."), r"“\1”不是整数"),
-]
-
 
 def translate_usage_error(exc: click.UsageError) -> str:
-    """Return a Chinese rendering of a click usage error, with the usage line and a help hint."""
-    message = exc.format_message()
-    for pattern, repl in _PATTERNS:
-        message = pattern.sub(repl, message)
+    """Return a usage error as printed: usage line, a help hint, then the (Chinese) message."""
     lines = []
     if exc.ctx is not None:
-        lines.append(exc.ctx.get_usage())
-        lines.append(f"运行 “{exc.ctx.command_path} --help” 查看帮助。")
+        lines.append(zh_metavars(exc.ctx.get_usage()))
+        lines.append(f"运行“{exc.ctx.command_path} --help”查看帮助。")
+    message = _ASCII_QUOTED.sub(r"“\1”", exc.format_message()).replace("。 ", "。")
     lines.append(f"用法错误：{message}")
     return "\n".join(lines)
+
+
+_ASCII_QUOTED = re.compile(r"'([^'\n]*)'")
