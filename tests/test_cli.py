@@ -141,3 +141,34 @@ def test_describe_os_error_is_chinese():
     assert describe_os_error(PermissionError(errno.EACCES, "Permission denied")) == "没有权限"
     err = OSError(errno.ENOSPC, "No space left on device", "out/甲.docx")
     assert os_error_message(err, "无法写出") == "无法写出 out/甲.docx：磁盘空间不足。"
+
+
+def test_chinese_help_wraps_by_display_width_without_stray_spaces():
+    from speechkit.cli._base import display_width, join_cjk_lines, wrap_cjk
+
+    assert join_cjk_lines("检查模板标签。\n再运行一次。\nRun it\nagain") == (
+        "检查模板标签。再运行一次。Run it again"
+    )
+    text = "检查纸张、页边距、文档网格（每页 22 行、每行 28 字）、正文字体字号、标题。" * 2
+    lines = wrap_cjk(text, 40)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert all(display_width(line) <= 41 for line in lines)  # one pulled-back mark at most
+    assert not any(line[0] in "，。、）" for line in lines)
+    for line in run_cli("format-check", "--help").stdout.splitlines():
+        assert display_width(line) <= 80, line
+
+
+def test_render_refuses_to_overwrite_its_own_template(tmp_path):
+    from docx import Document
+
+    template = tmp_path / "通知.docx"
+    doc = Document()
+    doc.add_paragraph("{{ name }}")
+    doc.save(template)
+    before = template.read_bytes()
+    data = tmp_path / "d.yaml"
+    data.write_text("name: 东湖镇\n", encoding="utf-8")
+    result = run_cli("render", template, "--data", data, "-o", template, "--force")
+    assert result.exit_code == 2
+    assert "输出文件不能与模板相同" in result.stderr
+    assert template.read_bytes() == before

@@ -40,6 +40,54 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def join_cjk_lines(text: str) -> str:
+    """Join the wrapped lines of each paragraph the way Chinese is written: no space between
+    two lines when either side of the break is a Chinese character or punctuation mark.
+    Paragraphs marked with click's ``\\b`` (no rewrapping) are left as they are."""
+    out = []
+    for para in text.split("\n\n"):
+        if para.lstrip().startswith("\b"):
+            out.append(para)
+            continue
+        lines = [ln.strip() for ln in para.splitlines() if ln.strip()]
+        joined = lines[0] if lines else ""
+        for line in lines[1:]:
+            wide = display_width(joined[-1]) == 2 or display_width(line[0]) == 2
+            joined += line if wide else " " + line
+        out.append(joined)
+    return "\n\n".join(out)
+
+
+# Marks that must not begin a line (GB/T 15834 line-breaking practice).
+_NO_LINE_START = set("，。、；：？！）》”’…—·,.;:?!)]}%")
+
+
+def wrap_cjk(text: str, width: int) -> list[str]:
+    """Wrap one paragraph to ``width`` display columns.
+
+    Breaks fall between Chinese characters or at spaces, never inside a Latin word or number,
+    and a closing mark is pulled back onto the line before.
+    """
+    tokens = re.findall(r"[A-Za-z0-9_./<>=|\[\]{}'\"@#$%&*+-]+|\s+|.", text)
+    lines: list[str] = []
+    line = ""
+    for tok in tokens:
+        if tok.isspace():
+            if line:
+                line += " "
+            continue
+        if line and display_width(line.rstrip() + tok) > width:
+            if tok[0] in _NO_LINE_START:  # keep punctuation with the text before it
+                line += tok
+                continue
+            lines.append(line.rstrip())
+            line = ""
+        line += tok
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines or [""]
+
+
 def zh_metavars(text: str) -> str:
     """Replace click's English metavars (TEXT, FILE, [OPTIONS] ...) with Chinese ones."""
     return _METAVAR_RE.sub(lambda m: _METAVARS[m.group(1)], text)
@@ -50,6 +98,20 @@ class SkHelpFormatter(click.HelpFormatter):
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         super().write_usage(prog, zh_metavars(args), prefix="用法：" if prefix is None else prefix)
+
+    def write_text(self, text: str) -> None:
+        """Write help paragraphs wrapped by display width; ``\\b`` paragraphs kept verbatim."""
+        indent = " " * self.current_indent
+        width = max(self.width - self.current_indent, 20)
+        for i, para in enumerate(join_cjk_lines(text).split("\n\n")):
+            if i:
+                self.write("\n")
+            if para.lstrip().startswith("\b"):
+                lines = para.lstrip()[1:].strip("\n").splitlines()
+            else:
+                lines = wrap_cjk(para, width)
+            for line in lines:
+                self.write(f"{indent}{line}\n")
 
     def write_heading(self, heading: str) -> None:
         self.write(f"{'':>{self.current_indent}}{_HEADINGS.get(heading, heading)}：\n")
@@ -68,8 +130,7 @@ class SkHelpFormatter(click.HelpFormatter):
             gap = first - display_width(term)
             # a term wider than the column gets its text on the next line
             self.write(" " * (gap + col_spacing) if gap >= 0 else "\n" + pad)
-            lines = click.formatting.wrap_text(text, text_width, preserve_paragraphs=True)
-            self.write(lines.replace("\n", "\n" + pad) + "\n")
+            self.write(("\n" + pad).join(wrap_cjk(join_cjk_lines(text), text_width)) + "\n")
 
 
 class SkContext(click.Context):

@@ -9,7 +9,7 @@ import click
 
 from speechkit.cli._base import SkCommand
 
-PHASES = {"plan": "读取资料", "render": "生成", "merge": "合订", "check": "检查", "pdf": "转 PDF"}
+PHASES = {"plan": "读取资料", "render": "处理", "merge": "合订", "check": "检查", "pdf": "转 PDF"}
 
 
 class _PlainProgress:

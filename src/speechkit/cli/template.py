@@ -138,6 +138,10 @@ def render_command(
 
     if out_path is None:
         raise SpeechkitError("请用 -o 输出.docx 指定输出文件。")
+    if out_path.resolve() == template_path.resolve():
+        raise SpeechkitError(
+            "输出文件不能与模板相同（会覆盖模板），请换一个文件名。", Location(file=str(out_path))
+        )
     pdf_path = out_path.with_suffix(".pdf")
     if not force:
         for target in (out_path, pdf_path) if want_pdf else (out_path,):

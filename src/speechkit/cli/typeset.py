@@ -78,33 +78,49 @@ def _read_text(path: Path) -> str:
     "fmt",
     type=click.Choice(["text", "json"]),
     default="text",
-    show_default=True,
-    help="输出格式。",
+    help="输出格式：text 文字（默认）或 json。",
 )
 def format_check_command(paths: tuple[Path, ...], fmt: str) -> int:
     """按 GB/T 9704 检查 Word 文档的版式，列出每一处不符合的地方。
 
     检查纸张、页边距、文档网格（每页 22 行、每行 28 字）、正文字体字号、标题、各级标题字体、
-    首行缩进、行距和页码。全部符合时退出码为 0，有不符合项时为 1。
+    首行缩进、行距和页码。给多个文件时逐个检查并全部报告。退出码：0 全部符合；
+    1 有不符合项；2 有文件无法读取（不存在、不是 .docx 或已损坏）。
     """
-    from speechkit.typeset.check import format_check
+    from speechkit.typeset.check import format_check_files
 
-    results = [(path, format_check(path)) for path in paths]
+    results = format_check_files(list(paths))
     if fmt == "json":
         payload = [
-            {"file": str(path), "ok": not found, "departures": [d.to_dict() for d in found]}
-            for path, found in results
+            {
+                "file": str(r.path),
+                "ok": r.ok,
+                "error": r.error.format_message() if r.error else None,
+                "departures": [d.to_dict() for d in r.departures],
+            }
+            for r in results
         ]
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
-        for path, found in results:
-            if not found:
-                click.echo(f"{path}：版式符合 GB/T 9704。")
-                continue
-            click.echo(f"{path}：{len(found)} 处不符合 GB/T 9704：")
-            for departure in found:
-                click.echo(f"  {departure}")
-    return 1 if any(found for _, found in results) else 0
+        for r in results:
+            if r.error is not None:
+                click.echo(r.error.format_message(), err=True)
+            elif not r.departures:
+                click.echo(f"{r.path}：版式符合 GB/T 9704。")
+            else:
+                click.echo(f"{r.path}：{len(r.departures)} 处不符合 GB/T 9704：")
+                for departure in r.departures:
+                    click.echo(f"  {departure}")
+        if len(results) > 1:
+            bad = sum(1 for r in results if r.error is not None)
+            departs = sum(1 for r in results if r.departures)
+            click.echo(
+                f"共 {len(results)} 个文件：符合 {len(results) - bad - departs} 个，"
+                f"不符合 {departs} 个，无法读取 {bad} 个。"
+            )
+    if any(r.error is not None for r in results):
+        return 2
+    return 1 if any(r.departures for r in results) else 0
 
 
 @click.command("pdf", cls=SkCommand)
@@ -116,12 +132,25 @@ def format_check_command(paths: tuple[Path, ...], fmt: str) -> int:
     type=click.Path(file_okay=False, path_type=Path),
     help="PDF 存放的文件夹（默认与各 .docx 同一文件夹）。",
 )
-def pdf_command(paths: tuple[Path, ...], out_dir: Path | None) -> None:
+@click.option("--force", is_flag=True, help="同名 PDF 已存在时覆盖。")
+def pdf_command(paths: tuple[Path, ...], out_dir: Path | None, force: bool) -> None:
     """用 LibreOffice（soffice）把 Word 文档转成 PDF。
 
-    需要安装 LibreOffice；没有安装时给出提示并以退出码 2 结束。
+    先检查每个输入都是 Word 文档（.docx）、输出的 PDF 都还不存在，再逐个转换；
+    同名 PDF 已存在时不覆盖，除非加 --force。需要安装 LibreOffice；
+    没有安装时给出提示并以退出码 2 结束。
     """
-    from speechkit.errors import InputFileError, Location, ToolMissingError
+    from speechkit.docxfile import open_docx
+    from speechkit.errors import (
+        InputFileError,
+        Location,
+        OutputExistsError,
+        Problem,
+        ProblemsError,
+        SpeechkitError,
+        ToolMissingError,
+        display_path,
+    )
     from speechkit.typeset.pdf import convert_to_pdf, soffice_path
 
     if soffice_path() is None:
@@ -129,9 +158,38 @@ def pdf_command(paths: tuple[Path, ...], out_dir: Path | None) -> None:
             "未找到 LibreOffice（soffice），无法生成 PDF。"
             "请安装 LibreOffice（Debian/Ubuntu：apt-get install libreoffice-writer-nogui）后重试。"
         )
+    problems: list[SpeechkitError] = []
+    targets: dict[Path, Path] = {}
     for path in paths:
-        if not path.is_file():
-            raise InputFileError("文件不存在。", Location(file=str(path)))
+        try:
+            open_docx(path)
+        except InputFileError as exc:
+            problems.append(exc)
+            continue
+        target = (out_dir if out_dir is not None else path.parent) / (path.stem + ".pdf")
+        key = target.resolve()
+        if key in targets:
+            problems.append(
+                InputFileError(
+                    f"与 {display_path(targets[key])} 都会生成 {display_path(target)}；"
+                    "请分两次转换或改名。",
+                    Location(file=display_path(path)),
+                )
+            )
+        elif target.exists() and not force:
+            problems.append(
+                OutputExistsError(
+                    "PDF 已存在；如要覆盖，请加 --force。", Location(file=display_path(target))
+                )
+            )
+        targets[key] = path
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise ProblemsError(
+            f"{len(problems)} 个文件无法转换，未生成任何 PDF：",
+            [Problem(p.location or Location(), p.message) for p in problems],
+        )
     for path in paths:
         pdf = convert_to_pdf(path, out_dir if out_dir is not None else path.parent)
         click.echo(f"已生成 {pdf}")
