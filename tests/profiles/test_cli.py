@@ -413,3 +413,44 @@ def test_help_is_chinese(cli):
         result = cli(*args)
         assert result.exit_code == 0
         assert "用法：" in result.stdout and "显示本帮助并退出" in result.stdout
+
+
+def _lines_about(text, key):
+    return [line for line in text.splitlines() if f" {key} [" in line]
+
+
+def test_town_without_city_yaml_one_message_and_one_line_per_key(cli, tmp_path):
+    folder = tmp_path / "a" / "b"
+    folder.mkdir(parents=True)
+    (folder / "dup.yaml").write_text("town:\n  name: 东湖镇\n  name: 西湖镇\n", encoding="utf-8")
+    result = cli("profiles", "validate", "dup.yaml", cwd=folder)
+    assert result.exit_code == 2
+    err = result.stderr
+    expected = tmp_path / "a" / "city.yaml"
+    assert err.count("找不到 city.yaml") == 1
+    assert f"找不到 city.yaml（应在 {expected}）" in err
+    assert "缺少 city" not in err and "缺少必填键 city" not in err
+    assert "campaign" not in err.replace("city、campaign 两节", "")
+    for key in ("party", "meeting", "slogans", "supervision", "town.kind", "town.mayor"):
+        assert len(_lines_about(err, key)) == 1, (key, err)
+    assert "[错误] 缺少必填键 party（党组织）" in _lines_about(err, "party")[0]
+    assert "[警告] 缺少 town.mayor" in _lines_about(err, "town.mayor")[0]
+    assert "键“name”重复" in err
+    _no_traceback(result)
+
+
+def test_self_contained_town_needs_no_city_yaml(cli, tmp_path):
+    path = tmp_path / "alone.yaml"
+    path.write_text(CITY + TOWN, encoding="utf-8")
+    result = cli("profiles", "validate", str(path))
+    assert "city.yaml" not in result.output
+    assert result.exit_code == 0, result.output
+
+
+def test_profiles_folder_without_city_yaml_says_so_once(cli, tmp_path):
+    make_profiles(tmp_path, city=None)
+    make_profiles(tmp_path, TOWN.replace("样例镇", "二号镇"), city=None, slug="second")
+    result = _validate(cli, tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr.count("找不到 city.yaml") == 1
+    assert f"（应在 {tmp_path / 'city.yaml'}）" in result.stderr

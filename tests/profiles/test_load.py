@@ -98,8 +98,9 @@ def test_missing_city_names_the_city_file(tmp_path):
     with pytest.raises(ProfileError) as info:
         load_profile(town)
     text = str(info.value)
-    assert "缺少必填键 city（城市）" in text and "缺少必填键 campaign" in text
-    assert "city.yaml" in text
+    assert f"找不到 city.yaml（应在 {tmp_path / 'city.yaml'}）" in text
+    assert "缺少必填键 city" not in text and "缺少 campaign" not in text
+    assert "有 1 处错误" in text
 
 
 def test_errors_listed_all_at_once(tmp_path):

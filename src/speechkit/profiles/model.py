@@ -11,6 +11,8 @@ import copy
 import datetime as dt
 import difflib
 import json
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -111,9 +113,23 @@ def deep_merge(base: Any, over: Any) -> Any:
     return copy.deepcopy(over)
 
 
-def default_city_path(town_path: Path) -> Path:
-    """Return ``<town_path>/../../city.yaml`` (whether or not it exists)."""
-    return Path(town_path).parent.parent / CITY_FILE
+def default_city_path(town_path: str | Path) -> Path:
+    """Return ``<town_path>/../../city.yaml`` (whether or not it exists).
+
+    Lexically normalised, so a bare ``donghu.yaml`` gives ``../city.yaml`` (the parent of the
+    folder holding the town file), as ``profiles/towns/donghu.yaml`` gives ``profiles/city.yaml``.
+    """
+    return Path(os.path.normpath(os.path.join(Path(town_path).parent, os.pardir, CITY_FILE)))
+
+
+def missing_city_problem(city_path: str | Path) -> Problem:
+    """The one error reported when a profiles folder or a town file has no city.yaml."""
+    where = display_path(Path(city_path).resolve())
+    return Problem(
+        Location(file=display_path(city_path)),
+        f"找不到 {CITY_FILE}（应在 {where}）：全市共用的资料（city、campaign 两节）"
+        f"要写在这个文件里；可复制示例 profiles/{CITY_FILE} 再修改",
+    )
 
 
 def find_towns(profiles_dir: str | Path) -> list[Path]:
@@ -182,9 +198,10 @@ def assemble(
     town file's content. Never raises for bad content.
     """
     town_path = Path(town_path)
+    guess = default_city_path(town_path)
     if city_path is None:
-        guess = default_city_path(town_path)
         city_path = guess if guess.is_file() else None
+    no_city = city_path is None
     city_path = Path(city_path) if city_path is not None else None
 
     town_doc = read_source(town_path, raw=town_bytes)
@@ -210,8 +227,13 @@ def assemble(
     ctx = SourceContext(town_doc, city_doc, city_path or default_city_path(town_path), values, keys)
 
     problems += unknown_key_warnings(merged, (), ctx)
-    problems += _missing_template_keys(merged, ctx)
     model, schema_problems = check_schema(merged, ctx)
+    problems += _missing_template_keys(merged, ctx, schema_problems)
+    absent = [s for s in sorted(schema.CITY_SECTIONS) if s not in merged] if no_city else []
+    if absent:  # one clear message instead of one per missing city section and key
+        problems.append(missing_city_problem(guess))
+        schema_problems = [p for p in schema_problems if _section(p.key) not in absent]
+        problems = [p for p in problems if _section(p.key) not in absent]
     problems += schema_problems
     if model is None:
         return None, sort_problems(problems)
@@ -278,8 +300,9 @@ class SourceContext:
         return self.values.get(path) or self.keys.get(path)
 
     def home(self, path: str) -> tuple[str, SourceDoc | None]:
-        """Return (shown file name, doc) of the file that should hold ``path``."""
-        if schema.section_file(path) == "city":
+        """Return (shown file name, doc) of the file that should hold ``path``: the town file
+        when there is no city file (a self-contained town)."""
+        if schema.section_file(path) == "city" and self.city is not None:
             return display_path(self.city_path), self.city
         return display_path(self.town.path), self.town
 
@@ -340,10 +363,23 @@ def _get(data: Any, path: str) -> tuple[bool, Any]:
     return True, cur
 
 
-def _missing_template_keys(data: dict[str, Any], ctx: SourceContext) -> list[Problem]:
+def _section(keypath: str) -> str:
+    """Return the top-level section of a key path (``campaign.phases[0]`` → ``campaign``)."""
+    return keypath.split(".", 1)[0].split("[", 1)[0]
+
+
+def _related(a: str, b: str) -> bool:
+    """True when key paths ``a`` and ``b`` are equal or one lies below the other."""
+    return a == b or any(x.startswith(y) and x[len(y)] in ".[" for x, y in ((a, b), (b, a)))
+
+
+def _missing_template_keys(
+    data: dict[str, Any], ctx: SourceContext, errors: Sequence[Problem] = ()
+) -> list[Problem]:
     """Warn about optional keys the shipped templates read but the profile lacks.
 
-    A whole missing section is reported once, not key by key.
+    A whole missing section is reported once, not key by key; a key already reported in
+    ``errors`` (e.g. a required key found missing by the schema) is not warned about again.
     """
     out = []
     reported: set[str] = set()
@@ -356,6 +392,8 @@ def _missing_template_keys(data: dict[str, Any], ctx: SourceContext) -> list[Pro
                 continue
             reported.add(section)
             path = section
+        if any(p.key and _related(p.key, path) for p in errors):
+            continue
         shown, _doc = ctx.home(path)
         title = schema.field_title(tuple(path.split("."))) or ""
         out.append(

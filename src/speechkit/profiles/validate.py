@@ -22,6 +22,7 @@ from speechkit.profiles.model import (
     check_schema,
     cross_check,
     find_towns,
+    missing_city_problem,
     sort_problems,
     unknown_key_warnings,
 )
@@ -98,9 +99,7 @@ def _validate_folder(folder: Path) -> list[Problem]:
         if city.is_file():
             problems += validate_city(city)
         else:
-            problems.append(
-                Problem(Location(file=display_path(city)), "缺少共用资料文件 city.yaml")
-            )
+            problems.append(missing_city_problem(city))
         towns = find_towns(folder)
         if not towns:
             problems.append(
