@@ -14,6 +14,7 @@ from typing import Any
 from jinja2 import TemplateSyntaxError, meta
 from lxml import etree
 
+from speechkit.docxfile import open_docx
 from speechkit.engine import oxml
 from speechkit.engine.environment import UndefinedVariableError, get_environment
 from speechkit.engine.messages import (
@@ -33,6 +34,7 @@ from speechkit.errors import (
     SpeechkitError,
     TemplateError,
     display_path,
+    os_error_message,
 )
 from speechkit.fsutil import atomic_write_bytes
 
@@ -199,9 +201,7 @@ class Template:
         try:
             return atomic_write_bytes(target, data)
         except OSError as exc:
-            raise SpeechkitError(
-                f"无法写出文件：{exc.strerror or exc}。", Location(file=str(path))
-            ) from None
+            raise SpeechkitError(os_error_message(exc, "无法写出")) from None
 
     def _render_error(self, exc: Exception, part: _CompiledPart, ctx: Mapping) -> RenderError:
         src = part.source
@@ -229,13 +229,12 @@ def _jinja_name(part_name: str) -> str:
 def _read_members(path: Path, file: str) -> list[tuple[zipfile.ZipInfo, bytes]]:
     if not path.exists():
         raise InputFileError("模板文件不存在。", Location(file=file))
-    if path.is_dir():
-        raise InputFileError("这是文件夹，不是 Word 模板。", Location(file=file))
+    package = open_docx(path, shown=file)  # plain-Chinese error for anything not a .docx
     try:
-        return read_package(path.read_bytes())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
+        return read_package(package.data)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError):
         raise InputFileError(
-            f"无法读取模板：不是 .docx 文件或已损坏（{exc}）。", Location(file=file)
+            "无法读取模板：Word 文档已损坏（压缩包内容不完整）。", Location(file=file)
         ) from None
 
 

@@ -6,7 +6,7 @@ import errno
 import socket
 from pathlib import Path
 
-from speechkit.errors import InputFileError, Location, SpeechkitError
+from speechkit.errors import InputFileError, Location, SpeechkitError, describe_os_error
 
 
 class ServerStartError(SpeechkitError):
@@ -30,7 +30,7 @@ def _probe(host: str, port: int) -> None:
                     f"端口 {port} 已被占用。请换一个端口，例如 --port {port + 1}。"
                 ) from None
             raise ServerStartError(
-                f"无法在 {host}:{port} 上启动服务：{exc.strerror or exc}"
+                f"无法在 {host}:{port} 上启动服务：{describe_os_error(exc)}。"
             ) from None
 
 
