@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 
 from docx import Document
 
@@ -109,3 +110,80 @@ def test_help_is_chinese():
         result = run_cli(command, "--help")
         assert result.exit_code == 0
         assert "用法：" in result.stdout and "选项：" in result.stdout
+
+
+def _bad_inputs(tmp_path):
+    rand = tmp_path / "rand.docx"
+    rand.write_bytes(bytes(range(256)) * 16)
+    empty = tmp_path / "empty.docx"
+    empty.write_bytes(b"")
+    text = tmp_path / "s1.txt"
+    text.write_text("同志们：\n正文。\n", encoding="utf-8")
+    return rand, empty, text
+
+
+def test_pdf_refuses_what_is_not_a_word_document_before_soffice(tmp_path, monkeypatch):
+    import speechkit.typeset.pdf as pdf
+
+    calls = []
+    monkeypatch.setattr(pdf.subprocess, "run", lambda *a, **k: calls.append(a))
+    out = tmp_path / "pdfs"
+    for bad in _bad_inputs(tmp_path):
+        result = run_cli("pdf", bad, "-o", out)
+        assert result.exit_code == 2, result.output
+        assert bad.name in result.stderr and "Word" in result.stderr
+        assert "zip" not in result.stderr.lower() and "Traceback" not in result.output
+    several = run_cli("pdf", *_bad_inputs(tmp_path), "-o", out)
+    assert several.exit_code == 2
+    assert "3 个文件无法转换" in several.stderr and "空的" in several.stderr
+    assert calls == [] and not any(out.glob("*.pdf"))
+
+
+def test_pdf_refuses_to_overwrite_an_existing_pdf_without_force(tmp_path, monkeypatch):
+    import speechkit.typeset.pdf as pdf
+
+    made = []
+
+    def fake_convert(path, out_dir):
+        made.append(path)
+        return out_dir / (path.stem + ".pdf")
+
+    monkeypatch.setattr(pdf, "soffice_path", lambda: "/usr/bin/soffice")
+    monkeypatch.setattr(pdf, "convert_to_pdf", fake_convert)
+    existing = tmp_path / "动员讲话.pdf"
+    existing.write_bytes(b"%PDF-old")
+    result = run_cli("pdf", TEMPLATES / "动员讲话.docx", "-o", tmp_path)
+    assert result.exit_code == 2 and "--force" in result.stderr and "动员讲话.pdf" in result.stderr
+    assert existing.read_bytes() == b"%PDF-old" and made == []
+    forced = run_cli("pdf", TEMPLATES / "动员讲话.docx", "-o", tmp_path, "--force")
+    assert forced.exit_code == 0, forced.output
+    assert [p.name for p in made] == ["动员讲话.docx"]
+
+
+def test_format_check_reports_every_file_and_exits_2_when_one_is_unreadable(tmp_path):
+    rand, empty, text = _bad_inputs(tmp_path)
+    nodoc = tmp_path / "nodoc.docx"
+    with zipfile.ZipFile(nodoc, "w") as zf:
+        zf.writestr("a.txt", "x")
+    good = TEMPLATES / "动员讲话.docx"
+    result = run_cli("format-check", rand, nodoc, tmp_path / "nosuch.docx", good)
+    assert result.exit_code == 2
+    for name in ("rand.docx", "nodoc.docx", "nosuch.docx"):
+        assert name in result.stderr
+    assert "没有正文部分" in result.stderr and "文件不存在" in result.stderr
+    assert "版式符合 GB/T 9704" in result.stdout  # the readable file was still checked
+    assert "无法读取 3 个" in result.stdout
+    for word in ("AttributeError", "zip", "no item"):
+        assert word not in result.output
+    payload = json.loads(run_cli("format-check", "--format", "json", rand, good).stdout)
+    assert payload[0]["error"] and "Word" in payload[0]["error"] and payload[1]["ok"]
+
+
+def test_format_check_speaks_plain_chinese_not_xml(tmp_path):
+    plain = tmp_path / "plain.docx"
+    Document().save(str(plain))
+    result = run_cli("format-check", plain)
+    assert result.exit_code == 1
+    for xml_word in ("default", "linesAndChars", "center", "zh-CN", "exact", "auto"):
+        assert xml_word not in result.stdout, xml_word
+    assert "未设置文档网格" in result.stdout and "无网格" in result.stdout

@@ -141,29 +141,29 @@ def docx_blocks(data: bytes, shown: str) -> list[Block]:
     import io
 
     from speechkit.check import docxparts
+    from speechkit.docxfile import validate_docx_bytes
 
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise InputFileError(
-            "不是有效的 Word 文件（.docx 应为 ZIP 压缩包），文件可能已损坏。", Location(file=shown)
-        ) from None
+    validate_docx_bytes(data, shown)  # plain-Chinese error for anything that is not a .docx
+    zf = zipfile.ZipFile(io.BytesIO(data))
     from lxml import etree
 
     try:
         with zf:
             _, files = docxparts.load_part_files(zf)
-    except KeyError as exc:
+    except KeyError:
         raise InputFileError(
-            f"Word 文件缺少必需的部件 {exc.args[0] if exc.args else ''}，文件可能已损坏。",
-            Location(file=shown),
+            "Word 文件缺少必需的部件，文件可能已损坏。", Location(file=shown)
         ) from None
     except etree.XMLSyntaxError as exc:
         raise InputFileError(
-            f"Word 文件内部 XML 损坏（第{exc.lineno}行）：{exc.msg}", Location(file=shown)
+            f"Word 文件内部 XML 损坏（第{exc.lineno}行附近），"
+            "文件可能已损坏；请在 Word/WPS 中打开后重新保存。",
+            Location(file=shown),
         ) from None
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise InputFileError(f"Word 文件已损坏：{exc}", Location(file=shown)) from None
+    except (zipfile.BadZipFile, OSError, EOFError):
+        raise InputFileError(
+            "Word 文件已损坏（压缩包内容不完整），无法读取。", Location(file=shown)
+        ) from None
     if files[0].root.tag != f"{{{docxparts.W}}}document":
         raise InputFileError(
             "不是常规的 Word 文档（可能是“Strict Open XML”格式），请在 Word/WPS 中另存为 .docx。",

@@ -8,13 +8,13 @@ document whose runs carry no direct formatting is judged by its styles.
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from docx.oxml.ns import qn
 
-from speechkit.errors import InputFileError, Location, display_path
+from speechkit.docxfile import open_docx
+from speechkit.errors import InputFileError, Location, SpeechkitError, display_path
 from speechkit.typeset import oxml
 from speechkit.typeset import spec as S
 
@@ -112,8 +112,8 @@ class _Checker:
                 "grid.type",
                 f"{label}未设置文档网格（每页 22 行）",
                 part=None,
-                expected="lines 或 linesAndChars",
-                actual=grid_type or "无",
+                expected="指定行网格（或行和字符网格）",
+                actual=_GRID_NAMES.get(grid_type or "", "无网格"),
             )
         elif pitch is None or not S.LINE_PITCH - 5 <= pitch <= S.LINE_PITCH:
             self.add(
@@ -164,8 +164,8 @@ class _Checker:
                 "lang",
                 "文档默认东亚语言应为简体中文",
                 part=None,
-                expected=S.LANG,
-                actual=lang or "未设置",
+                expected="中文（中国）",
+                actual=_LANG_NAMES.get(lang or "", lang or "未设置"),
             )
 
     def check_footers(self) -> None:
@@ -206,8 +206,8 @@ class _Checker:
                     "footer.align",
                     f"{name}页码应{'居右' if side == 'right' else '居左'}（空一字）",
                     part="footer",
-                    expected=side,
-                    actual=props.jc or "left",
+                    expected=_align(side),
+                    actual=_align(props.jc),
                 )
             for r in oxml.paragraph_runs(p):
                 rp = self.sheet.run_props(r, p)
@@ -286,9 +286,7 @@ class _Checker:
             p, where, fonts=(S.XIAOBIAOSONG,), size=S.TITLE_SIZE, rule="title.font", what="标题"
         )
         if props.jc != "center":
-            self.add(
-                "title.align", "标题应居中", expected="center", actual=props.jc or "left", **where
-            )
+            self.add("title.align", "标题应居中", expected="居中", actual=_align(props.jc), **where)
         for r in oxml.paragraph_runs(p):
             if self.sheet.run_props(r, p).bold:
                 self.add("title.bold", "标题（小标宋）不应加粗", **where)
@@ -380,9 +378,9 @@ class _Checker:
     def _check_line(self, props, where) -> None:
         if props.line_rule != "exact" or not S.LINE_PITCH - 5 <= (props.line or 0) <= S.LINE_PITCH:
             actual = (
-                f"{props.line_rule or '单倍'} {(props.line or 0) / 20:g} 磅"
+                f"固定值 {(props.line or 0) / 20:g} 磅"
                 if props.line_rule == "exact"
-                else "非固定值"
+                else _LINE_RULES.get(props.line_rule or "auto", "非固定值")
             )
             self.add(
                 "body.line_spacing",
@@ -391,6 +389,35 @@ class _Checker:
                 actual=actual,
                 **where,
             )
+
+
+_GRID_NAMES = {
+    "default": "无网格",
+    "lines": "只指定行网格",
+    "linesAndChars": "指定行和字符网格",
+    "snapToChars": "文字对齐字符网格",
+}
+_LANG_NAMES = {
+    "zh-CN": "中文（中国）",
+    "en-US": "英语（美国）",
+    "ja-JP": "日语",
+    "zh-TW": "中文（台湾）",
+}
+_ALIGN_NAMES = {
+    "left": "左对齐",
+    "start": "左对齐",
+    "right": "右对齐",
+    "end": "右对齐",
+    "center": "居中",
+    "both": "两端对齐",
+    "distribute": "分散对齐",
+}
+_LINE_RULES = {"auto": "单倍或多倍行距", "atLeast": "最小值"}
+
+
+def _align(jc: str | None) -> str:
+    """Word's name for a paragraph alignment value (``w:jc``); unset means left."""
+    return _ALIGN_NAMES.get(jc or "left", jc or "左对齐")
 
 
 def _near(value: int | None, want: int) -> bool:
@@ -407,23 +434,31 @@ def _field_text(p) -> str:
     return "".join(oxml.run_text(r) for r in oxml.paragraph_runs(p))
 
 
-def open_docx(path: str | Path):
-    """Open a .docx with python-docx, turning failures into :class:`InputFileError`."""
-    from docx import Document
+def load_document(path: str | Path):
+    """Open a .docx with python-docx after :func:`speechkit.docxfile.open_docx` vetted it.
 
-    src = Path(path)
-    if not src.is_file():
-        raise InputFileError("文件不存在。", Location(file=str(path)))
-    if not zipfile.is_zipfile(src):
-        raise InputFileError(
-            "不是 Word 文档（.docx）：文件不是 zip 压缩包。", Location(file=str(path))
-        )
+    Raises :class:`InputFileError` (plain Chinese) when the file is missing or not a .docx.
+    """
+    import io
+
+    from docx import Document
+    from lxml import etree
+
+    package = open_docx(path)
+    where = Location(file=display_path(path))
     try:
-        return Document(str(src))
-    except Exception as exc:  # python-docx raises several unrelated types for broken packages
+        return Document(io.BytesIO(package.data))
+    except etree.XMLSyntaxError as exc:
         raise InputFileError(
-            f"无法作为 Word 文档（.docx）打开：{type(exc).__name__}", Location(file=str(path))
-        ) from exc
+            f"Word 文档内部的 XML 已损坏（{exc.lineno or '?'} 行附近），无法读取；"
+            "请在 Word/WPS 中打开后重新保存。",
+            where,
+        ) from None
+    except Exception:  # python-docx raises several unrelated types for broken packages
+        raise InputFileError(
+            "Word 文档的内部结构已损坏或不完整，无法读取；请在 Word/WPS 中打开后重新保存。",
+            where,
+        ) from None
 
 
 def format_check(path: str | Path) -> list[Departure]:
@@ -431,9 +466,34 @@ def format_check(path: str | Path) -> list[Departure]:
 
     Raises :class:`InputFileError` when the file is missing or not a .docx.
     """
-    checker = _Checker(Path(path), open_docx(path))
+    checker = _Checker(Path(path), load_document(path))
     checker.check_sections()
     checker.check_fonts_setup()
     checker.check_footers()
     checker.check_paragraphs()
     return checker.out
+
+
+@dataclass
+class FormatResult:
+    """Outcome of checking one file: its departures, or the error that kept it from being read."""
+
+    path: Path
+    departures: list[Departure]
+    error: SpeechkitError | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the file was read and follows the layout."""
+        return self.error is None and not self.departures
+
+
+def format_check_files(paths: list[str | Path]) -> list[FormatResult]:
+    """:func:`format_check` for every path; an unreadable file is reported, not fatal to the rest."""
+    results = []
+    for path in paths:
+        try:
+            results.append(FormatResult(Path(path), format_check(path)))
+        except SpeechkitError as exc:
+            results.append(FormatResult(Path(path), [], exc))
+    return results

@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from speechkit.docxfile import open_docx
 from speechkit.errors import InputFileError, Location, ToolMissingError
 
 FONTS_CONF = Path(__file__).with_name("fonts.conf")
@@ -36,7 +37,8 @@ def convert_to_pdf(docx: str | Path, out_dir: str | Path, timeout: float = 180) 
     """Convert ``docx`` to PDF in ``out_dir`` and return the PDF's path.
 
     Raises :class:`ToolMissingError` when LibreOffice is not installed and
-    :class:`InputFileError` when the conversion fails or produces nothing.
+    :class:`InputFileError` when ``docx`` is not a Word document (checked before soffice runs)
+    or the conversion fails or produces nothing.
     """
     exe = soffice_path()
     if exe is None:
@@ -44,9 +46,8 @@ def convert_to_pdf(docx: str | Path, out_dir: str | Path, timeout: float = 180) 
             "未找到 LibreOffice（soffice），无法生成 PDF。"
             "请安装 LibreOffice（Debian/Ubuntu：apt-get install libreoffice-writer-nogui）后重试。"
         )
+    open_docx(docx)  # a plain-Chinese error for anything that is not a .docx, before soffice
     src = Path(docx).resolve()
-    if not src.is_file():
-        raise InputFileError("文件不存在。", Location(file=str(docx)))
     out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
     pdf = out / (src.stem + ".pdf")
@@ -77,9 +78,10 @@ def convert_to_pdf(docx: str | Path, out_dir: str | Path, timeout: float = 180) 
             ) from exc
         produced = Path(staging) / (src.stem + ".pdf")
         if proc.returncode != 0 or not produced.exists():
-            detail = (proc.stderr or proc.stdout or "").strip().splitlines()[-1:] or [""]
             raise InputFileError(
-                f"LibreOffice 未能转换此文件：{detail[0]}", Location(file=str(docx))
+                "LibreOffice 未能转换此文件（文档内容可能已损坏）；"
+                "请在 Word/WPS 中打开后重新保存再试。",
+                Location(file=str(docx)),
             )
         os.replace(produced, pdf)
     return pdf
