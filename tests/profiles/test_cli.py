@@ -454,3 +454,23 @@ def test_profiles_folder_without_city_yaml_says_so_once(cli, tmp_path):
     assert result.exit_code == 2
     assert result.stderr.count("找不到 city.yaml") == 1
     assert f"（应在 {tmp_path / 'city.yaml'}）" in result.stderr
+
+
+def test_fullwidth_colon_reported_once_without_cascade(cli, tmp_path):
+    town = TOWN.replace("  name: 样例镇", "  name：样例镇").replace(
+        "  kind: 镇", "  kind: 镇   # 类别"
+    )
+    make_profiles(tmp_path, town)
+    result = _validate(cli, tmp_path)
+    assert result.exit_code == 2
+    errors = [line for line in result.stderr.splitlines() if "[错误]" in line]
+    assert len(errors) == 1, result.stderr
+    assert ":2:7「name：样例镇」 town.name [错误]" in errors[0] and "全角冒号" in errors[0]
+    assert "此处不能出现冒号" not in result.stderr
+
+
+def test_snippet_has_no_comment_or_trailing_spaces(cli, tmp_path):
+    make_profiles(tmp_path, TOWN.replace("  kind: 镇", "  kind: 镇: 区" + " " * 30 + "# 类别"))
+    result = _validate(cli, tmp_path)
+    assert result.exit_code == 2
+    assert "「kind: 镇: 区」 [错误]" in result.stderr, result.stderr

@@ -446,9 +446,13 @@ def parse_text(text: str, doc: SourceDoc, shown: str, *, json_mode: bool = False
         return doc
     if json_mode:
         return _parse_json(text, doc, shown)
-    doc.problems += _fullwidth_colons(text, shown)
+    fullwidth = _fullwidth_colons(text, shown)
+    parsed = text
+    if fullwidth:  # parse as if fixed, so the next line does not report a cascade error
+        parsed = "\n".join(_FULLWIDTH_KEY.sub(r"\1\2: ", line) for line in text.split("\n"))
+    doc.problems += fullwidth
     try:
-        node = _compose(text)
+        node = _compose(parsed)
     except _LimitError as exc:
         doc.problems.append(_mark_problem(shown, exc.mark, exc.message, text))
         return doc
@@ -478,7 +482,23 @@ def parse_text(text: str, doc: SourceDoc, shown: str, *, json_mode: bool = False
     except RecursionError:
         doc.data = None
         doc.problems.append(Problem(whole, "嵌套过深，已拒绝读取"))
+    if fullwidth:
+        doc.problems = [_full_key(p, doc.keys) if p in fullwidth else p for p in doc.problems]
     return doc
+
+
+def _full_key(problem: Problem, keys: dict[str, Location]) -> Problem:
+    """Return ``problem`` with its bare key replaced by the key path written on its line."""
+    for path, loc in keys.items():
+        if loc.line == problem.location.line and path.rsplit(".", 1)[-1] == problem.key:
+            return Problem(problem.location, problem.message, key=path, severity=problem.severity)
+    return problem
+
+
+def _snippet(line: str) -> str | None:
+    """Return a source line as a short snippet: no comment, no surrounding spaces."""
+    text = re.sub(r"(^|\s)#.*$", "", line).strip() or line.strip()
+    return text[:30].rstrip() or None
 
 
 _FULLWIDTH_KEY = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][\w.-]*)\s*：")
@@ -492,7 +512,7 @@ def _fullwidth_colons(text: str, shown: str) -> list[Problem]:
         if m:
             out.append(
                 Problem(
-                    Location(file=shown, line=number, column=m.end(), snippet=line.strip()[:30]),
+                    Location(file=shown, line=number, column=m.end(), snippet=_snippet(line)),
                     f"键“{m[2]}”后面用了全角冒号“：”，请改为半角冒号“:”加空格",
                     key=m[2],
                 )
@@ -524,7 +544,7 @@ def _mark_problem(shown: str, mark: Any, message: str, text: str) -> Problem:
         message += "；这一行用了全角冒号“：”，键后面要用半角冒号“:”加空格"
     elif src[:1] == "\u3000" or src.lstrip(" ")[:1] == "\u3000":
         message += "；这一行用了全角空格缩进，请改用半角空格"
-    snippet = src.strip()[:30] or None
+    snippet = _snippet(src)
     return Problem(Location(file=shown, line=line, column=col, snippet=snippet), message)
 
 
