@@ -94,7 +94,8 @@ def test_bad_inputs_exit_2_with_chinese_message(cli, tmp_path):
     bad.write_bytes(b"not a zip")
     r = cli("check", bad)
     assert r.exit_code == 2
-    assert "bad.docx" in r.stderr and "不是有效的 Word 文件" in r.stderr
+    assert "bad.docx" in r.stderr and "Word" in r.stderr
+    assert "zip" not in r.stderr.lower()
     assert "Traceback" not in r.output
     r = cli("check", tmp_path / "missing.txt")
     assert r.exit_code == 2 and "文件不存在" in r.stderr
@@ -214,7 +215,7 @@ def test_folder_is_expanded(cli, tmp_path, make_docx):
 
 def test_jobs_must_be_positive(cli):
     r = cli("check", SEED, "--jobs", "0")
-    assert r.exit_code == 2 and "--jobs 的值无效：至少为 1" in r.stderr
+    assert r.exit_code == 2 and "--jobs" in r.stderr and "至少为 1" in r.stderr
 
 
 def test_existing_output_refused_without_force_for_every_format(cli, tmp_path, make_docx):

@@ -110,7 +110,33 @@ def test_every_problem_is_reported_at_once(tmp_path):
     )
     with pytest.raises(RulePackError) as exc:
         load_pack_file(write(tmp_path, text))
-    assert len(exc.value.problems) == 2  # category (first bad key of rule 1) and type of rule 2
+    got = [(p.location.line, p.message) for p in exc.value.problems]
+    assert len(got) == 3, got  # category and severity of rule 1, type of rule 2
+    assert got[0][0] == 5 and "category 的值“nope”无效" in got[0][1]
+    assert got[1][0] == 6 and "severity 的值“fatal”无效" in got[1][1]
+    assert got[2][0] == 11 and "type“zzz”无效" in got[2][1]
+
+
+def test_every_problem_of_one_rule_with_its_line(tmp_path):
+    p = write(
+        tmp_path,
+        "rules:\n  - id: x\n    category: nonsense\n    severity: fatal\n"
+        "  - id: y\n    type: existence\n    category: typo\n    severity: error\n"
+        "    regex: '('\n    colour: red\n",
+    )
+    with pytest.raises(RulePackError) as exc:
+        load_pack_file(p)
+    msg = exc.value.format_message()
+    assert "None" not in msg
+    lines = msg.splitlines()[1:]
+    assert any("pack.yaml:2:" in m and "缺少必填项 type" in m for m in lines)
+    assert any("pack.yaml:3:" in m and "category 的值“nonsense”无效" in m for m in lines)
+    assert any("pack.yaml:4:" in m and "severity 的值“fatal”无效" in m for m in lines)
+    assert any("pack.yaml:2:" in m and "规则 x：缺少必填项 message" in m for m in lines)
+    assert any("pack.yaml:9:" in m and "正则表达式“(”有误" in m for m in lines)
+    assert any("pack.yaml:5:" in m and "规则 y：缺少必填项 message" in m for m in lines)
+    assert any("pack.yaml:10:" in m and "未知的键“colour”" in m for m in lines)
+    assert len(lines) == 7, lines
 
 
 def test_missing_pack_file(tmp_path):

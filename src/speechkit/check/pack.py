@@ -179,35 +179,13 @@ def _build(plain: dict, shown: str, eager: bool = True) -> tuple[str, list[str],
                 Problem(loc(where), f"第{i + 1}条规则应为映射（id、type、category……）。")
             )
             continue
-        rtype = item.get("type")
-        cls = RULE_TYPES.get(rtype) if isinstance(rtype, str) else None
         rid = item.get("id") if isinstance(item.get("id"), str) else f"第{i + 1}条规则"
-        if cls is None:
-            problems.append(
-                Problem(
-                    loc(f"{where}.type" if "type" in item else where),
-                    f"规则 {rid} 的 type“{rtype}”无效，可选：{'、'.join(RULE_TYPES)}。",
-                    key=rid,
-                )
-            )
+        rule, found = _build_rule(item, shown, (lines.get(where) or [None])[0], eager)
+        for key, message in found:
+            at = f"{where}.{key}" if key and key in item else where
+            problems.append(Problem(loc(at), f"规则 {rid}：{message}", key=rid))
+        if rule is None:
             continue
-        spec = Spec(item, eager=eager)
-        spec.used.add("type")
-        try:
-            rule = cls.from_spec(spec, shown, (lines.get(where) or [None])[0])
-        except SpecError as exc:
-            key = f"{where}.{exc.key}" if exc.key else where
-            problems.append(Problem(loc(key), f"规则 {rid}：{exc.message}", key=rid))
-            continue
-        unknown = [k for k in item if k not in spec.used]
-        for k in unknown:
-            problems.append(
-                Problem(
-                    loc(f"{where}.{k}"),
-                    f"规则 {rid}：未知的键“{k}”（{cls.type_name} 类型不用它）。",
-                    key=rid,
-                )
-            )
         if rule.id in seen:
             problems.append(
                 Problem(
@@ -217,11 +195,40 @@ def _build(plain: dict, shown: str, eager: bool = True) -> tuple[str, list[str],
                 )
             )
         seen.setdefault(rule.id, (lines.get(where) or [0])[0])
-        if not unknown:
-            rules.append(rule)
+        rules.append(rule)
     if problems:
+        problems.sort(key=lambda p: (p.location.line or 0, p.location.column or 0))
         raise RulePackError(f"规则包无效：{shown}（共 {len(problems)} 处问题）", problems)
     return name, list(disable), rules
+
+
+def _build_rule(
+    item: dict, shown: str, line: int | None, eager: bool
+) -> tuple[Rule | None, list[tuple[str | None, str]]]:
+    """One rule from its mapping, or None, with every (key, message) problem it has."""
+    rtype = item.get("type")
+    cls = RULE_TYPES.get(rtype) if isinstance(rtype, str) else None
+    spec = Spec(item, eager=eager)
+    spec.used.add("type")
+    choices = "、".join(RULE_TYPES)
+    if cls is None:
+        if rtype is None:
+            spec.fail("type", f"缺少必填项 type（可选：{choices}）。")
+        else:
+            spec.fail("type", f"type“{rtype}”无效，可选：{choices}。")
+        Rule.common(spec, shown, line)  # the fields every type shares are still checked
+        return None, [(e.key, e.message) for e in spec.errors]
+    rule: Rule | None = None
+    try:
+        rule = cls.from_spec(spec, shown, line)
+    except SpecError as exc:
+        spec.errors.append(exc)
+    found = [(e.key, e.message) for e in spec.errors]
+    if rule is not None:
+        for k in item:
+            if k not in spec.used:
+                found.append((k, f"未知的键“{k}”（{cls.type_name} 类型不用它）。"))
+    return (None if found else rule), found
 
 
 def _parse_yaml(data: bytes, shown: str) -> dict:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from speechkit.check.model import Block, Document
-from speechkit.check.ruletypes.base import Hit, Rule, RunContext, Spec, SpecError
+from speechkit.check.ruletypes.base import Hit, Rule, RunContext, Spec
 
 
 @dataclass
@@ -26,7 +26,8 @@ class Balance(Rule):
         common = cls.common(spec, pack, line)
         pairs = spec.str_map("pairs")
         if not pairs or any(len(k) != 1 or len(v) != 1 or k == v for k, v in pairs.items()):
-            raise SpecError("pairs", "pairs 应为若干“开: 合”单字符对，且开合不同。")
+            spec.fail("pairs", "pairs 应为若干“开: 合”单字符对，且开合不同。")
+            return cls(**common, pairs={})
         rule = cls(**common, pairs=pairs)
         rule._closers = {v: k for k, v in pairs.items()}
         rule._marks = re.compile("[" + re.escape("".join(pairs) + "".join(rule._closers)) + "]")

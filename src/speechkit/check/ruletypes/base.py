@@ -50,12 +50,27 @@ class RunContext:
 
 
 class Spec:
-    """Typed access to one rule's mapping; every problem raises :class:`SpecError` with its key."""
+    """Typed access to one rule's mapping.
+
+    A bad value is recorded as a :class:`SpecError` in :attr:`errors` (with its key) and the
+    accessor returns the default, so one pass over a rule reports every problem it has."""
 
     def __init__(self, data: dict, eager: bool = True) -> None:
         self.data = data
         self.used: set[str] = set()
         self.eager = eager
+        self.errors: list[SpecError] = []
+
+    def fail(self, key: str | None, message: str) -> None:
+        """Record one problem of this rule (``key`` None: the rule as a whole)."""
+        self.errors.append(SpecError(key, message))
+
+    def need_any(self, keys: tuple[str, ...], values: tuple, message: str) -> None:
+        """Record ``message`` when every value is empty, unless one of ``keys`` already has a
+        recorded problem (no second message for the same cause)."""
+        if any(values) or any(e.key in keys for e in self.errors):
+            return
+        self.fail(keys[0] if len(keys) == 1 else None, message)
 
     def has(self, key: str) -> bool:
         """True when ``key`` is present."""
@@ -71,10 +86,11 @@ class Spec:
         v = self.raw(key)
         if v is None:
             if required:
-                raise SpecError(key, f"缺少必填项 {key}。")
+                self.fail(key, f"缺少必填项 {key}。")
             return default
         if not isinstance(v, str) or not v.strip():
-            raise SpecError(key, f"{key} 应为非空文字。")
+            self.fail(key, f"{key} 应为非空文字。")
+            return default
         return v
 
     def str_list(self, key: str) -> list[str]:
@@ -85,7 +101,8 @@ class Spec:
         if isinstance(v, str):
             v = [v]
         if not isinstance(v, list) or not all(isinstance(x, str) and x for x in v):
-            raise SpecError(key, f"{key} 应为文字或文字列表。")
+            self.fail(key, f"{key} 应为文字或文字列表。")
+            return []
         return list(v)
 
     def str_map(self, key: str) -> dict[str, str]:
@@ -94,22 +111,26 @@ class Spec:
         if v is None:
             return {}
         if not isinstance(v, dict):
-            raise SpecError(key, f"{key} 应为“原文: 替换”形式的映射。")
+            self.fail(key, f"{key} 应为“原文: 替换”形式的映射。")
+            return {}
         out = {}
         for k, val in v.items():
             if not isinstance(k, str) or not k or not isinstance(val, str):
-                raise SpecError(key, f"{key} 中的“{k}”应对应一段文字。")
+                self.fail(key, f"{key} 中的“{k}”应对应一段文字。")
+                continue
             out[k] = val
         return out
 
     def choice(self, key: str, choices: Iterable[str], default: str | None = None) -> str:
-        """One of ``choices``."""
+        """One of ``choices`` (on a problem: the default, else the first choice)."""
         choices = tuple(choices)
         v = self.raw(key, default)
         if v is None:
-            raise SpecError(key, f"缺少必填项 {key}（可选：{'、'.join(choices)}）。")
+            self.fail(key, f"缺少必填项 {key}（可选：{'、'.join(choices)}）。")
+            return choices[0]
         if v not in choices:
-            raise SpecError(key, f"{key} 的值“{v}”无效，可选：{'、'.join(choices)}。")
+            self.fail(key, f"{key} 的值“{v}”无效，可选：{'、'.join(choices)}。")
+            return default or choices[0]
         return v
 
     def date(self, key: str) -> dt.date | None:
@@ -126,7 +147,8 @@ class Spec:
                 return dt.date.fromisoformat(v)
             except ValueError:
                 pass
-        raise SpecError(key, f"{key} 应为日期，如 2024-07-01。")
+        self.fail(key, f"{key} 应为日期，如 2024-07-01。")
+        return None
 
     def regex(self, key: str, group: str | None = None) -> list[LazyPattern]:
         """Regular expressions, compiled now when validating (errors located), else on first use."""
@@ -137,9 +159,11 @@ class Spec:
                 try:
                     compiled = pat.compiled
                 except re.error as exc:
-                    raise SpecError(key, f"正则表达式“{src}”有误：{exc}") from None
+                    self.fail(key, f"正则表达式“{src}”有误：{exc}")
+                    continue
                 if group and group not in compiled.groupindex:
-                    raise SpecError(key, f"正则表达式“{src}”缺少命名组 (?P<{group}>...)。")
+                    self.fail(key, f"正则表达式“{src}”缺少命名组 (?P<{group}>...)。")
+                    continue
             out.append(pat)
         return out
 
@@ -243,26 +267,28 @@ class Rule:
     def common(cls, spec: Spec, pack: str, line: int | None) -> dict:
         """Read the fields shared by every rule type."""
         rid = spec.str("id", required=True)
-        if not re.fullmatch(r"[A-Za-z0-9_.\-]+", rid):
-            raise SpecError("id", f"规则编号“{rid}”只能由字母、数字、点、下划线和连字符组成。")
+        if rid is not None and not re.fullmatch(r"[A-Za-z0-9_.\-]+", rid):
+            spec.fail("id", f"规则编号“{rid}”只能由字母、数字、点、下划线和连字符组成。")
         doc_types = spec.str_list("doc_types")
         for d in doc_types:
             if d not in DOC_TYPES:
-                raise SpecError("doc_types", f"文档类型“{d}”无效，可选：{'、'.join(DOC_TYPES)}。")
+                spec.fail("doc_types", f"文档类型“{d}”无效，可选：{'、'.join(DOC_TYPES)}。")
         examples = spec.raw("examples") or {}
         if not isinstance(examples, dict) or set(examples) - {"bad", "good", "profile"}:
-            raise SpecError("examples", "examples 只能包含 bad、good（文字列表）和 profile。")
+            spec.fail("examples", "examples 只能包含 bad、good（文字列表）和 profile。")
+            examples = {}
         for k in ("bad", "good"):
             v = examples.get(k, [])
             if isinstance(v, str):
                 v = [v]
             if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
-                raise SpecError("examples", f"examples.{k} 应为文字列表。")
+                spec.fail("examples", f"examples.{k} 应为文字列表。")
+                examples = {**examples, k: []}
         return {
-            "id": rid,
+            "id": rid or "",
             "category": spec.choice("category", CATEGORIES),
             "severity": spec.choice("severity", SEVERITIES),
-            "message": spec.str("message", required=True),
+            "message": spec.str("message", required=True) or "",
             "doc_types": tuple(doc_types),
             "source": spec.str("source"),
             "valid_from": spec.date("valid_from"),

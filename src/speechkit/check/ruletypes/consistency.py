@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from speechkit.check.model import Block
-from speechkit.check.ruletypes.base import Hit, Rule, RunContext, Spec, SpecError
+from speechkit.check.ruletypes.base import Hit, Rule, RunContext, Spec
 
 _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
 _CN_DIGITS.update({"七": 7, "八": 8, "九": 9})
@@ -121,13 +121,13 @@ class Consistency(Rule):
     def from_spec(cls, spec: Spec, pack: str, line: int | None) -> Consistency:
         common = cls.common(spec, pack, line)
         patterns = spec.regex("regex", group="value")
-        if not patterns:
-            raise SpecError("regex", "consistency 规则需要 regex。")
+        spec.need_any(("regex",), (patterns,), "consistency 规则需要 regex。")
         fields = spec.str_list("fields") or spec.str_list("field")
-        if not fields:
-            raise SpecError(
-                "field", "consistency 规则需要 field（资料中的键路径，如 party.members）。"
-            )
+        spec.need_any(
+            ("field", "fields"),
+            (fields,),
+            "consistency 规则需要 field（资料中的键路径，如 party.members）。",
+        )
         return cls(
             **common,
             patterns=tuple(patterns),

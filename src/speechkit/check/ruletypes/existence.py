@@ -11,7 +11,6 @@ from speechkit.check.ruletypes.base import (
     Rule,
     RunContext,
     Spec,
-    SpecError,
     literal_matches,
     literal_regex,
     regex_hits,
@@ -35,8 +34,9 @@ class Existence(Rule):
         common = cls.common(spec, pack, line)
         literals = spec.str_list("literal")
         patterns = spec.regex("regex")
-        if not literals and not patterns:
-            raise SpecError(None, "existence 规则需要 literal 或 regex。")
+        spec.need_any(
+            ("literal", "regex"), (literals, patterns), "existence 规则需要 literal 或 regex。"
+        )
         rule = cls(
             **common,
             patterns=tuple(patterns),

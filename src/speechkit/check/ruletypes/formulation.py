@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from speechkit.check.model import Block
-from speechkit.check.ruletypes.base import Hit, LazyPattern, Rule, RunContext, Spec, SpecError
+from speechkit.check.ruletypes.base import Hit, LazyPattern, Rule, RunContext, Spec
 
 QUOTES = "“”\"'‘’「」『』"
 
@@ -28,10 +28,10 @@ class Formulation(Rule):
     @classmethod
     def from_spec(cls, spec: Spec, pack: str, line: int | None) -> Formulation:
         common = cls.common(spec, pack, line)
-        standard = spec.str("standard", required=True)
+        standard = spec.str("standard", required=True) or ""
         core = spec.str("core") or "".join(ch for ch in standard if ch not in QUOTES)
-        if core not in standard:
-            raise SpecError("core", f"core“{core}”应是 standard“{standard}”的一部分。")
+        if standard and core not in standard:
+            spec.fail("core", f"core“{core}”应是 standard“{standard}”的一部分。")
         tails = spec.regex("tail")
         return cls(**common, standard=standard, core=core, tail=tails[0] if tails else None)
 

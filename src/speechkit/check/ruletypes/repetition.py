@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from speechkit.check.model import Block
-from speechkit.check.ruletypes.base import Hit, Rule, RunContext, Spec, SpecError
+from speechkit.check.ruletypes.base import Hit, Rule, RunContext, Spec
 
 
 @dataclass
@@ -23,8 +23,7 @@ class Repetition(Rule):
     def from_spec(cls, spec: Spec, pack: str, line: int | None) -> Repetition:
         common = cls.common(spec, pack, line)
         words = spec.str_list("tokens")
-        if not words:
-            raise SpecError("tokens", "repetition 规则需要 tokens（要检查的词）。")
+        spec.need_any(("tokens",), (words,), "repetition 规则需要 tokens（要检查的词）。")
         return cls(**common, words=frozenset(words))
 
     def run(self, block: Block, ctx: RunContext) -> list[Hit]:

@@ -11,7 +11,6 @@ from speechkit.check.ruletypes.base import (
     Rule,
     RunContext,
     Spec,
-    SpecError,
     literal_regex,
 )
 
@@ -34,9 +33,12 @@ class Required(Rule):
         common = cls.common(spec, pack, line)
         literals = spec.str_list("literal")
         patterns = spec.regex("regex")
-        if not literals and not patterns:
-            raise SpecError(None, "required 规则需要 literal 或 regex。")
-        label = spec.str("label") or (literals[0] if literals else patterns[0].pattern)
+        spec.need_any(
+            ("literal", "regex"), (literals, patterns), "required 规则需要 literal 或 regex。"
+        )
+        label = spec.str("label") or (
+            literals[0] if literals else patterns[0].pattern if patterns else ""
+        )
         rule = cls(**common, literals=tuple(literals), patterns=tuple(patterns), label=label)
         rule._lit = literal_regex(literals)
         return rule

@@ -12,7 +12,6 @@ from speechkit.check.ruletypes.base import (
     Rule,
     RunContext,
     Spec,
-    SpecError,
     literal_matches,
     literal_regex,
     regex_hits,
@@ -81,20 +80,21 @@ class Substitution(Rule):
         common = cls.common(spec, pack, line)
         swap = spec.str_map("swap")
         patterns = spec.regex("regex")
-        if not swap and not patterns:
-            raise SpecError(None, "substitution 规则需要 swap 或 regex。")
+        spec.need_any(("swap", "regex"), (swap, patterns), "substitution 规则需要 swap 或 regex。")
         transform = spec.raw("transform")
         if transform is not None and transform not in TRANSFORMS:
-            raise SpecError("transform", f"transform 无效，可选：{'、'.join(TRANSFORMS)}。")
+            spec.fail("transform", f"transform 无效，可选：{'、'.join(TRANSFORMS)}。")
+            transform = None
         replacement = spec.raw("replacement")
         if replacement is not None and not isinstance(replacement, str):
-            raise SpecError("replacement", "replacement 应为文字。")
+            spec.fail("replacement", "replacement 应为文字。")
+            replacement = None
         replacements = spec.str_map("replacements")
         if patterns and replacement is None and not replacements and transform is None:
-            raise SpecError(None, "regex 需要配 replacement、replacements 或 transform。")
+            spec.fail(None, "regex 需要配 replacement、replacements 或 transform。")
         for bad, good in swap.items():
             if bad == good:
-                raise SpecError("swap", f"swap 中“{bad}”与替换相同。")
+                spec.fail("swap", f"swap 中“{bad}”与替换相同。")
         rule = cls(
             **common,
             swap=swap,
