@@ -44,6 +44,7 @@ from speechkit.batch.model import (
     SKIPPED,
     STATUS_LABELS,
     UNCHANGED,
+    WARNING,
     BatchOptions,
     BatchResult,
     ItemResult,
@@ -70,5 +71,6 @@ __all__ = [
     "UNCHANGED",
     "SKIPPED",
     "FAILED",
+    "WARNING",
     "STATUS_LABELS",
 ]

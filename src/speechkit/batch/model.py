@@ -15,12 +15,15 @@ GENERATED = "generated"
 UNCHANGED = "unchanged"
 SKIPPED = "skipped"
 FAILED = "failed"
+# not an output's status: a note in ``BatchResult.warnings`` (a roster field left blank)
+WARNING = "warning"
 
 STATUS_LABELS = {
     GENERATED: "已生成",
     UNCHANGED: "未变化",
     SKIPPED: "已跳过",
     FAILED: "失败",
+    WARNING: "警告",
 }
 
 
@@ -96,13 +99,15 @@ class BatchResult:
     """The outcome of :func:`speechkit.batch.run_batch`.
 
     ``items`` lists every planned output plus every failure that has no output (a roster row,
-    a town whose profile does not load). ``reports`` are the check's ``FileReport`` objects
+    a town whose profile does not load). ``warnings`` are notes that fail nothing (status
+    ``warning``: a roster column or a row's last fields missing, left blank). ``reports`` are the check's ``FileReport`` objects
     (``--check``), ``report_path`` the HTML report written (``--report``).
     """
 
     out: Path
     items: list[ItemResult] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[ItemResult] = field(default_factory=list)
     reports: list[Any] = field(default_factory=list)
     report_path: Path | None = None
     elapsed: float = 0.0

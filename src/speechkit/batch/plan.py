@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from speechkit.batch.model import FAILED, BatchOptions, ItemResult
+from speechkit.batch.model import FAILED, WARNING, BatchOptions, ItemResult
 from speechkit.batch.naming import disambiguate, sanitize
 from speechkit.batch.roster import Member, find_roster, read_roster
 from speechkit.errors import Location, Problem, SpeechkitError, display_path
@@ -68,12 +68,14 @@ class Task:
 
 @dataclass
 class Plan:
-    """Everything one run will try to produce, plus what failed before rendering."""
+    """Everything one run will try to produce, plus what failed before rendering and warnings
+    (roster fields that stay blank) that fail nothing."""
 
     towns: list[Town]
     templates: list[TemplateInfo]
     tasks: list[Task]
     failures: list[ItemResult]
+    warnings: list[ItemResult] = field(default_factory=list)
 
 
 def list_templates(templates_dir: Path) -> list[Path]:
@@ -101,17 +103,29 @@ def _select(available: dict[str, Any], wanted: tuple[str, ...], what: str, optio
     return chosen
 
 
-def load_templates(options: BatchOptions) -> list[TemplateInfo]:
-    """Compile each selected template once to learn whether it is the per-member form."""
-    from speechkit.engine import Template
-
+def select_templates(options: BatchOptions) -> list[Path]:
+    """The template files of this run (``--template`` applied); raises when there are none."""
     paths = {p.stem: p for p in list_templates(options.templates_dir)}
     if not paths:
         raise SpeechkitError(
             f"模板文件夹 {display_path(options.templates_dir)} 中没有 .docx 模板。"
         )
+    return _select(paths, options.templates, "模板", "--template")
+
+
+def check_selection(options: BatchOptions) -> None:
+    """Raise the whole-run problems of the selection (no templates or towns, an unknown
+    ``--template`` or ``--town``) before any worker starts or anything is written."""
+    select_templates(options)
+    select_towns(options)
+
+
+def load_templates(options: BatchOptions) -> list[TemplateInfo]:
+    """Compile each selected template once to learn whether it is the per-member form."""
+    from speechkit.engine import Template
+
     infos = []
-    for path in _select(paths, options.templates, "模板", "--template"):
+    for path in select_templates(options):
         info = TemplateInfo(name=path.stem, path=path, sha256=sha256_file(path))
         try:
             info.per_member = MEMBER_VARIABLE in Template(path).variables
@@ -154,8 +168,9 @@ def _town_names(paths: dict[str, Path]) -> dict[str, str]:
     return names
 
 
-def load_town(path: Path) -> Town:
-    """Load one town's profile and roster into plain data; failures are recorded, not raised.
+def load_town(path: Path, roster: bool = True) -> Town:
+    """Load one town's profile (and its roster when ``roster``) into plain data; failures are
+    recorded, not raised.
 
     Runs in a worker process when there is a pool (towns load in parallel).
     """
@@ -170,35 +185,39 @@ def load_town(path: Path) -> Town:
         town.name = str(profile.data.get("town", {}).get("name") or slug)
     except SpeechkitError as exc:
         town.error = exc.format_message()
-    _load_roster(town)
+    if roster:
+        _load_roster(town)
     return town
 
 
-def load_towns(options: BatchOptions, executor=None, progress=None) -> list[Town]:
+def load_towns(
+    options: BatchOptions, executor=None, progress=None, rosters: bool = True
+) -> list[Town]:
     """Load the selected towns (in ``executor``'s workers when given), with unique folders.
 
+    Rosters are read only with ``rosters`` (a per-member template is selected).
     ``progress(done, total, current)`` is called as each town is read.
     """
     paths = select_towns(options)
     tick = progress or (lambda done, total, current: None)
     loaded: dict[int, Town] = {}
-    items = list(enumerate(paths))
+    items = [(i, p, rosters) for i, p in enumerate(paths)]
     results = None
     if executor is not None:
         from speechkit.batch import worker
 
         results = executor.run(worker.town_chunk, items, 1)
     else:
-        results = ((i, load_town(p), "") for i, p in items)
+        results = ((i, load_town(p, rosters), "") for i, p, _ in items)
     try:
         for i, town, _ in results:
             loaded[i] = town
             tick(len(loaded), len(paths), town.name)
     except BrokenProcessPool:  # a worker died: load the rest here, and render here too
         executor.degrade()
-        for i, path in items:
+        for i, path, _ in items:
             if i not in loaded:
-                loaded[i] = load_town(path)
+                loaded[i] = load_town(path, rosters)
                 tick(len(loaded), len(paths), loaded[i].name)
     towns = [loaded[i] for i in range(len(paths))]
     # unique folder names: a clash (two towns called the same) gets the slug added
@@ -252,8 +271,10 @@ def build_plan(options: BatchOptions, executor=None, progress=None) -> Plan:
 
     templates = load_templates(options)
     select_towns(options)  # whole-run problems (no towns, unknown --town) before any work
-    towns = load_towns(options, executor, progress)
+    rosters = any(tpl.per_member for tpl in templates)
+    towns = load_towns(options, executor, progress, rosters)
     tasks: list[Task] = []
+    warnings: list[ItemResult] = []
     # a template that does not compile fails once for the whole run, not once per town
     failures: list[ItemResult] = [
         ItemResult(ALL_TOWNS, "", tpl.name, "", FAILED, tpl.error) for tpl in templates if tpl.error
@@ -264,16 +285,14 @@ def build_plan(options: BatchOptions, executor=None, progress=None) -> Plan:
             continue
         digest = town.digest
         for problem in town.roster_problems:
-            failures.append(
-                ItemResult(
-                    town.name,
-                    town.slug,
-                    "名册",
-                    "",
-                    FAILED,
-                    f"{problem.location} {problem.message}",
-                ),
+            item = ItemResult(
+                town.name, town.slug, "名册", "", FAILED, f"{problem.location} {problem.message}"
             )
+            if problem.severity == "warning":  # fields left blank: said, but not a failure
+                item.status = WARNING
+                warnings.append(item)
+            else:
+                failures.append(item)
         for tpl in templates:
             base = {"template": tpl.sha256, "profile": digest, "version": __version__}
             if tpl.error:
@@ -292,4 +311,4 @@ def build_plan(options: BatchOptions, executor=None, progress=None) -> Plan:
                 continue
             rel = f"{town.folder}/{sanitize(tpl.name)}.docx"
             tasks.append(Task(rel, "document", town, tpl, dict(base, row=None)))
-    return Plan(towns=towns, templates=templates, tasks=tasks, failures=failures)
+    return Plan(towns=towns, templates=templates, tasks=tasks, failures=failures, warnings=warnings)

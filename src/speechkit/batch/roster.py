@@ -2,8 +2,9 @@
 
 Columns (header row, any order): 姓名, 性别, 出生年月, 入党时间, 所在支部, 职务. CSV files may be
 UTF-8 (with or without BOM) or GBK. Each bad row becomes a :class:`~speechkit.errors.Problem`
-located as file:row:column and is left out; the other rows proceed. Only a file that cannot be
-read at all (or has no 姓名 column) raises :class:`~speechkit.errors.RosterError`.
+located as file:row:column and is left out; the other rows proceed. A missing optional column
+or a row that stops early is a ``warning`` problem (those fields stay blank; the row is kept).
+Only a file that cannot be read at all (or has no 姓名 column) raises :class:`~speechkit.errors.RosterError`.
 """
 
 from __future__ import annotations
@@ -213,6 +214,7 @@ def read_roster(path: Path) -> Roster:
                     Location(file=shown, row=header_row, column_name=title),
                     f"名册缺少“{title}”列，评议表中此项将留空",
                     key=FIELDS[title],
+                    severity="warning",
                 )
             )
     members: list[Member] = []
@@ -267,6 +269,15 @@ def read_roster(path: Path) -> Roster:
         if row_problems:
             problems.extend(row_problems)
             continue
+        short = [title for title, i in columns.items() if i >= len(row)]
+        if short:  # a CSV line that stops early: accepted, but say which fields stay blank
+            problems.append(
+                Problem(
+                    Location(file=shown, row=number),
+                    f"此行只有 {len(row)} 列，缺少“{'”“'.join(short)}”，评议表中此项将留空",
+                    severity="warning",
+                )
+            )
         members.append(
             Member(
                 name=name,

@@ -43,7 +43,8 @@ from speechkit.batch.model import (
     ProgressEvent,
 )
 from speechkit.batch.naming import sanitize
-from speechkit.batch.plan import Plan, Task, build_plan
+from speechkit.batch.plan import Plan, Task, build_plan, check_selection
+from speechkit.errors import SpeechkitError
 from speechkit.fsutil import sha256_bytes
 
 CHUNK_MAX = 64  # items per pool task: fewer round trips, still a fine-grained progress bar
@@ -56,6 +57,15 @@ FOREIGN_REASON = (
 )
 LEFTOVER_REASON = "本次不再生成（名册中已无此人或乡镇改了名），旧文件保留未删除，请勿误用"
 EDITED_REASON = "自上次生成后已被修改，未覆盖（加 --force 重新生成，修改稿会另存一份）"
+UNGUARDED_MESSAGE = (
+    "run_batch 在新启动的工作进程导入主脚本时又被调用了：从 Python 脚本调用时，"
+    '请把调用写在 if __name__ == "__main__": 之下（或传 jobs=1 在本进程内生成）。'
+)
+POOL_BROKEN_MESSAGE = (
+    "批量生成的工作进程意外退出，本次运行未完成（已写出的文件完整，清单已记录）。"
+    '从 Python 脚本调用 run_batch 时，请把调用写在 if __name__ == "__main__": 之下；'
+    "否则请用 --jobs 1 重试。"
+)
 
 
 # ---------------------------------------------------------------------------- execution
@@ -210,6 +220,13 @@ def decide(
     if entry is None and adopt:
         return "adopt", disk
     return ("replace" if force else "edited"), disk
+
+
+def _label(item: ItemResult) -> str:
+    """How an output is named in the check report: town / document / form's file name (which
+    tells same-name members apart: 刘假名（东湖村党支部）)."""
+    form = Path(item.output).stem if item.member else ""
+    return " / ".join(x for x in (item.town, item.document, form) if x)
 
 
 def _document_name(task: Task) -> str:
@@ -399,7 +416,7 @@ class Run:
                 str(self.out / item.output),
                 str(by_slug[item.town_slug].path),
                 item.document,
-                " / ".join(x for x in (item.town, item.document, item.member) if x),
+                _label(item),
             )
             for i, item in enumerate(items)
             if item.output and item.status != FAILED and (self.out / item.output).exists()
@@ -517,29 +534,34 @@ class Run:
         self.result.report_path = path
 
 
+def _bootstrapping() -> bool:
+    """True inside a spawned process that is still importing its parent's main script."""
+    return bool(getattr(multiprocessing.current_process(), "_inheriting", False))
+
+
 def run(options: BatchOptions, progress: ProgressCallback | None = None) -> BatchResult:
     """Implementation of :func:`speechkit.batch.run_batch`."""
     started = time.monotonic()
+    if _bootstrapping():
+        raise SpeechkitError(UNGUARDED_MESSAGE)
     state = Run(options, progress)
-    executor = Executor(state.jobs)
-    executor.warm_up()
-    try:
-        # whole-run problems raise here, before anything is written; towns load in the pool
-        plan = build_plan(
-            options,
-            executor if state.jobs > 1 else None,
-            lambda done, total, current: state.emit("plan", done, total, current),
-        )
-    except BaseException:
-        executor.close(cancel=True)
-        raise
     result = state.result
+    # whole-run problems raise here, before any worker starts or anything is written
+    check_selection(options)
     with locked(state.out):
         sweep_temp_files(state.out)
         manifest = Manifest.load(state.out)
         recorder = Recorder(manifest)
         recorder.dirty = manifest.settled  # write the settled manifest back even if idle
+        executor = Executor(state.jobs)
         try:
+            executor.warm_up()  # workers import the engine while the parent compiles templates
+            plan = build_plan(
+                options,
+                executor if state.jobs > 1 else None,
+                lambda done, total, current: state.emit("plan", done, total, current),
+            )
+            result.warnings = plan.warnings
             items = state.render(plan, executor, recorder)
             if options.merge:
                 items += state.merge(plan, executor, recorder)
@@ -548,6 +570,9 @@ def run(options: BatchOptions, progress: ProgressCallback | None = None) -> Batc
                 state.check(plan, [i for i in items if "合订本" not in i.document], executor)
             if options.pdf:
                 result.items += state.pdf(items, executor, recorder)
+        except BrokenProcessPool as exc:  # the pool broke where no fallback was possible
+            executor.close(cancel=True)
+            raise SpeechkitError(POOL_BROKEN_MESSAGE) from exc
         except BaseException:
             executor.close(cancel=True)
             raise

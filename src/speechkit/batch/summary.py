@@ -45,7 +45,7 @@ def totals(result: BatchResult) -> dict[str, int]:
 
 
 def render_summary(result: BatchResult, console, max_reasons: int = 5) -> None:
-    """Print the summary table and the reasons for skipped/failed outputs to a rich console."""
+    """Print the summary table, the reasons for skipped/failed outputs and the warnings."""
     from rich.table import Table
 
     checked = any(item.findings is not None for item in result.items)
@@ -75,11 +75,20 @@ def render_summary(result: BatchResult, console, max_reasons: int = 5) -> None:
             console.print(f"  - {text}", markup=False, highlight=False, soft_wrap=True)
         if len(row.reasons) > max_reasons:
             console.print(f"  …… 另有 {len(row.reasons) - max_reasons} 条", markup=False)
+    if result.warnings:
+        console.print("警告（不算失败，不影响退出码）：", markup=False)
+        for item in result.warnings[: max_reasons * 2]:
+            text = f"{item.town} · {item.document}：{item.reason}".replace("\n", "\n    ")
+            console.print(f"  - {text}", markup=False, highlight=False, soft_wrap=True)
+        if len(result.warnings) > max_reasons * 2:
+            console.print(f"  …… 另有 {len(result.warnings) - max_reasons * 2} 条", markup=False)
     t = totals(result)
     line = (
         f"共 {len(result.items)} 项：已生成 {t[GENERATED]}，未变化 {t[UNCHANGED]}，"
         f"已跳过 {t[SKIPPED]}，失败 {t[FAILED]}；用时 {result.elapsed:.1f} 秒，{result.jobs} 个进程。"
     )
+    if result.warnings:
+        line += f"警告 {len(result.warnings)} 条。"
     if checked:
         found = sum(item.findings or 0 for item in result.items)
         line += f"检查发现 {found} 处。"

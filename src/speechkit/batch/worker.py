@@ -88,14 +88,14 @@ def produce(target: str, data: bytes, keep_stamp: str) -> dict:
     return {"sha256": sha256_bytes(data), "kept": kept, "stat": (st.st_size, st.st_mtime_ns)}
 
 
-def town_chunk(chunk: list[tuple[int, Path]], shared: Any = None) -> list[Result]:
-    """Load ``(index, town profile path)`` items (profile and roster) for the planner."""
+def town_chunk(chunk: list[tuple[int, Path, bool]], shared: Any = None) -> list[Result]:
+    """Load ``(index, town profile path, read roster)`` items for the planner."""
     from speechkit.batch.plan import load_town
 
     results: list[Result] = []
-    for index, path in chunk:
+    for index, path, roster in chunk:
         try:
-            results.append((index, load_town(Path(path)), ""))
+            results.append((index, load_town(Path(path), roster), ""))
         except Exception as exc:  # pragma: no cover - load_town records its own errors
             results.append((index, None, error_text(exc)))
     return results
