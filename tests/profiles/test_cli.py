@@ -392,16 +392,41 @@ def test_list_shows_validity(cli, tmp_path):
     make_profiles(tmp_path)
     make_profiles(tmp_path, "town: [\n", slug="broken")
     result = cli("profiles", "list", "--profiles", str(tmp_path))
-    assert result.exit_code == 0
+    assert result.exit_code == 2
     assert re.search(r"broken\s+—\s+—\s+—\s+无效（1 处错误）", result.stdout)
     assert re.search(r"yangli\s+样例镇\s+镇\s+100\s+有效", result.stdout)
-    assert "共 2 个乡镇，党员合计 100 人" in result.stdout and "1 个无效" in result.stdout
+    assert (
+        "共 2 个乡镇，其中 1 个无效；有效的 1 个党员合计 100 人"
+        "（无效乡镇未计入，未与 campaign.members 核对）。" in result.stdout
+    )
+    assert f"1 个乡镇的资料无效，运行 speechkit profiles validate {tmp_path}" in result.stderr
+    _no_traceback(result)
+
+
+def test_list_counts_a_town_with_cross_check_errors_as_invalid(cli, tmp_path):
+    make_profiles(tmp_path, TOWN.replace("2024-07-05", "2025-01-05"))
+    result = cli("profiles", "list", "--profiles", str(tmp_path))
+    assert result.exit_code == 2
+    assert re.search(r"yangli\s+—\s+—\s+—\s+无效（1 处错误）", result.stdout), result.stdout
+
+
+def test_validate_folder_says_when_members_sum_is_not_checked(cli, tmp_path):
+    make_profiles(tmp_path, TOWN.replace("members: 100", "members: 60"))
+    make_profiles(tmp_path, "town: [\n", slug="broken")
+    result = _validate(cli, tmp_path)
+    assert result.exit_code == 2
+    assert re.search(
+        r"city.yaml:7:12 campaign.members \[警告\] 有 1 个乡镇的资料无法读取.*未核对各乡镇 "
+        r"party.members 合计",
+        result.stderr,
+    ), result.stderr
+    assert "合计 60 人" not in result.stderr
 
 
 def test_list_demo(cli):
     result = cli("profiles", "list", "--profiles", str(PROFILES))
     assert result.exit_code == 0
-    assert "共 14 个乡镇，党员合计 6919 人（campaign.members 为 6919 人）" in result.stdout
+    assert "共 14 个乡镇，党员合计 6919 人（campaign.members 为 6919 人，一致）" in result.stdout
 
 
 def test_help_is_chinese(cli):

@@ -109,8 +109,11 @@ def show_cmd(slug: str, profiles_dir: Path, derived: bool) -> None:
 @profiles.command("list")
 @_PROFILES_OPTION
 def list_cmd(profiles_dir: Path) -> None:
-    """列出全部乡镇及其资料是否有效。"""
-    from speechkit.errors import display_path
+    """列出全部乡镇及其资料是否有效。
+
+    有无效的乡镇资料时退出码为 2（无效乡镇的党员数不计入合计）。
+    """
+    from speechkit.errors import ProfileError, display_path
     from speechkit.profiles import assemble, find_towns
 
     towns = find_towns(profiles_dir)
@@ -125,7 +128,7 @@ def list_cmd(profiles_dir: Path) -> None:
         profile, problems = assemble(path)
         errors = sum(p.severity == "error" for p in problems)
         warnings = len(problems) - errors
-        if profile is None:
+        if profile is None or errors:
             bad += 1
             click.echo(
                 f"{_pad(path.stem, 14)}{_pad('—', 12)}{_pad('—', 6)}{'—':>8}  无效（{errors} 处错误）"
@@ -138,11 +141,19 @@ def list_cmd(profiles_dir: Path) -> None:
         state = f"有效（{warnings} 处警告）" if warnings else "有效"
         row = f"{_pad(path.stem, 14)}{_pad(town['name'], 12)}{_pad(town['kind'], 6)}"
         click.echo(f"{row}{members:>8}  {state}")
+    if bad:
+        click.echo(
+            f"共 {len(towns)} 个乡镇，其中 {bad} 个无效；有效的 {len(towns) - bad} 个"
+            f"党员合计 {total} 人（无效乡镇未计入，未与 campaign.members 核对）。"
+        )
+        raise ProfileError(
+            f"{bad} 个乡镇的资料无效，运行 speechkit profiles validate "
+            f"{display_path(profiles_dir)} 查看原因"
+        )
     summary = f"共 {len(towns)} 个乡镇，党员合计 {total} 人"
     if expected is not None:
-        summary += f"（campaign.members 为 {expected} 人）"
-    if bad:
-        summary += f"；{bad} 个无效，运行 speechkit profiles validate 查看原因"
+        same = "一致" if total == expected else f"不一致，相差 {abs(total - expected)} 人"
+        summary += f"（campaign.members 为 {expected} 人，{same}）"
     click.echo(summary + "。")
 
 

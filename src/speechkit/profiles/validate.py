@@ -118,7 +118,7 @@ def _validate_folder(folder: Path) -> list[Problem]:
                 failed += 1
             else:
                 profiles.append(profile)
-        problems += totals(profiles, failed)
+        problems += totals(profiles, failed, city if city.is_file() else None)
         return problems
     problems = []
     for town in sorted(folder.glob("*.yaml")):
@@ -135,12 +135,15 @@ def _validate_folder(folder: Path) -> list[Problem]:
     return problems
 
 
-def totals(profiles: list[Profile], failed: int = 0) -> list[Problem]:
-    """Cross-town checks: members sum against ``campaign.members`` (only when no town failed,
-    ``failed`` being how many did); town names used twice."""
+def totals(
+    profiles: list[Profile], failed: int = 0, city_path: Path | None = None
+) -> list[Problem]:
+    """Cross-town checks: town names used twice; the members sum against ``campaign.members``.
+
+    ``failed`` is how many towns could not be loaded: the sum is then meaningless, so it is
+    not compared, and a warning says so (at ``campaign.members`` in ``city_path`` when known).
+    """
     out: list[Problem] = []
-    if not profiles:
-        return out
     names: dict[str, Profile] = {}
     for p in profiles:
         name = p.data["town"]["name"]
@@ -154,14 +157,29 @@ def totals(profiles: list[Profile], failed: int = 0) -> list[Problem]:
                 )
             )
         names.setdefault(name, p)
-    expected = profiles[0].data["campaign"]["members"]
-    total = sum(p.data["party"]["members"] for p in profiles)
-    if total != expected and not failed:  # with invalid towns the sum is meaningless
-        note = ""
+    where = profiles[0].locate("campaign.members") if profiles else None
+    if where is None and city_path is not None:
+        where = Location(file=display_path(city_path))
+    if failed:
         out.append(
             Problem(
-                profiles[0].locate("campaign.members") or Location(),
-                f"各乡镇 party.members 合计 {total} 人{note}，与 campaign.members 的 {expected} 人不符"
+                where or Location(),
+                f"有 {failed} 个乡镇的资料无法读取（见各自的错误），未核对各乡镇 party.members "
+                "合计是否等于 campaign.members；改正后再校验",
+                key="campaign.members",
+                severity="warning",
+            )
+        )
+        return out
+    if not profiles:
+        return out
+    expected = profiles[0].data["campaign"]["members"]
+    total = sum(p.data["party"]["members"] for p in profiles)
+    if total != expected:
+        out.append(
+            Problem(
+                where or Location(),
+                f"各乡镇 party.members 合计 {total} 人，与 campaign.members 的 {expected} 人不符"
                 f"（相差 {abs(total - expected)} 人）",
                 key="campaign.members",
                 severity="warning",
