@@ -210,6 +210,7 @@ def test_demo_sum_mismatch_detected_after_edit(cli, demo_profiles):
         (lambda t: t.encode("gb18030"), "gb18030"),
         (lambda t: t.encode("gbk"), "gbk"),
     ],
+    ids=["utf8", "bom", "gb18030", "gbk"],
 )
 def test_encodings_that_load(cli, tmp_path, encode, label):
     path = make_profiles(tmp_path)
