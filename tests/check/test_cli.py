@@ -259,3 +259,58 @@ def test_existing_annotated_copy_in_folder_refused(cli, tmp_path, make_docx):
     r = cli("check", a, b, "--format", "docx", "-o", folder, "--force")
     assert r.exit_code == 1
     assert zipfile.is_zipfile(folder / "a.批注.docx") and zipfile.is_zipfile(folder / "b.批注.docx")
+
+
+def test_wrong_meeting_date_flagged_against_profile(cli, tmp_path):
+    p = write(tmp_path, "讲话.txt", "动员大会于2024年7月6日召开。\n7月5日召开全镇动员大会。\n")
+    r = cli("check", p, "--profile", DONGHU, "--no-color")
+    assert r.exit_code == 1
+    assert "讲话.txt:1:" in r.stdout and "consistency.meeting-date" in r.stdout
+    assert "文中为 2024年7月6日" in r.stdout and "2024年7月5日" in r.stdout
+    assert "donghu.yaml:" in r.stdout
+    assert "讲话.txt:2:" not in r.stdout
+
+
+def test_rules_list_shows_readable_messages(cli):
+    r = cli("rules", "list")
+    assert r.exit_code == 0
+    assert "{" not in r.stdout and "}" not in r.stdout
+    assert "未填写的占位符“…”" in r.stdout
+    line = next(x for x in r.stdout.splitlines() if x.startswith("required.plan.goals"))
+    assert "缺少“目标要求”部分" in line
+    line = next(x for x in r.stdout.splitlines() if x.startswith("consistency.town-members"))
+    assert "party.members" in line and "…" in line
+
+
+def test_rules_list_unknown_category_lists_valid_ones(cli):
+    r = cli("rules", "list", "--category", "nonsense")
+    assert r.exit_code == 2
+    assert "nonsense" in r.stderr and "placeholder" in r.stderr and "consistency" in r.stderr
+    assert "共 0 条规则" not in r.stdout
+
+
+def test_category_choices_match_the_model():
+    from speechkit.check.model import CATEGORY_NAMES
+    from speechkit.cli.check import _CATEGORY_HELP
+
+    assert dict(_CATEGORY_HELP) == CATEGORY_NAMES
+
+
+def test_unknown_ignore_value_exit_2_lists_categories(cli, tmp_path):
+    p = write(tmp_path, "t.txt", "认真布署工作\n")
+    r = cli("check", p, "--ignore", "nosuchrule")
+    assert r.exit_code == 2
+    assert "nosuchrule" in r.stderr and "typo（错别字）" in r.stderr and "rules list" in r.stderr
+    for ok in ("typo", "typo.common", "punct", "consistency"):
+        assert cli("check", p, "--ignore", ok).exit_code in (0, 1), ok
+
+
+def test_readme_rule_count_is_true():
+    import re
+
+    from speechkit.check import load_rules
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    counts = re.findall(r"默认规则包现有 (\d+) 条规则", readme)
+    assert counts, "README 应写明默认规则包的条数"
+    assert {int(c) for c in counts} == {len(load_rules().rules)}

@@ -11,6 +11,16 @@ from speechkit.cli._base import SkCommand, SkGroup
 _FORMATS = ("text", "json", "html", "docx")
 _SEVERITIES = ("error", "warning", "info")
 _DOC_TYPES = ("speech", "plan", "form")
+_CATEGORY_HELP = (
+    ("required", "规范提法"),
+    ("forbidden", "不规范提法"),
+    ("typo", "错别字"),
+    ("placeholder", "占位符"),
+    ("punctuation", "标点"),
+    ("number", "数字"),
+    ("consistency", "与资料不符"),
+)
+_CATEGORIES = tuple(k for k, _ in _CATEGORY_HELP)
 
 
 def _guess_format(out: str | None) -> str:
@@ -112,6 +122,7 @@ def check_cmd(
     if out and not force:
         _refuse_existing(_targets(files, out, fmt))
     pack = load_rules(rule_packs)
+    _check_ignore(ignore, pack)
     prof = None
     if profile:
         from speechkit.profiles import load_profile
@@ -137,6 +148,25 @@ def check_cmd(
         _write_annotated(reports, out)
     worst = [f.severity for r in reports for f in r.findings]
     return 1 if any(at_or_above(s, fail_on) for s in worst) else 0
+
+
+def _check_ignore(ignore, pack) -> None:
+    """Every --ignore value must name a rule, an id prefix or a category of the pack."""
+    from speechkit.check.model import CATEGORY_NAMES
+
+    unknown = [
+        i
+        for i in ignore
+        if i not in CATEGORY_NAMES
+        and not any(r.id == i or r.id.startswith(i + ".") for r in pack.rules)
+    ]
+    if unknown:
+        cats = "、".join(f"{k}（{v}）" for k, v in CATEGORY_NAMES.items())
+        raise click.BadParameter(
+            f"没有这样的规则编号、编号前缀或类别：{'、'.join(unknown)}。"
+            f"可用的类别：{cats}；规则编号见 speechkit rules list。",
+            param_hint="'--ignore'",
+        )
 
 
 def _need_docx_output(files, out) -> None:
@@ -228,7 +258,12 @@ def rules_group():
 @click.option(
     "--doc-type", type=click.Choice(_DOC_TYPES), default=None, help="只列出适用于这类文档的规则。"
 )
-@click.option("--category", default=None, help="只列出这个类别的规则。")
+@click.option(
+    "--category",
+    type=click.Choice(_CATEGORIES),
+    default=None,
+    help="只列出这个类别的规则：" + "、".join(f"{k}（{v}）" for k, v in _CATEGORY_HELP),
+)
 def rules_list(rule_packs, doc_type, category):
     """列出生效的规则：编号、类型、类别、级别和说明。"""
     from speechkit.check import load_rules
@@ -248,7 +283,7 @@ def rules_list(rule_packs, doc_type, category):
         types = "、".join(DOC_TYPES[d] for d in r.doc_types) if r.doc_types else "全部"
         click.echo(
             f"{r.id:<{width}}  {r.type_name:<12} {CATEGORY_NAMES.get(r.category, r.category)}"
-            f"  {SEVERITY_NAMES[r.severity]}  适用：{types}  {r.message}"
+            f"  {SEVERITY_NAMES[r.severity]}  适用：{types}  {r.describe()}"
         )
     click.echo(f"共 {len(rules)} 条规则。")
 

@@ -33,6 +33,9 @@ class Balance(Rule):
         rule._marks = re.compile("[" + re.escape("".join(pairs) + "".join(rule._closers)) + "]")
         return rule
 
+    def fixed_suggestion(self) -> str | None:
+        return ""  # the missing partner is named per finding; the list shows the bare message
+
     def run(self, block: Block, ctx: RunContext) -> list[Hit]:
         """Unmatched marks of one paragraph."""
         return [hit for _, hit in self._scan([block])]

@@ -341,6 +341,27 @@ class Rule:
                 i = text.find(phrase, i + 1)
         return spans
 
+    def fixed_suggestion(self) -> str | None:
+        """The suggestion every finding of this rule carries, when it is fixed (else None)."""
+        return None
+
+    def describe(self) -> str:
+        """The message as a reader of ``rules list`` should see it: ``{match}`` and other
+        per-finding values shown as “…”, fixed values (suggestion, profile keys) filled in."""
+        fixed = self.fixed_suggestion()
+        values = SafeDict(
+            match="…",
+            value="…",
+            suggestion="…" if fixed is None else fixed,
+            expected="…",
+            field="、".join(getattr(self, "fields", ())) or "资料",
+            where="…",
+        )
+        try:
+            return self.message.format_map(values)
+        except (ValueError, IndexError):
+            return self.message
+
     def format(self, match: str, hit: Hit) -> str:
         """The finding message with ``{match}``, ``{suggestion}`` and hit values filled in."""
         values = SafeDict(match=match, suggestion=hit.suggestion or "")

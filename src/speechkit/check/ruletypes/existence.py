@@ -51,6 +51,9 @@ class Existence(Rule):
     def needs_tokens(self) -> bool:  # type: ignore[override]
         return self.scope == "tokens" and bool(self.literals)
 
+    def fixed_suggestion(self) -> str | None:
+        return self.suggestion
+
     def terms(self) -> list[str]:
         return list(self.literals)
 

@@ -35,6 +35,9 @@ class Formulation(Rule):
         tails = spec.regex("tail")
         return cls(**common, standard=standard, core=core, tail=tails[0] if tails else None)
 
+    def fixed_suggestion(self) -> str | None:
+        return self.standard
+
     def terms(self) -> list[str]:
         return [self.core]
 

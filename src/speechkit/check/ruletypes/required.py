@@ -43,6 +43,9 @@ class Required(Rule):
         rule._lit = literal_regex(literals)
         return rule
 
+    def fixed_suggestion(self) -> str | None:
+        return self.label
+
     def terms(self) -> list[str]:
         return list(self.literals)
 
