@@ -56,3 +56,19 @@ def test_translate_and_locate_a_ruamel_error():
     assert "冒号" in translate_yaml_error(info.value)
     problem = yaml_error_problem(info.value, text, "x.yaml")
     assert (problem.location.line, problem.location.snippet) == (2, "b: 2")
+
+
+def test_unreadable_file_reason_is_chinese(tmp_path, monkeypatch):
+    import errno
+    from pathlib import Path
+
+    path = tmp_path / "t.yaml"
+    path.write_text("a: 1\n", encoding="utf-8")
+
+    def denied(self, *args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "open", denied)
+    (problem,) = load_yaml_file(path).problems
+    assert problem.message.startswith("无法读取文件（")
+    assert "Permission" not in problem.message

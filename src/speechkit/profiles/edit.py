@@ -11,7 +11,14 @@ import io
 from pathlib import Path
 from typing import Any
 
-from speechkit.errors import Location, Problem, ProfileError, SpeechkitError, display_path
+from speechkit.errors import (
+    Location,
+    Problem,
+    ProfileError,
+    SpeechkitError,
+    describe_os_error,
+    display_path,
+)
 from speechkit.fsutil import atomic_write_bytes, sha256_bytes
 from speechkit.profiles.model import assemble, normalize_keypath
 from speechkit.profiles.source import decode_bytes
@@ -157,7 +164,7 @@ def update_town_file(
     except OSError as exc:
         raise ProfileError(
             "无法修改乡镇资料：",
-            [Problem(Location(file=shown), f"无法读取文件（{exc.strerror or exc}）")],
+            [Problem(Location(file=shown), f"无法读取文件（{describe_os_error(exc)}）")],
         ) from None
     if expected_sha256 is not None and sha256_bytes(raw) != expected_sha256:
         raise ConcurrentEditError(

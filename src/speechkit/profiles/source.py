@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from speechkit.errors import Location, Problem, display_path
+from speechkit.errors import Location, Problem, describe_os_error, display_path
 
 MAX_BYTES = 1_000_000
 """Files larger than this are refused before parsing (a town file is a few kilobytes)."""
@@ -397,7 +397,7 @@ def read_source(
         doc.problems.append(Problem(whole, "文件不存在"))
         return doc
     except OSError as exc:
-        doc.problems.append(Problem(whole, f"无法读取文件（{exc.strerror or exc}）"))
+        doc.problems.append(Problem(whole, f"无法读取文件（{describe_os_error(exc)}）"))
         return doc
     if len(raw) > MAX_BYTES:
         doc.problems.append(Problem(whole, f"文件过大（上限 {MAX_BYTES} 字节），已拒绝读取"))
