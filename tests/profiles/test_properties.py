@@ -141,3 +141,21 @@ def test_load_data_file_round_trip(data):
         path = root / "data.yaml"
         path.write_text(_dump(data), encoding="utf-8")
         assert load_data_file(path) == data
+
+
+_KEY_LINES = [i for i, line in enumerate(TOWN.splitlines()) if ": " in line]
+
+
+@_SETTINGS
+@given(chosen=st.sets(st.sampled_from(_KEY_LINES), min_size=1))
+def test_fullwidth_colons_are_the_only_errors(chosen):
+    """Any set of ``key：`` lines in a valid town gives exactly one error per such line."""
+    lines = TOWN.splitlines()
+    for i in chosen:
+        lines[i] = lines[i].replace(": ", "：", 1)
+    with _dir() as root:
+        town = root / "towns" / "t.yaml"
+        town.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        errors = [p for p in validate([town]) if p.severity == "error"]
+    assert sorted(p.location.line for p in errors) == sorted(i + 1 for i in chosen)
+    assert all("全角冒号" in p.message for p in errors)
