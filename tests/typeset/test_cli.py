@@ -20,7 +20,32 @@ def test_typeset_seed_writes_a_laid_out_document(tmp_path):
     assert "一级标题" in result.stderr and "seed.txt:第4行" in result.stderr
     doc = Document(str(out))
     assert doc.paragraphs[0].style.name == "Title"
-    assert doc.paragraphs[1].text == "同志们："
+    assert doc.paragraphs[1].text == ""  # one blank line under the title block
+    # The seed's first line (a preview ending in "...") is kept, and the author is told.
+    assert doc.paragraphs[2].text.endswith("和大家讲几点...")
+    assert "第1行" in result.stderr and "--drop-preview" in result.stderr
+    assert doc.paragraphs[3].text == "同志们："
+
+
+def test_typeset_drops_the_preview_line_only_when_asked(tmp_path):
+    out = tmp_path / "讲话.docx"
+    result = run_cli("typeset", SEED, "-o", out, "--title", "讲话", "--drop-preview")
+    assert result.exit_code == 0, result.output
+    assert "第1行" in result.stderr and "已按要求略去" in result.stderr
+    texts = [p.text for p in Document(str(out)).paragraphs]
+    assert texts[:3] == ["讲话", "", "同志们："]
+    assert not any(t.endswith("讲几点...") for t in texts)
+
+
+def test_typeset_refuses_an_empty_text(tmp_path):
+    for content in (b"", b"\n \r\n\xe3\x80\x80\n", b"\xef\xbb\xbf"):
+        src = tmp_path / "e.txt"
+        src.write_bytes(content)
+        out = tmp_path / "e.docx"
+        result = run_cli("typeset", src, "-o", out)
+        assert result.exit_code == 2, result.output
+        assert "e.txt" in result.stderr and "空的" in result.stderr
+        assert not out.exists()
 
 
 def test_typeset_refuses_to_overwrite_without_force(tmp_path):
@@ -41,7 +66,7 @@ def test_typeset_reads_gbk_text(tmp_path):
     src.write_bytes("关于工作的讲话\n同志们：\n一、总体要求\n".encode("gbk"))
     out = tmp_path / "gbk.docx"
     assert run_cli("typeset", src, "-o", out).exit_code == 0
-    assert [p.text for p in Document(str(out)).paragraphs][:2] == ["关于工作的讲话", "同志们："]
+    assert [p.text for p in Document(str(out)).paragraphs][:3] == ["关于工作的讲话", "", "同志们："]
 
 
 def test_typeset_bad_inputs_exit_2_with_located_messages(tmp_path):

@@ -7,6 +7,7 @@ import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from speechkit.typeset.text import closing_lines, parse_text, text_width, typeset
 from tests.conftest import SEED
@@ -78,8 +79,59 @@ def test_paragraph_styles_follow_the_kinds():
     assert styles[0] == ("Title", "在全镇动员大会上的讲话")
     assert styles[1][0] == "Subtitle"
     assert styles[2] == ("讲话人", "（2024年7月5日）")
-    assert styles[3] == ("称呼", "同志们：")
-    assert [s for s, _ in styles[5:9]] == ["Heading 1", "Heading 2", "Heading 3", "Heading 4"]
+    assert styles[3] == ("称呼", "")  # one blank line under the title block (GB/T 9704 §7.3.3)
+    assert styles[4] == ("称呼", "同志们：")
+    assert [s for s, _ in styles[6:10]] == ["Heading 1", "Heading 2", "Heading 3", "Heading 4"]
+
+
+NOTICE = """# 关于做好2024年度工作的通知
+
+各村（社区）党组织：
+
+## 一、总体要求
+
+要充分认识**重要意义**，切实把思想统一到上级决策上来。{{ a ** 2 }}
+
+- 第一项要求
+* 第二项要求
+
+1. 加强领导。各单位要高度重视。
+"""
+
+
+def test_markdown_notice_addressee_emphasis_and_list_items():
+    result = typeset(NOTICE)
+    doc = open_docx(result.data)
+    paragraphs = doc.paragraphs
+    assert [(p.style.name, p.text) for p in paragraphs[:3]] == [
+        ("Title", "关于做好2024年度工作的通知"),
+        ("称呼", ""),  # 标题下空一行
+        ("称呼", "各村（社区）党组织："),  # 主送 flush left, no indent
+    ]
+    emphasis = paragraphs[4]
+    assert emphasis.text == "要充分认识重要意义，切实把思想统一到上级决策上来。{{ a ** 2 }}"
+    assert [(r.text, bool(r.bold)) for r in emphasis.runs][:3] == [
+        ("要充分认识", False),
+        ("重要意义", True),
+        ("，切实把思想统一到上级决策上来。{{ a ** 2 }}", False),
+    ]
+    assert [(p.style.name, p.text) for p in paragraphs[5:7]] == [
+        ("Normal", "第一项要求"),
+        ("Normal", "第二项要求"),
+    ]
+    assert paragraphs[7].style.name == "Heading 3"  # "1." stays the official level-3 number
+    assert [n.line for n in result.notices if "列表" in n.message] == [9, 10]
+    assert "*" not in "".join(p.text for p in paragraphs[:8]).replace("a ** 2", "")
+
+
+def test_output_properties_do_not_name_python_docx():
+    data = typeset("标题\n正文。").data
+    core = part_xml(data, "docProps/core.xml")
+    text = b"".join(etree.tostring(n) for n in core).decode()
+    assert "python-docx" not in text
+    assert "2013-12-23" not in text  # python-docx's template date
+    app = part_xml(data, "docProps/app.xml")
+    assert "Macintosh" not in etree.tostring(app).decode()
 
 
 def test_jinja_tags_pass_through_untouched():
@@ -109,12 +161,18 @@ def test_backslash_continues_the_title_after_a_line_break():
     assert len(title.findall(f"{W}r/{W}br")) == 1
 
 
-def test_seed_preview_line_is_dropped_and_salutation_split():
-    blocks, notices = parse_text(SEED.read_text(encoding="utf-8"))
+def test_seed_preview_line_is_kept_unless_dropping_is_asked():
+    text = SEED.read_text(encoding="utf-8")
+    blocks, notices = parse_text(text)
+    assert blocks[0].kind == "body" and blocks[0].text.endswith("讲几点...")
+    assert blocks[1].kind == "salutation" and blocks[1].text == "同志们："
+    messages = [str(n) for n in notices]
+    assert any("第1行" in m and "已作为正文保留" in m for m in messages)
+    blocks, notices = parse_text(text, drop_preview=True)
     assert blocks[0].kind == "salutation" and blocks[0].text == "同志们："
     assert blocks[1].text.startswith("今天，很高兴能够参加")
     messages = [str(n) for n in notices]
-    assert any("第1行" in m and "摘录" in m for m in messages)
+    assert any("第1行" in m and "略去" in m for m in messages)
     assert any("没有找到标题" in m for m in messages)
 
 
@@ -179,9 +237,7 @@ _line = st.text(
 @given(st.lists(_line, max_size=12))
 def test_parse_keeps_every_character_of_the_text(lines):
     text = "\n".join(lines)
-    blocks, notices = parse_text(text)
-    if any("摘录" in n.message for n in notices):
-        return  # the dropped preview line is reported instead
+    blocks, notices = parse_text(text)  # by default no line is ever dropped
     squash = lambda s: re.sub(r"[\s\u3000#\\\\]", "", s)  # noqa: E731
     kept = "".join(b.head + b.text for b in blocks)
     assert squash(kept) == squash(text)

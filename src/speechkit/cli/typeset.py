@@ -21,14 +21,23 @@ _FILE = click.Path(dir_okay=False, path_type=Path)
 @click.option("-o", "--out", "out_path", required=True, type=_FILE, help="输出的 .docx 文件。")
 @click.option("--title", help="文稿没有标题行时（首行就是“同志们：”），用这个标题。")
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖。")
-def typeset_command(input_path: Path, out_path: Path, title: str | None, force: bool) -> None:
+@click.option(
+    "--drop-preview",
+    is_flag=True,
+    help="首行是后文开头的摘录（以省略号结尾）时略去它；默认保留为正文并提示。",
+)
+def typeset_command(
+    input_path: Path, out_path: Path, title: str | None, force: bool, drop_preview: bool
+) -> None:
     """把纯文本或 Markdown 文稿排成符合 GB/T 9704 的 Word 文档。
 
     \b
     首行为标题（或用 # 标题）；“——在……上的讲话”为副标题；标题下的署名、日期行居中用楷体；
-    “同志们：”顶格；按编号识别标题层级：一、 （一） 1. （1）（也可用 ## ### #### #####）；
-    其余为正文。最后两行是发文机关和日期时，按落款格式排。Jinja 标签原样保留，
-    所以排好的文稿可以直接作模板。
+    “同志们：”和通知的主送行（如“各村（社区）党组织：”）顶格，标题与其下文字之间空一行；
+    按编号识别标题层级：一、 （一） 1. （1）（也可用 ## ### #### #####）；其余为正文。
+    Markdown 的 **加粗** 排为粗体，“- ”列表项去掉符号排为正文。最后两行是发文机关和日期时，
+    按落款格式排。文稿的每一行都保留（首行摘录只在加 --drop-preview 时略去）。
+    Jinja 标签原样保留，所以排好的文稿可以直接作模板。
     """
     from speechkit.errors import InputFileError, Location, OutputExistsError
     from speechkit.fsutil import atomic_write_bytes
@@ -39,7 +48,11 @@ def typeset_command(input_path: Path, out_path: Path, title: str | None, force: 
     if out_path.suffix.lower() != ".docx":
         raise InputFileError("输出文件应以 .docx 结尾。", Location(file=str(out_path)))
     text = _read_text(input_path)
-    result = typeset(text, title=title)
+    if not text.strip(" \t\r\n\u3000\ufeff"):
+        raise InputFileError(
+            "文稿是空的（没有任何文字），未生成文档。", Location(file=str(input_path))
+        )
+    result = typeset(text, title=title, drop_preview=drop_preview)
     for notice in result.notices:
         click.echo(f"提示：{input_path}:{notice}", err=True)
     atomic_write_bytes(out_path, result.data)

@@ -11,9 +11,15 @@ Rules, in order (blank lines only separate paragraphs):
 * Header zone (before the first body line): the first line is the title when it is short and
   does not end in punctuation (otherwise the text has no title: a notice); a line starting with
   “——” is the subtitle; another short line (speaker, date) is centred in 楷体. A first line that
-  merely previews the text that follows (ends with “...”/“……” and repeats it) is dropped.
+  merely previews the text that follows (ends with “...”/“……” and repeats it) is kept as body
+  text and reported; it is dropped only when asked (``drop_preview=True``), and reported then too.
 * “同志们：” and similar salutations are set flush left; when the text runs on after the colon,
-  the rest becomes the first body paragraph.
+  the rest becomes the first body paragraph. A short line ending in a colon before any heading or
+  body text (the 主送 line of a notice, “各村（社区）党组织：”) is set flush left as well.
+* One blank line separates the title block from what follows (GB/T 9704 §7.3.3: 主送 “标题下空一行”).
+* Markdown emphasis ``**重要意义**`` becomes a bold run without the asterisks; Markdown list items
+  (``- ``, ``* ``, ``+ ``) lose their marker and become body paragraphs (reported). ``1. `` keeps
+  its meaning as the official level-3 heading number.
 * Headings by numbering: 一、 （一） 1. （1）. When the heading sentence runs into its paragraph
   (“（一）学习内容要吃透。学习是……”), the sentence up to the first 。？！ is set in the heading
   font and the rest as body text in the same paragraph. A heading line with no sentence end in
@@ -31,6 +37,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
+from datetime import UTC
 
 from speechkit.typeset import oxml
 from speechkit.typeset import spec as S
@@ -46,6 +53,10 @@ _SALUTATION = re.compile(
 _SENTENCE_END = re.compile(r"[。？！]")
 _DATE_LINE = re.compile(r"^(\d{4}年\d{1,2}月\d{1,2}日|.*\{\{[^}]*cn_date[^}]*\}\}.*)$")
 _PREVIEW_TAIL = re.compile(r"(\.{3,}|…+)$")
+_ADDRESSEE = re.compile(r"^[^。？！；\s]{2,40}[：:]$")
+_BULLET = re.compile(r"^[-*+][ \t\u3000]+(?=\S)")
+_EMPHASIS = re.compile(r"\*\*(?=\S)((?:(?!\*\*).)+?)(?<=\S)\*\*")
+HEADER_KINDS = ("title", "subtitle", "speaker")
 
 
 @dataclass(frozen=True)
@@ -116,23 +127,40 @@ def _heading_block(text: str, level: int, line: int, notices: list[Notice]) -> B
     return Block("heading", text, level=level, line=line)
 
 
-def parse_text(text: str, *, title: str | None = None) -> tuple[list[Block], list[Notice]]:
+def parse_text(
+    text: str, *, title: str | None = None, drop_preview: bool = False
+) -> tuple[list[Block], list[Notice]]:
     """Classify the lines of ``text`` into blocks (see the module docstring for the rules).
 
     ``title`` supplies a title when the text has none (its first line is then not taken as one).
+    ``drop_preview`` drops a first line that only previews the text after it; by default it is
+    kept as body text. Either way a notice says so: no line of the author's is lost silently.
     """
     lines = _join_breaks([(n, raw.strip(_WS)) for n, raw in enumerate(text.splitlines(), start=1)])
     blocks: list[Block] = []
     notices: list[Notice] = []
     if title:
         blocks.append(Block("title", title.strip(), line=0))
-    # A first line that previews the text after it (extraction artefact) is dropped.
+    # A first line that previews the text after it (extraction artefact): kept unless asked.
+    preview_at = None
     if lines and _PREVIEW_TAIL.search(lines[0][1]):
         preview = _squash(_PREVIEW_TAIL.sub("", lines[0][1]))
         following = _squash("".join(t for _, t in lines[1:]))
         if preview and following.startswith(preview):
-            notices.append(Notice(lines[0][0], "首行是后文开头的摘录（以省略号结尾），已略去。"))
-            lines = lines[1:]
+            if drop_preview:
+                notices.append(
+                    Notice(lines[0][0], "首行是后文开头的摘录（以省略号结尾），已按要求略去。")
+                )
+                lines = lines[1:]
+            else:
+                notices.append(
+                    Notice(
+                        lines[0][0],
+                        "首行像是后文开头的摘录（以省略号结尾），已作为正文保留；"
+                        "确认多余时请删去，或加 --drop-preview 略去。",
+                    )
+                )
+                preview_at = lines[0][0]
     closing_at = _closing_start(lines)
     in_header = True
     saluted = False
@@ -149,6 +177,20 @@ def parse_text(text: str, *, title: str | None = None) -> tuple[list[Block], lis
         if _TAG_LINE.match(t):
             blocks.append(Block("tag", t, line=n))
             continue
+        if n == preview_at:
+            blocks.append(Block("body", t, line=n))
+            in_header = False
+            continue
+        bullet = _BULLET.match(t)
+        if bullet:
+            notices.append(
+                Notice(
+                    n, "Markdown 列表项：已去掉开头的列表符号，按正文段落排版（公文不用项目符号）。"
+                )
+            )
+            blocks.append(Block("body", t[bullet.end() :], line=n))
+            in_header = False
+            continue
         if closing_at is not None and index >= closing_at:
             blocks.append(Block("closing", t, line=n))
             continue
@@ -162,6 +204,10 @@ def parse_text(text: str, *, title: str | None = None) -> tuple[list[Block], lis
                 blocks.append(Block("body", rest, line=n))
             continue
         level = S.heading_level(t)
+        if level is None and not seen_heading and not _has_body(blocks) and _ADDRESSEE.match(t):
+            blocks.append(Block("salutation", t, line=n))  # 主送: flush left, no indent
+            in_header = False
+            continue
         if in_header and level is None:
             if not any(b.kind == "title" for b in blocks) and _looks_like_title(t):
                 blocks.append(Block("title", t, line=n))
@@ -180,6 +226,10 @@ def parse_text(text: str, *, title: str | None = None) -> tuple[list[Block], lis
     if not any(b.kind == "title" for b in blocks):
         notices.append(Notice(1, "没有找到标题（首行是称呼或标题编号）；可以用 --title 指定标题。"))
     return blocks, notices
+
+
+def _has_body(blocks: list[Block]) -> bool:
+    return any(b.kind in ("body", "salutation") for b in blocks)
 
 
 def _looks_like_title(line: str) -> bool:
@@ -262,21 +312,45 @@ _STYLE_FOR = {
 }
 
 
+def _run_pr(body_char: bool, bold: bool = False):
+    """``<w:rPr>`` of a run: the body character style and/or bold; None when neither."""
+    if not body_char and not bold:
+        return None
+    node = oxml.el("w:rPr")
+    if body_char:
+        node.append(oxml.el("w:rStyle", {"w:val": "BodyChar"}))
+    if bold:
+        node.append(oxml.el("w:b"))
+        node.append(oxml.el("w:bCs"))
+    return node
+
+
+def emphasis_pieces(text: str) -> list[tuple[str, bool]]:
+    """Split ``text`` at Markdown ``**strong**`` marks into (text, bold) pieces, marks removed.
+
+    Marks inside a Jinja tag, or with a space next to the text they enclose, are left alone.
+    """
+    pieces: list[tuple[str, bool]] = []
+    pos = 0
+    for m in _EMPHASIS.finditer(text):
+        if "{{" in m.group(1) or "}}" in m.group(1) or "{%" in m.group(1):
+            continue
+        if m.start() > pos:
+            pieces.append((text[pos : m.start()], False))
+        pieces.append((m.group(1), True))
+        pos = m.end()
+    if pos < len(text):
+        pieces.append((text[pos:], False))
+    return pieces
+
+
 def _add_text(p, text: str, body_char: bool = False) -> None:
-    """Append ``text`` as runs to ``<w:p>``; "\\n" becomes a line break."""
-    for i, piece in enumerate(text.split("\n")):
-        r_pr = (
-            oxml.el("w:rPr", {}, oxml.el("w:rStyle", {"w:val": "BodyChar"})) if body_char else None
-        )
+    """Append ``text`` as runs to ``<w:p>``; "\\n" becomes a line break, ``**x**`` a bold run."""
+    for i, line in enumerate(text.split("\n")):
         if i:
-            p.append(oxml.line_break_run(r_pr))
-            r_pr = (
-                oxml.el("w:rPr", {}, oxml.el("w:rStyle", {"w:val": "BodyChar"}))
-                if body_char
-                else None
-            )
-        if piece:
-            p.append(oxml.text_run(piece, r_pr))
+            p.append(oxml.line_break_run(_run_pr(body_char)))
+        for piece, bold in emphasis_pieces(line):
+            p.append(oxml.text_run(piece, _run_pr(body_char, bold)))
 
 
 def build_document(blocks: list[Block]):
@@ -289,7 +363,13 @@ def build_document(blocks: list[Block]):
     if len(closing) >= 2:
         first, second = closing_lines(closing[-2].text, closing[-1].text)
         closing_text = {id(closing[-2]): first, id(closing[-1]): second}
+    last_header = None  # the title block's last paragraph, followed by one blank line
     for block in blocks:
+        if last_header is not None and block.kind not in (*HEADER_KINDS, "tag"):
+            spacer = document.add_paragraph(style=S.STYLE_SALUTATION)._p
+            spacer.getparent().remove(spacer)
+            last_header.addnext(spacer)
+            last_header = None
         if block.kind == "heading":
             paragraph = document.add_paragraph(style=S.STYLE_HEADINGS[block.level])
             if block.head:
@@ -302,20 +382,34 @@ def build_document(blocks: list[Block]):
             document.add_paragraph(style=S.STYLE_CLOSING)  # one blank line above the block
         paragraph = document.add_paragraph(style=_STYLE_FOR[block.kind])
         _add_text(paragraph._p, closing_text.get(id(block), block.text))
+        if block.kind in HEADER_KINDS:
+            last_header = paragraph._p
     return document
 
 
-def typeset(text: str, *, title: str | None = None) -> Typeset:
-    """Lay ``text`` out; returns the .docx bytes, the blocks and any notices."""
-    blocks, notices = parse_text(text, title=title)
+def typeset(text: str, *, title: str | None = None, drop_preview: bool = False) -> Typeset:
+    """Lay ``text`` out; returns the .docx bytes, the blocks and any notices.
+
+    Raises :class:`~speechkit.errors.InputFileError` when ``text`` holds no visible character
+    (an empty document is never written). ``drop_preview``: see :func:`parse_text`.
+    """
+    from datetime import datetime
+
+    from speechkit.errors import InputFileError
+
+    if not text.strip(_WS + "\r\n\v\f"):
+        raise InputFileError("文稿是空的（没有任何文字），未生成文档。")
+    blocks, notices = parse_text(text, title=title, drop_preview=drop_preview)
     document = build_document(blocks)
+    props = document.core_properties
+    props.created = props.modified = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     if blocks and blocks[0].kind == "title":
-        document.core_properties.title = blocks[0].text
+        props.title = blocks[0].text
     buffer = io.BytesIO()
     document.save(buffer)
     return Typeset(buffer.getvalue(), blocks, notices)
 
 
-def typeset_text(text: str, *, title: str | None = None) -> bytes:
+def typeset_text(text: str, *, title: str | None = None, drop_preview: bool = False) -> bytes:
     """Plain text or Markdown → the bytes of a laid-out .docx (see :func:`typeset`)."""
-    return typeset(text, title=title).data
+    return typeset(text, title=title, drop_preview=drop_preview).data
