@@ -407,23 +407,46 @@ class Run:
         done = self._step("merge", tasks, worker.merge_chunk, payload, executor, recorder)
         return done + failed
 
-    def check(self, plan: Plan, items: list[ItemResult], executor: Executor) -> None:
-        """Check every document and form present on disk with its town's profile."""
+    def check(
+        self, plan: Plan, items: list[ItemResult], executor: Executor, recorder: Recorder
+    ) -> None:
+        """Check every document and form present on disk with its town's profile.
+
+        A result kept in the manifest for the same output, rules and profile is reused (see
+        :mod:`speechkit.batch.checkcache`); new results are stored there.
+        """
+        from speechkit.batch import checkcache
+
+        manifest = recorder.manifest
         by_slug = {t.slug: t for t in plan.towns}
-        todo = [
-            (
-                i,
-                str(self.out / item.output),
-                str(by_slug[item.town_slug].path),
-                item.document,
-                _label(item),
-            )
-            for i, item in enumerate(items)
-            if item.output and item.status != FAILED and (self.out / item.output).exists()
-        ]
+        rules = checkcache.rules_digest()
+        todo: list[tuple] = []
+        keys: dict[int, tuple[str, str]] = {}  # index → (output sha, cache key)
+        hits: list[tuple[int, dict, str]] = []
+        for i, item in enumerate(items):
+            if not item.output or item.status == FAILED:
+                continue
+            sha = manifest.disk_sha(item.output)
+            if sha is None:
+                continue
+            label = _label(item)
+            town = by_slug[item.town_slug]
+            key = checkcache.check_key(sha, rules, town.digest, label, item.document)
+            cached = (manifest.entries.get(item.output) or {}).get("check")
+            if cached and cached.get("key") == key:
+                hits.append((i, cached, label))
+                continue
+            keys[i] = (sha, key)
+            path = str(self.out / item.output)
+            todo.append((i, path, str(town.path), item.document, label))
         reports: dict[int, Any] = {}
-        for done, (index, report, error) in enumerate(self._resilient(executor, todo), start=1):
+        total = len(hits) + len(todo)
+        done = 0
+
+        def take(index: int, report: Any, error: str) -> None:
+            nonlocal done
             item = items[index]
+            done += 1
             if report is None:
                 self.result.items.append(
                     ItemResult(
@@ -445,7 +468,21 @@ class Run:
                     level = str(getattr(finding, "severity", ""))
                     severities[level] = severities.get(level, 0) + 1
                 item.findings_by_severity = severities
-            self.emit("check", done, len(todo), item.output)
+            self.emit("check", done, total, item.output)
+
+        for index, cached, label in hits:
+            try:
+                report, error = checkcache.load(cached, self.out / items[index].output, label), ""
+            except SpeechkitError as exc:
+                report, error = None, exc.format_message()
+            take(index, report, error)
+        for index, report, error in self._resilient(executor, todo):
+            take(index, report, error)
+            entry = manifest.entries.get(items[index].output)
+            sha, key = keys[index]
+            if report is not None and entry is not None and entry.get("sha256") == sha:
+                entry["check"] = checkcache.dump(key, report)
+                recorder.dirty = True
         self.result.reports = [reports[i] for i in sorted(reports)]
 
     def leftovers(self, plan: Plan, manifest: Manifest) -> list[ItemResult]:
@@ -567,7 +604,8 @@ def run(options: BatchOptions, progress: ProgressCallback | None = None) -> Batc
                 items += state.merge(plan, executor, recorder)
             result.items = plan.failures + items + state.leftovers(plan, manifest)
             if options.check or options.report:
-                state.check(plan, [i for i in items if "合订本" not in i.document], executor)
+                checked = [i for i in items if "合订本" not in i.document]
+                state.check(plan, checked, executor, recorder)
             if options.pdf:
                 result.items += state.pdf(items, executor, recorder)
         except BrokenProcessPool as exc:  # the pool broke where no fallback was possible
