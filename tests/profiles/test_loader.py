@@ -30,6 +30,7 @@ def test_load_yaml_text_plain_data_and_locations():
     assert doc.data == {"pack": "示例", "rules": [{"id": "a", "start": dt.date(2024, 7, 1)}]}
     loc = doc.locate("rules[0].id")
     assert (loc.file, loc.line, loc.column) == ("p.yaml", 3, 9)
+    assert doc.locate("rules.0.id") == loc
 
 
 def test_load_yaml_bytes_gbk_and_syntax_error_located_in_chinese():

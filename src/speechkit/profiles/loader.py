@@ -13,7 +13,7 @@ packs, data files):
   text, or as a located :class:`~speechkit.errors.Problem`.
 
 Key paths in ``LoadedYaml.values``/``keys`` read ``a.b`` for mappings and ``a.list[0]`` for
-list items; see :func:`join_key`.
+list items (see :func:`join_key`); ``locate`` also accepts ``a.list.0`` (:func:`normalize_keypath`).
 
 Example::
 
@@ -40,6 +40,7 @@ from speechkit.profiles.source import (
     MAX_VALUES,
     SourceDoc,
     join_key,
+    normalize_keypath,
     parse_bytes,
     parse_text,
     read_source,
@@ -64,6 +65,7 @@ __all__ = [
     "load_yaml_bytes",
     "load_yaml_file",
     "load_yaml_text",
+    "normalize_keypath",
     "translate_yaml_error",
     "yaml_error_problem",
 ]

@@ -19,7 +19,13 @@ from typing import Any
 
 from speechkit.errors import InputFileError, Location, Problem, ProfileError, display_path
 from speechkit.profiles import schema
-from speechkit.profiles.source import SourceDoc, join_key, path_from_loc, read_source
+from speechkit.profiles.source import (
+    SourceDoc,
+    join_key,
+    normalize_keypath,
+    path_from_loc,
+    read_source,
+)
 
 TOWNS_DIR = "towns"
 CITY_FILE = "city.yaml"
@@ -76,17 +82,6 @@ class Profile:
         from speechkit.fsutil import sha256_bytes
 
         return sha256_bytes(canonical_json(self.data).encode("utf-8"))
-
-
-def normalize_keypath(keypath: str) -> str:
-    """Return ``keypath`` with numeric dotted parts as indexes: ``a.0.b`` → ``a[0].b``."""
-    out = ""
-    for part in keypath.split("."):
-        if part.isdigit():
-            out += f"[{part}]"
-        else:
-            out = f"{out}.{part}" if out else part
-    return out
 
 
 def _json_default(value: Any) -> Any:

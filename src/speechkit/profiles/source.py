@@ -63,8 +63,9 @@ class SourceDoc:
         return not any(p.severity == "error" for p in self.problems)
 
     def locate(self, keypath: str) -> Location | None:
-        """Return where ``keypath`` (``a.b``, ``a.list[0]``) is written, or None."""
-        return self.values.get(keypath) or self.keys.get(keypath)
+        """Return where ``keypath`` (``a.b``, ``a.list[0]`` or ``a.list.0``) is written, or None."""
+        path = normalize_keypath(keypath)
+        return self.values.get(path) or self.keys.get(path)
 
 
 def join_key(prefix: str, key: str | int) -> str:
@@ -72,6 +73,17 @@ def join_key(prefix: str, key: str | int) -> str:
     if isinstance(key, int):
         return f"{prefix}[{key}]"
     return f"{prefix}.{key}" if prefix else str(key)
+
+
+def normalize_keypath(keypath: str) -> str:
+    """Return ``keypath`` with numeric dotted parts as indexes: ``a.0.b`` → ``a[0].b``."""
+    out = ""
+    for part in keypath.split("."):
+        if part.isdigit():
+            out += f"[{part}]"
+        else:
+            out = f"{out}.{part}" if out else part
+    return out
 
 
 def path_from_loc(loc: tuple[Any, ...]) -> str:
