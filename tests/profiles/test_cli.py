@@ -417,7 +417,7 @@ def test_validate_folder_says_when_members_sum_is_not_checked(cli, tmp_path):
     result = _validate(cli, tmp_path)
     assert result.exit_code == 2
     assert re.search(
-        r"city.yaml:7:12 campaign.members \[警告\] 有 1 个乡镇的资料无法读取.*未核对各乡镇 "
+        r"city.yaml:7:12 campaign.members \[警告\] 有 1 个乡镇的资料有错误.*未核对各乡镇 "
         r"party.members 合计",
         result.stderr,
     ), result.stderr

@@ -164,7 +164,7 @@ def totals(
         out.append(
             Problem(
                 where or Location(),
-                f"有 {failed} 个乡镇的资料无法读取（见各自的错误），未核对各乡镇 party.members "
+                f"有 {failed} 个乡镇的资料有错误（见各自的错误），未核对各乡镇 party.members "
                 "合计是否等于 campaign.members；改正后再校验",
                 key="campaign.members",
                 severity="warning",
