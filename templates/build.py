@@ -114,6 +114,16 @@ def _cell_text(cell, text: str, *, center: bool = True, bottom: bool = False) ->
     )
 
 
+def _first_page_without_number(document) -> None:
+    """A one-page form carries no page number: the first page gets an empty footer.
+
+    Should a filled form run onto a second page, that page still shows "— 2 —".
+    """
+    section = document.sections[0]
+    section.different_first_page_header_footer = True
+    section.first_page_footer.is_linked_to_previous = False
+
+
 def build_form() -> bytes:
     """党性分析评议表: one A4 page, blank without ``member``, filled for one member."""
     document = new_document()
@@ -177,6 +187,7 @@ def build_form() -> bytes:
         "\u3000" * 9 + "本人签名：" + "\u3000" * 6 + "年\u3000\u3000月\u3000\u3000日",
         style=S.STYLE_CLOSING,
     )
+    _first_page_without_number(document)
     _fix_properties(document, "党性分析评议表")
     buffer = io.BytesIO()
     document.save(buffer)

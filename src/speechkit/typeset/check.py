@@ -101,7 +101,8 @@ class _Checker:
                         actual=_mm(v.get(key)),
                     )
             self._check_grid(v, label)
-            if v.get("title_pg"):
+            if v.get("title_pg") and not self._is_form():
+                # A form (a table document, usually one page) may leave its first page unnumbered.
                 self.add("page.title_pg", f"{label}设置了“首页不同”，首页将没有页码", part=None)
 
     def _check_grid(self, v: dict, label: str) -> None:
@@ -137,6 +138,10 @@ class _Checker:
                 expected=str(S.CHARS_PER_LINE),
                 actual=str(per_line),
             )
+
+    def _is_form(self) -> bool:
+        """True for a table form (such as 党性分析评议表): its body holds a table."""
+        return bool(oxml.xpath(self.document.element.body, "w:tbl"))
 
     def _body_run_props(self) -> oxml.RunProps:
         """Effective run properties of plain body text (the default paragraph style)."""
