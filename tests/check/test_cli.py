@@ -314,3 +314,38 @@ def test_readme_rule_count_is_true():
     counts = re.findall(r"默认规则包现有 (\d+) 条规则", readme)
     assert counts, "README 应写明默认规则包的条数"
     assert {int(c) for c in counts} == {len(load_rules().rules)}
+
+
+def test_alias_bomb_pack_refused_by_every_command(cli, tmp_path):
+    import time
+
+    levels = "abcdefgh"
+    text = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{n}: &{n} [{', '.join(['*' + p] * 9)}]\n"
+        for p, n in zip(levels[:-1], levels[1:], strict=True)
+    )
+    bomb = write(tmp_path, "bomb.yaml", text)
+    for args in (("rules", "list", "--rules", bomb), ("check", SEED, "--rules", bomb)):
+        start = time.monotonic()
+        r = cli(*args)
+        assert time.monotonic() - start < 5, args
+        assert r.exit_code == 2 and "bomb.yaml" in r.stderr and "别名炸弹" in r.stderr
+    r = cli("rules", "test", bomb)
+    assert r.exit_code == 2 and "别名炸弹" in r.stderr
+
+
+def test_rule_pack_yaml_error_and_gbk_pack(cli, tmp_path):
+    bad = write(tmp_path, "bad.yaml", "a: [1\n")
+    r = cli("check", SEED, "--rules", bad)
+    assert r.exit_code == 2 and "bad.yaml:" in r.stderr
+    assert "方括号列表没有正确结束" in r.stderr and "expected" not in r.stderr
+    gbk = tmp_path / "gbk.yaml"
+    gbk.write_bytes(
+        "rules:\n  - id: my.x\n    type: existence\n    category: typo\n    severity: error\n"
+        "    message: 请改为“部署”\n    literal: [布署]\n"
+        "    examples: {bad: [认真布署], good: [认真部署]}\n".encode("gbk")
+    )
+    r = cli("rules", "test", gbk)
+    assert r.exit_code == 0 and "1 条规则，2 个示例，失败 0 个" in r.stdout
+    r = cli("rules", "list", "--rules", gbk)
+    assert "请改为“部署”" in r.stdout

@@ -207,10 +207,11 @@ def injected(rendered, tmp_path_factory):
         edits[("body", para)] = (offset, snippet)
         expected.append((rule, "body", para, offset + rel, offset + rel + len(match), match))
     # a consistency slip: the town's member count changed in the text
-    text35 = blocks[("body", 35)]
-    k = text35.index("612名党员")
-    edits[("body", 35)] = (k, "5")  # 612 -> 5612
-    expected.append(("consistency.town-members", "body", 35, k, k + 4, "5612"))
+    para = next(i for (part, i), t in blocks.items() if part == "body" and "612名党员" in t)
+    assert para not in {p for p, *_ in INJECTIONS}
+    k = blocks[("body", para)].index("612名党员")
+    edits[("body", para)] = (k, "5")  # 612 -> 5612
+    expected.append(("consistency.town-members", "body", para, k, k + 4, "5612"))
     # a placeholder in the footer
     edits[("footer", 1)] = (0, "××镇")
     expected.append(("placeholder.crosses", "footer", 1, 0, 2, "××"))

@@ -87,7 +87,7 @@ def test_disable_switches_rules_off(tmp_path):
         ),
         (GOOD_RULE.replace("    message: 请写“{suggestion}”。\n", ""), 3, "缺少必填项 message"),
         (GOOD_RULE + GOOD_RULE.split("rules:\n")[1], 10, "重复"),
-        ("rules:\n  - id: x\n    type: [unclosed\n", 4, "YAML 语法错误"),
+        ("rules:\n  - id: x\n    type: [unclosed\n", 4, "方括号列表没有正确结束"),
     ],
 )
 def test_invalid_packs_are_located(tmp_path, text, line, needle):
@@ -233,3 +233,46 @@ def test_damaged_cache_entry_is_ignored(tmp_path, monkeypatch):
     assert name == "测试包" and [r.id for r in rules] == ["local.term"]
     entry.write_text("not json", encoding="utf-8")
     assert [r.id for r in load_pack_file(p)[2]] == ["local.term"]
+
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{n}: &{n} [{', '.join(['*' + p] * 9)}]\n" for p, n in zip("abcdefg", "bcdefgh", strict=True)
+)
+
+
+def test_alias_bomb_refused_quickly(tmp_path):
+    import time
+
+    p = write(tmp_path, BOMB)
+    start = time.monotonic()
+    with pytest.raises(RulePackError) as exc:
+        load_pack_file(p)
+    assert time.monotonic() - start < 5
+    assert "别名炸弹" in exc.value.format_message()
+
+
+def test_gbk_pack_accepted_like_profiles(tmp_path):
+    p = tmp_path / "gbk.yaml"
+    p.write_bytes(GOOD_RULE.encode("gbk"))
+    name, _, rules = load_pack_file(p)
+    assert name == "测试包" and rules[0].message == "请写“{suggestion}”。"
+    assert check_text("沿用老提法", rules=load_rules([p])).findings[0].suggestion == "新提法"
+
+
+def test_yaml_syntax_error_in_chinese_like_profiles(tmp_path):
+    from speechkit.profiles.loader import load_yaml_text
+
+    text = "rules: [1\n"
+    with pytest.raises(RulePackError) as exc:
+        load_pack_file(write(tmp_path, text))
+    msg = exc.value.format_message()
+    expected = load_yaml_text(text, shown="pack.yaml").problems[0].message
+    assert expected in msg and "expected" not in msg
+
+
+def test_dates_in_packs_still_read(tmp_path):
+    text = GOOD_RULE.replace("    examples:", "    valid_from: 2024-01-01\n    examples:")
+    _, _, rules = load_pack_file(write(tmp_path, text))
+    assert rules[0].valid_from.isoformat() == "2024-01-01"
+    _, _, again = load_pack_file(write(tmp_path, text))  # from the validated cache
+    assert again[0].valid_from == rules[0].valid_from

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from speechkit.check.ruletypes import RULE_TYPES, Rule, Spec, SpecError
 from speechkit.errors import Location, Problem, RulePackError, display_path
 
 DEFAULT_PACK = Path(__file__).resolve().parent.parent / "rules" / "default.yaml"
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2
 _PACK_KEYS = {"pack", "rules", "disable", "description"}
 
 
@@ -126,7 +127,9 @@ def load_pack_file(path: str | Path) -> tuple[str, list[str], list[Rule]]:
     except FileNotFoundError:
         raise RulePackError(f"规则包不存在：{shown}") from None
     except OSError as exc:
-        raise RulePackError(f"无法读取规则包 {shown}：{exc.strerror or exc}") from None
+        from speechkit.errors import describe_os_error
+
+        raise RulePackError(f"无法读取规则包 {shown}：{describe_os_error(exc)}。") from None
     cached = _read_cache(data)
     if cached is not None:
         try:
@@ -232,79 +235,42 @@ def _build_rule(
 
 
 def _parse_yaml(data: bytes, shown: str) -> dict:
-    """Parse with ruamel.yaml (round-trip, for positions); return plain data plus key positions."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    """Parse with the profiles area's bounded loader (size, alias-bomb, depth limits; UTF-8 or
+    GBK/GB18030; YAML errors in Chinese, located); return plain data plus key positions."""
+    from speechkit.profiles.loader import load_yaml_bytes
 
-    yaml = YAML(typ="rt")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise RulePackError(
-            f"规则包无效：{shown}",
-            [Problem(Location(file=shown), f"不是 UTF-8 编码（第{exc.start}字节）。")],
-        ) from None
-    try:
-        doc = yaml.load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = Location(
-            file=shown,
-            line=mark.line + 1 if mark else None,
-            column=mark.column + 1 if mark else None,
-        )
-        what = exc.problem or exc.context or "YAML 语法错误"
-        raise RulePackError(
-            f"规则包无效：{shown}", [Problem(where, f"YAML 语法错误：{what}")]
-        ) from None
-    except YAMLError as exc:
-        raise RulePackError(
-            f"规则包无效：{shown}", [Problem(Location(file=shown), f"YAML 错误：{exc}")]
-        ) from None
+    doc = load_yaml_bytes(data, shown=shown)
+    if not doc.ok:
+        raise RulePackError(f"规则包无效：{shown}", list(doc.problems))
     lines: dict[str, list[int]] = {"": [1, 1]}
-    top = _plain(doc, "", lines)
-    return {"top": top, "lines": lines}
+    for table in (doc.values, doc.keys):  # a mapping key's own position wins over its value's
+        for keypath, where in table.items():
+            if where.line is not None:
+                lines[_dotted(keypath)] = [where.line, where.column or 1]
+    lines[""] = [1, 1]
+    return {"top": _jsonable(doc.data), "lines": lines}
 
 
-def _plain(node, path: str, lines: dict):
-    """ruamel round-trip node → plain Python, recording ``path → [line, col]`` (1-based)."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+def _dotted(keypath: str) -> str:
+    """The loader's ``rules[0].id`` as this module's ``rules.0.id``."""
+    return re.sub(r"\[(\d+)\]", r".\1", keypath).lstrip(".")
 
-    if isinstance(node, CommentedMap):
-        if path not in lines or path == "":
-            lines.setdefault(path, [node.lc.line + 1, node.lc.col + 1])
-        out = {}
-        for k, v in node.items():
-            sub = f"{path}.{k}" if path else str(k)
-            try:
-                ln, col = node.lc.key(k)
-                lines[sub] = [ln + 1, col + 1]
-            except (KeyError, TypeError):
-                pass
-            out[str(k) if not isinstance(k, str) else k] = _plain(v, sub, lines)
-        return out
-    if isinstance(node, CommentedSeq):
-        out = []
-        for i, v in enumerate(node):
-            sub = f"{path}.{i}"
-            try:
-                ln, col = node.lc.item(i)
-                lines[sub] = [ln + 1, col + 1]
-            except (KeyError, TypeError):
-                pass
-            out.append(_plain(v, sub, lines))
-        return out
-    if isinstance(node, dt.datetime):
-        return node.date().isoformat() if not node.hour and not node.minute else node.isoformat()
-    if isinstance(node, dt.date):
-        return node.isoformat()
-    if isinstance(node, bool) or node is None:
-        return node
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        return float(node)
-    return str(node)
+
+def _jsonable(value):
+    """Loader data (which may hold dates) as JSON-safe plain Python for the validated cache."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dt.datetime):
+        return (
+            value.date().isoformat() if not value.hour and not value.minute else value.isoformat()
+        )
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return str(value)
+    return value
 
 
 def _cache_file(data: bytes) -> Path:
