@@ -349,3 +349,26 @@ def test_rule_pack_yaml_error_and_gbk_pack(cli, tmp_path):
     assert r.exit_code == 0 and "1 条规则，2 个示例，失败 0 个" in r.stdout
     r = cli("rules", "list", "--rules", gbk)
     assert "请改为“部署”" in r.stdout
+
+
+def test_keywords_unknown_type_lists_only_common_formulations(cli, tmp_path):
+    p = write(tmp_path, "稿子.txt", SEED.read_text("utf-8"))
+    r = cli("check", p, "--keywords", "--no-color")
+    assert "文件名看不出文档类型" in r.stdout and "--doc-type" in r.stdout
+    assert "组织领导" not in r.stdout and "党性分析" not in r.stdout and "✗" not in r.stdout
+    entry = json.loads(cli("check", p, "--keywords", "--format", "json").stdout)["files"][0]
+    assert entry["doc_type"] is None and entry["coverage"] == []
+    out = tmp_path / "r.html"
+    cli("check", p, "--keywords", "-o", out)
+    assert "文件名看不出文档类型" in out.read_text("utf-8")
+    common = write(
+        tmp_path,
+        "common.yaml",
+        "rules:\n  - id: my.common\n    type: required\n    category: required\n"
+        "    severity: info\n    message: 全文没有出现“{suggestion}”。\n    literal: 先进性\n",
+    )
+    r = cli("check", p, "--keywords", "--no-color", "--rules", common)
+    assert "✓ 先进性（my.common）" in r.stdout and "只列出各类文稿共同的" in r.stdout
+    assert "required.speech" not in r.stdout.split("必备提法")[1]
+    r = cli("check", p, "--keywords", "--no-color", "--doc-type", "plan")
+    assert "✗ 组织领导" in r.stdout and "看不出文档类型" not in r.stdout

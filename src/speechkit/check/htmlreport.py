@@ -157,6 +157,10 @@ def _document(i: int, r: FileReport) -> str:
             )
         out.append("</table>")
     if r.coverage is not None:
+        if r.doc_type is None:
+            from speechkit.check.keywords import unknown_type_note
+
+            out.append(f"<p>{escape(unknown_type_note(r.coverage))}</p>")
         out.append("<table><tr><th>必备提法</th><th>是否出现</th></tr>")
         for rid, label, present in r.coverage:
             mark = "✓ 已出现" if present else "✗ 未出现"

@@ -102,6 +102,10 @@ def to_text(reports: Sequence[FileReport], *, color: bool = False, snippets: boo
                     lines.append(f"    {snip}")
         if r.coverage is not None:
             lines.append("  必备提法：")
+            if r.doc_type is None:
+                from speechkit.check.keywords import unknown_type_note
+
+                lines.append(f"    {unknown_type_note(r.coverage)}")
             for rid, label, present in r.coverage:
                 lines.append(f"    {'✓' if present else '✗'} {label}（{rid}）")
         if r.keywords:
@@ -132,6 +136,7 @@ def to_dict(reports: Sequence[FileReport], *, extras: bool = False) -> dict:
         if extras and r.keywords is not None:
             entry["keywords"] = [{"word": w, "weight": s} for w, s in r.keywords]
         if extras and r.coverage is not None:
+            entry["doc_type"] = r.doc_type
             entry["coverage"] = [
                 {"rule": rid, "formulation": label, "present": present}
                 for rid, label, present in r.coverage
