@@ -372,3 +372,28 @@ def test_keywords_unknown_type_lists_only_common_formulations(cli, tmp_path):
     assert "required.speech" not in r.stdout.split("必备提法")[1]
     r = cli("check", p, "--keywords", "--no-color", "--doc-type", "plan")
     assert "✗ 组织领导" in r.stdout and "看不出文档类型" not in r.stdout
+
+
+def test_docx_without_main_part_explained_in_plain_chinese(cli, tmp_path):
+    nodoc = tmp_path / "nodoc.docx"
+    with zipfile.ZipFile(nodoc, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+    r = cli("check", nodoc)
+    assert r.exit_code == 2 and "nodoc.docx" in r.stderr
+    assert "没有正文部分" in r.stderr and "There is no item" not in r.stderr
+
+
+def test_annotate_refuses_a_non_docx_in_plain_chinese(tmp_path):
+    import pytest
+
+    from speechkit.check.report import annotate_docx
+    from speechkit.errors import InputFileError
+
+    nodoc = tmp_path / "nodoc.docx"
+    with zipfile.ZipFile(nodoc, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+    with pytest.raises(InputFileError) as exc:
+        annotate_docx(nodoc, [], tmp_path / "o.docx")
+    assert "没有正文部分" in exc.value.format_message()
+    assert "item" not in exc.value.format_message()
+    assert not (tmp_path / "o.docx").exists()

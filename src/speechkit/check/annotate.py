@@ -171,12 +171,23 @@ def annotate(src: str | Path, findings: list[Finding], out: str | Path) -> Path:
     shown = display_path(src)
     if out.resolve() == src.resolve():
         raise InputFileError("批注文档不能覆盖原文件。", Location(file=shown))
+    from speechkit.docxfile import validate_docx_bytes
+    from speechkit.errors import describe_os_error
+
     try:
         data = src.read_bytes()
+    except OSError as exc:
+        raise InputFileError(
+            f"无法读取 Word 文件：{describe_os_error(exc)}。", Location(file=shown)
+        ) from None
+    validate_docx_bytes(data, shown)  # the shared plain-Chinese check of a .docx package
+    try:
         zin = zipfile.ZipFile(io.BytesIO(data))
         main, files = dx.load_part_files(zin)
-    except (OSError, zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
-        raise InputFileError(f"无法读取 Word 文件：{exc}", Location(file=shown)) from None
+    except (zipfile.BadZipFile, KeyError, EOFError, etree.XMLSyntaxError):
+        raise InputFileError(
+            "Word 文件已损坏，无法读取；请在 Word/WPS 中打开后重新保存。", Location(file=shown)
+        ) from None
     paragraphs = {(part, i): p for part, i, p in dx.iter_part_paragraphs(files)}
     root_file = {id(pf.root): pf.name for pf in files}
     names = set(zin.namelist())
