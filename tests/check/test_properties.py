@@ -141,3 +141,43 @@ def test_text_blocks_keep_lines_and_offsets(text, markdown):
         assert len(b.scan_text) == len(b.text)
         # masking only ever replaces characters by the neutral mark
         assert all(s == t or s == "\u2060" for s, t in zip(b.scan_text, b.text, strict=True))
+
+
+_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 3),
+    st.sampled_from(
+        ["existence", "substitution", "formulation", "required", "repetition", "balance"]
+        + ["consistency", "typo", "error", "warning", "x", "(", "布署", "{match}", "a.b"]
+    ),
+    st.lists(st.sampled_from(["布署", "(", "x", "", "(?P<value>\\d+)"]), max_size=3),
+    st.dictionaries(
+        st.sampled_from(["布署", "(", "x", ""]), st.sampled_from(["部署", "x"]), max_size=2
+    ),
+)
+_KEYS = st.sampled_from(
+    ["id", "type", "category", "severity", "message", "literal", "regex", "swap", "standard"]
+    + ["tokens", "pairs", "field", "replacement", "scope", "doc_types", "examples", "colour"]
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.dictionaries(_KEYS, _VALUES, max_size=8), min_size=1, max_size=3))
+def test_any_rule_pack_loads_or_lists_located_problems(tmp_path_factory, rules):
+    """Whatever a pack holds, loading gives rules or a RulePackError whose every problem has a
+    line; no other exception escapes, and each bad rule is reported."""
+    import json
+
+    from speechkit.check.pack import load_pack_file
+    from speechkit.errors import RulePackError
+
+    path = tmp_path_factory.mktemp("pack") / "p.yaml"
+    path.write_text(json.dumps({"rules": rules}, ensure_ascii=False, indent=2), encoding="utf-8")
+    try:
+        _, _, built = load_pack_file(path)
+    except RulePackError as exc:
+        assert exc.problems
+        assert all(p.location.line for p in exc.problems)
+        return
+    assert len(built) == len(rules)
