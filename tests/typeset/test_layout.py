@@ -84,6 +84,8 @@ def test_no_theme_fonts_and_zh_cn_defaults(data):
     defaults = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")
     assert attr(defaults.find(W + "rFonts"), "eastAsia") == "仿宋_GB2312"
     assert attr(defaults.find(W + "lang"), "eastAsia") == "zh-CN"
+    # digits and Latin text in en-US, so LibreOffice does not break "2024" like Chinese text
+    assert attr(defaults.find(W + "lang"), "val") == "en-US"
 
 
 def test_footers_alternate_and_hold_a_page_field(data):

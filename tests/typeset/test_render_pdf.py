@@ -133,3 +133,33 @@ def test_form_is_one_page_through_the_pdf_command(tmp_path):
     assert "党性分析评议表" in text and "本人签名" in text and "不满意" in text
     # a one-page form carries no page number
     assert not [ln for ln in pages[0] if PAGE_NUMBER.match(ln.text.strip())], text
+
+
+def _split_numbers(pages: list[list[Line]]) -> list[tuple[str, str]]:
+    lines = [ln.text.strip() for page in pages for ln in split_numbers(page)[0]]
+    pairs = zip(lines, lines[1:], strict=False)
+    return [(a, b) for a, b in pairs if a[-1:].isdigit() and b[:1].isdigit()]
+
+
+def test_speech_never_splits_a_number_across_lines(speech_pages):
+    assert _split_numbers(speech_pages) == []
+
+
+def test_digit_runs_stay_together_at_every_line_position(tmp_path):
+    """P3-1: with Latin text tagged zh-CN LibreOffice broke "20" into "2" / "0" at a line end.
+
+    The number is moved one character further along in each paragraph, so some paragraph puts
+    its line end inside every number.
+    """
+    from speechkit.typeset.pdf import convert_to_pdf
+    from speechkit.typeset.text import typeset_text
+
+    paragraphs = [
+        "两" * k + "在过去20年中，到2024年12月31日，共123456789人。" for k in range(18, 30)
+    ]
+    docx = tmp_path / "numbers.docx"
+    docx.write_bytes(typeset_text("标题\n" + "\n".join(paragraphs)))
+    pages = pdf_lines(convert_to_pdf(docx, tmp_path))
+    text = "".join(ln.text for page in pages for ln in page)
+    assert text.count("123456789") == len(paragraphs)  # read back whole, every time
+    assert _split_numbers(pages) == []

@@ -30,7 +30,9 @@ def _no_indent(**kw):
 def style_elements() -> list:
     """Every ``<w:styles>`` child speechkit documents carry: defaults, then the styles."""
     defaults = oxml.doc_defaults(
-        oxml.rpr(S.FANGSONG, S.BODY_SIZE, latin=S.LATIN, lang=S.LANG, kern=0),
+        oxml.rpr(
+            S.FANGSONG, S.BODY_SIZE, latin=S.LATIN, lang=S.LANG, latin_lang=S.LATIN_LANG, kern=0
+        ),
         oxml.ppr(widow_control=False, line=S.LINE_PITCH, before=0, after=0),
     )
     body_ppr = oxml.ppr(

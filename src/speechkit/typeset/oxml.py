@@ -68,9 +68,14 @@ def rpr(
     bold: bool | None = None,
     spacing: int | None = None,
     lang: str | None = None,
+    latin_lang: str | None = None,
     kern: int | None = None,
 ) -> OxmlElement:
-    """``<w:rPr>`` in schema order: rFonts, b, bCs, spacing, kern, sz, szCs, lang."""
+    """``<w:rPr>`` in schema order: rFonts, b, bCs, spacing, kern, sz, szCs, lang.
+
+    ``lang`` is the East Asian language; ``latin_lang`` (default: ``lang``) that of Latin text
+    and digits.
+    """
     node = el("w:rPr")
     if east_asia or latin:
         node.append(rfonts(east_asia, latin))
@@ -85,7 +90,9 @@ def rpr(
         node.append(el("w:sz", {"w:val": size}))
         node.append(el("w:szCs", {"w:val": size}))
     if lang:
-        node.append(el("w:lang", {"w:val": lang, "w:eastAsia": lang, "w:bidi": "ar-SA"}))
+        node.append(
+            el("w:lang", {"w:val": latin_lang or lang, "w:eastAsia": lang, "w:bidi": "ar-SA"})
+        )
     return node
 
 

@@ -65,6 +65,10 @@ SONGTI = "宋体"
 LATIN = "Times New Roman"  # half-width digits and Latin letters in body text
 OFFICIAL_FONTS = (FANGSONG, XIAOBIAOSONG, HEITI, KAITI, SONGTI)
 LANG = "zh-CN"
+# Language of Latin text and digits.  Tagged zh-CN, LibreOffice line-breaks a run of half-width
+# digits like Chinese text, anywhere ("在过去 2" / "0 年中"); en-US keeps "20" and "2024" whole,
+# and is what Word itself writes for Chinese documents (w:val="en-US" w:eastAsia="zh-CN").
+LATIN_LANG = "en-US"
 
 # First-line indent of two characters: both forms, so older renderers indent too.
 INDENT_CHARS = 200
