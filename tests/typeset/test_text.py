@@ -258,3 +258,15 @@ def test_a_long_first_sentence_is_not_taken_for_a_title():
 def test_salutation_is_only_recognised_before_the_first_heading():
     blocks, _ = parse_text("标题\n一、总体要求\n参会代表：\n正文。")
     assert [b.kind for b in blocks] == ["title", "heading", "body", "body"]
+
+
+def test_core_xml_stays_valid_after_docxcompose_is_imported():
+    """P1-1: docxcompose rebinds python-docx's "cp" prefix on import; typeset output written
+    later in the same process must still carry lastModifiedBy in the core-properties namespace."""
+    import speechkit.batch.merge  # noqa: F401  (imports docxcompose and undoes its rebinding)
+
+    core = part_xml(typeset("标题\n正文。").data, "docProps/core.xml")
+    cp = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
+    assert core.tag == cp + "coreProperties"
+    assert core.find(cp + "lastModifiedBy").text == "speechkit"
+    assert not [n for n in core.iter() if "custom-properties" in str(n.tag)]
