@@ -120,18 +120,37 @@ def check_selection(options: BatchOptions) -> None:
     select_towns(options)
 
 
-def load_templates(options: BatchOptions) -> list[TemplateInfo]:
-    """Compile each selected template once to learn whether it is the per-member form."""
-    from speechkit.engine import Template
+def inspect_template(path: Path) -> tuple[bool, str]:
+    """``(per_member, error)`` of one template; compiled through the worker's cache, so the
+    process that inspects it renders with the same compiled template."""
+    from speechkit.batch.worker import compiled
 
-    infos = []
-    for path in select_templates(options):
-        info = TemplateInfo(name=path.stem, path=path, sha256=sha256_file(path))
+    try:
+        return MEMBER_VARIABLE in compiled(str(path)).variables, ""
+    except SpeechkitError as exc:
+        return False, exc.format_message()
+
+
+def load_templates(options: BatchOptions, executor=None) -> list[TemplateInfo]:
+    """Compile each selected template once to learn whether it is the per-member form.
+
+    With ``executor`` the workers compile them (the parent then never imports the engine).
+    """
+    paths = select_templates(options)
+    infos = [TemplateInfo(name=p.stem, path=p, sha256=sha256_file(p)) for p in paths]
+    left = set(range(len(infos)))
+    if executor is not None:
+        from speechkit.batch import worker
+
         try:
-            info.per_member = MEMBER_VARIABLE in Template(path).variables
-        except SpeechkitError as exc:
-            info.error = exc.format_message()
-        infos.append(info)
+            items = [(i, str(p)) for i, p in enumerate(paths)]
+            for i, meta, error in executor.run(worker.template_chunk, items, 1):
+                infos[i].per_member, infos[i].error = meta if meta is not None else (False, error)
+                left.discard(i)
+        except BrokenProcessPool:  # a worker died: inspect the rest here, and render here too
+            executor.degrade()
+    for i in sorted(left):
+        infos[i].per_member, infos[i].error = inspect_template(paths[i])
     return infos
 
 
@@ -269,7 +288,7 @@ def build_plan(options: BatchOptions, executor=None, progress=None) -> Plan:
     """
     from speechkit import __version__
 
-    templates = load_templates(options)
+    templates = load_templates(options, executor)
     select_towns(options)  # whole-run problems (no towns, unknown --town) before any work
     rosters = any(tpl.per_member for tpl in templates)
     towns = load_towns(options, executor, progress, rosters)
@@ -297,6 +316,7 @@ def build_plan(options: BatchOptions, executor=None, progress=None) -> Plan:
             base = {"template": tpl.sha256, "profile": digest, "version": __version__}
             if tpl.error:
                 continue
+            name = sanitize(tpl.name)
             if tpl.per_member and town.roster_error:
                 failures.append(
                     ItemResult(town.name, town.slug, tpl.name, "", FAILED, town.roster_error)
@@ -305,10 +325,10 @@ def build_plan(options: BatchOptions, executor=None, progress=None) -> Plan:
             if tpl.per_member and town.roster_path is not None:
                 rows = zip(town.members, town.labels, town.row_digests, strict=True)
                 for member, label, row_digest in rows:
-                    rel = f"{town.folder}/{sanitize(tpl.name)}/{label}.docx"
+                    rel = f"{town.folder}/{name}/{label}.docx"
                     inputs = dict(base, row=row_digest)
                     tasks.append(Task(rel, "form", town, tpl, inputs, member, label))
                 continue
-            rel = f"{town.folder}/{sanitize(tpl.name)}.docx"
+            rel = f"{town.folder}/{name}.docx"
             tasks.append(Task(rel, "document", town, tpl, dict(base, row=None)))
     return Plan(towns=towns, templates=templates, tasks=tasks, failures=failures, warnings=warnings)

@@ -52,7 +52,8 @@ def warm_up() -> None:
     import speechkit.profiles  # noqa: F401
 
 
-def _template(path: str):
+def compiled(path: str):
+    """The template at ``path``, compiled once per process."""
     tpl = _TEMPLATES.get(path)
     if tpl is None:
         from speechkit.engine import Template
@@ -88,6 +89,19 @@ def produce(target: str, data: bytes, keep_stamp: str) -> dict:
     return {"sha256": sha256_bytes(data), "kept": kept, "stat": (st.st_size, st.st_mtime_ns)}
 
 
+def template_chunk(chunk: list[tuple[int, str]], shared: Any = None) -> list[Result]:
+    """Inspect ``(index, template path)`` items: ``(index, (per_member, error), "")``."""
+    from speechkit.batch.plan import inspect_template
+
+    results: list[Result] = []
+    for index, path in chunk:
+        try:
+            results.append((index, inspect_template(Path(path)), ""))
+        except Exception as exc:  # not a template error: the template fails, the run goes on
+            results.append((index, None, error_text(exc)))
+    return results
+
+
 def town_chunk(chunk: list[tuple[int, Path, bool]], shared: Any = None) -> list[Result]:
     """Load ``(index, town profile path, read roster)`` items for the planner."""
     from speechkit.batch.plan import load_town
@@ -118,7 +132,7 @@ def render_chunk(
             context = dict(contexts[slug])
             if member is not None:
                 context["member"] = member
-            data = _template(template_path).render(context)
+            data = compiled(template_path).render(context)
             if adopt_sha:
                 sha = sha256_bytes(data)
                 if sha == adopt_sha:
