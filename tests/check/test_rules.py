@@ -276,3 +276,11 @@ def test_dates_in_packs_still_read(tmp_path):
     assert rules[0].valid_from.isoformat() == "2024-01-01"
     _, _, again = load_pack_file(write(tmp_path, text))  # from the validated cache
     assert again[0].valid_from == rules[0].valid_from
+
+
+def test_quotes_inside_a_quoted_value_are_nested_as_single_quotes():
+    from speechkit.check.ruletypes.base import nest_quotes
+
+    assert nest_quotes("全文没有出现““三个代表”重要思想”。") == "全文没有出现“‘三个代表’重要思想”。"
+    assert nest_quotes("“两个务必”和“八个坚持”") == "“两个务必”和“八个坚持”"
+    assert nest_quotes("不配对的““引号”") == "不配对的““引号”"

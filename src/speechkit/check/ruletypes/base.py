@@ -367,9 +367,32 @@ class Rule:
         values = SafeDict(match=match, suggestion=hit.suggestion or "")
         values.update(hit.values)
         try:
-            return self.message.format_map(values)
+            return nest_quotes(self.message.format_map(values))
         except (ValueError, IndexError):
             return self.message
+
+
+def nest_quotes(text: str) -> str:
+    """Turn double quotes inside double quotes into single ones (GB/T 15834: “…‘…’…”).
+
+    A value such as “三个代表”重要思想 placed in a message's “{match}” would otherwise read
+    ““三个代表”重要思想”. Text whose quotes do not pair up is returned unchanged.
+    """
+    if text.count("“") < 2:
+        return text
+    out, depth = [], 0
+    for ch in text:
+        if ch == "“":
+            out.append("‘" if depth % 2 else "“")
+            depth += 1
+        elif ch == "”":
+            depth -= 1
+            if depth < 0:
+                return text
+            out.append("’" if depth % 2 else "”")
+        else:
+            out.append(ch)
+    return "".join(out) if depth == 0 else text
 
 
 def _as_list(v) -> list[str]:
