@@ -106,7 +106,7 @@ def test_upload_over_the_limit_gets_a_chinese_message(client, csrf_of):
 @pytest.mark.parametrize(
     ("name", "content", "expected"),
     [
-        ("讲话.docx", b"this is not a zip file at all", "不是有效的 .docx 文件"),
+        ("讲话.docx", b"this is not a zip file at all", "不是有效的 Word 文件"),
         ("讲话.docx", b"", "是空文件"),
         ("讲话.doc", b"\xd0\xcf\x11\xe0 old word", "只能检查 .docx 或 .txt"),
         ("run.exe", b"MZ", "只能检查 .docx 或 .txt"),
