@@ -214,3 +214,22 @@ def test_second_generation_while_one_runs_is_refused(app, csrf_of):
     deadline = time.monotonic() + 5
     while not running.snapshot()["finished"] and time.monotonic() < deadline:
         time.sleep(0.01)
+
+
+def test_roster_warnings_are_shown_on_the_result_page(profiles_dir, output_dir, tmp_path, csrf_of):
+    """A roster without an optional column generates the forms and says what was left blank."""
+    import shutil
+
+    from speechkit.web import create_app
+
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    shutil.copy(Path(__file__).resolve().parents[2] / "templates" / "党性分析评议表.docx", folder)
+    (profiles_dir / "towns" / "donghu.members.csv").write_text(
+        "姓名,性别,出生年月,所在支部,职务\n李明,男,1970.03,一支部,书记\n", "utf-8"
+    )
+    client = create_app(profiles_dir, folder, output_dir, batch_jobs=1).test_client()
+    _, page = _generate(client, csrf_of, town="donghu")
+    assert 'id="warnings"' in page
+    assert "名册缺少“入党时间”列，评议表中此项将留空" in page
+    assert (output_dir / "东湖镇" / "党性分析评议表" / "李明.docx").is_file()
