@@ -38,3 +38,29 @@ def test_failed_write_leaves_old_file_and_no_temp(tmp_path, monkeypatch):
         atomic_write_text(target, "新")
     assert target.read_text() == "旧"
     assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
+
+
+def test_writing_to_a_device_writes_through_and_keeps_the_device(tmp_path):
+    """``-o /dev/null`` must not replace the device node with a regular file."""
+    fifo = tmp_path / "管道"
+    os.mkfifo(fifo)
+    import threading
+
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    atomic_write_bytes(fifo, b"report")
+    reader.join(timeout=10)
+    assert received == [b"report"]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["管道"]
+
+
+def test_check_report_to_dev_null_is_allowed_and_leaves_it_a_device(tmp_path):
+    from tests.conftest import run_cli
+
+    text = tmp_path / "稿.txt"
+    text.write_text("同志们：今天开会。\n", encoding="utf-8")
+    result = run_cli("check", text, "--format", "json", "-o", os.devnull)
+    assert result.exit_code in (0, 1), result.output
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)

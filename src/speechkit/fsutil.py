@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -17,6 +18,10 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     (not the temporary file); the CLI turns it into a Chinese message.
     """
     target = Path(path)
+    if is_special_file(target):  # /dev/null, a FIFO: write through, never rename over it
+        with open(target, "wb") as fh:
+            fh.write(data)
+        return target
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except FileExistsError as exc:  # a file stands where a folder of the path should be
@@ -37,6 +42,19 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+def is_special_file(path: str | Path) -> bool:
+    """True when ``path`` exists and is neither a regular file nor a folder (a device, a FIFO).
+
+    Such a target is written through, not replaced, and is never "an existing output" that
+    overwriting protection should guard.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def _umask() -> int:

@@ -210,8 +210,9 @@ def _targets(files, out: str, fmt: str) -> list:
 def _refuse_existing(targets) -> None:
     """Stop before any work when an output exists (overwriting needs ``--force``)."""
     from speechkit.errors import Location, OutputExistsError, display_path
+    from speechkit.fsutil import is_special_file
 
-    existing = [t for t in targets if t.exists()]
+    existing = [t for t in targets if t.exists() and not is_special_file(t)]
     if not existing:
         return
     more = f"（另有 {len(existing) - 1} 个输出文件也已存在）" if len(existing) > 1 else ""
