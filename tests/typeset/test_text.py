@@ -270,3 +270,17 @@ def test_core_xml_stays_valid_after_docxcompose_is_imported():
     assert core.tag == cp + "coreProperties"
     assert core.find(cp + "lastModifiedBy").text == "speechkit"
     assert not [n for n in core.iter() if "custom-properties" in str(n.tag)]
+
+
+def test_glued_heading_notice_quotes_the_heading_it_is_about():
+    """The seed's 二、 line is named by its own words, not only by its level."""
+    from speechkit.typeset.text import parse_text
+
+    text = (
+        "标题\n\n一、甲\n正文。\n二、突出重点，切实保证先进性教育活动质量中央20号文件和市委制定的"
+        "实施方案对此次先进性教育活动的指导思想、目标要求、指导原则和方法步骤已经做出明确规定\n"
+    )
+    _, notices = parse_text(text)
+    glued = [n for n in notices if "后面直接接了正文" in n.message]
+    assert len(glued) == 1
+    assert "“二、突出重点，切实保证先……”" in glued[0].message

@@ -120,7 +120,8 @@ def _heading_block(text: str, level: int, line: int, notices: list[Notice]) -> B
         notices.append(
             Notice(
                 line,
-                f"{S.HEADING_NAMES[level]}后面直接接了正文，且前{MAX_HEAD}字内没有句末标点，"
+                f"{S.HEADING_NAMES[level]}“{text[:12]}……”后面直接接了正文，"
+                f"且前{MAX_HEAD}字内没有句末标点，"
                 "无法判断标题在哪里结束，已整段按标题排版；请在标题末尾换行。",
             )
         )
