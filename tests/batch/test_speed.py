@@ -1,9 +1,13 @@
-"""Round-3 speed-ups keep behaviour: the parent's town listing matches the profiles layer."""
+"""Round-3 speed-ups keep behaviour: town listing, pool runs that start before all is decided."""
 
 from __future__ import annotations
 
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from batch_helpers import assert_consistent, doc_text, write_roster
+
+from speechkit.batch import BatchOptions, run_batch, runner, worker
 from speechkit.batch.plan import _find_towns
 from speechkit.profiles import find_towns
 
@@ -21,3 +25,58 @@ def test_parent_town_listing_matches_find_towns(workspace: Path) -> None:
     empty = workspace / "empty"
     empty.mkdir()
     assert _find_towns(empty) == find_towns(empty) == []
+
+
+def _options(ws: Path, **kw) -> BatchOptions:
+    return BatchOptions(
+        profiles=ws / "profiles", templates_dir=ws / "templates", out=ws / "out", **kw
+    )
+
+
+def _statuses(result) -> dict[str, str]:
+    return {i.output: i.status for i in result.items if i.output}
+
+
+def test_pool_run_with_a_head_gives_the_same_documents(workspace: Path, monkeypatch) -> None:
+    # the workers start on the first outputs while the parent decides the rest
+    monkeypatch.setattr(runner, "HEAD_ITEMS", 2)
+    write_roster(
+        workspace / "profiles/towns/xishan.members.csv",
+        [[f"成员{i}", "女", "1990.01", "2015.01", "支部", ""] for i in range(6)],
+    )
+    one = run_batch(_options(workspace, jobs=1))
+    opts = _options(workspace, jobs=2)
+    opts.out = workspace / "out2"
+    two = run_batch(opts)
+    assert two.jobs == 2 and two.exit_code == 0
+    assert len(_statuses(two)) > 2 * runner.HEAD_ITEMS
+    assert _statuses(one) == _statuses(two)
+    assert set(_statuses(two).values()) == {"generated"}
+    for rel in _statuses(one):
+        assert doc_text(workspace / "out" / rel) == doc_text(opts.out / rel), rel
+    assert len(assert_consistent(opts.out)) == len(_statuses(two))
+    again = run_batch(opts)
+    assert set(_statuses(again).values()) == {"unchanged"}
+
+
+def test_outputs_not_yet_decided_when_the_pool_breaks_are_produced(
+    workspace: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(runner, "HEAD_ITEMS", 2)
+
+    class BreaksOnRender(runner.Executor):
+        broke = False
+
+        def run(self, fn, items, *args, **kw):
+            if fn is worker.render_chunk and not BreaksOnRender.broke:
+                BreaksOnRender.broke = True  # before the rest is decided
+                raise BrokenProcessPool("worker died")
+            yield from super().run(fn, items, *args, **kw)
+
+    monkeypatch.setattr(runner, "Executor", BreaksOnRender)
+    result = run_batch(_options(workspace, jobs=2))
+    assert BreaksOnRender.broke and result.jobs == 1 and result.exit_code == 0
+    produced = _statuses(result)
+    assert len(produced) > 2 * runner.HEAD_ITEMS
+    assert set(produced.values()) == {"generated"}
+    assert len(assert_consistent(workspace / "out")) == len(produced)

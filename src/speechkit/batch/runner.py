@@ -48,6 +48,9 @@ from speechkit.errors import SpeechkitError
 from speechkit.fsutil import sha256_bytes
 
 CHUNK_MAX = 64  # items per pool task: fewer round trips, still a fine-grained progress bar
+# With a pool, the first outputs are decided, staged and handed to the workers before the
+# parent decides the rest, so the workers render while the parent plans the remainder.
+HEAD_ITEMS = 1024
 # Recording saves the manifest at most this often; outputs produced in between are still
 # staged as pending, so a kill loses no record, only some hashing at the next start.
 FLUSH_SECONDS = 5.0
@@ -106,20 +109,36 @@ class Executor:
         items: list,
         chunk: int | None = None,
         shared: Callable[[list], Any] | None = None,
+        more: Callable[[], list] | None = None,
+        total: int = 0,
     ) -> Iterator[tuple]:
-        """Yield ``fn``'s result tuples for every item, in completion order."""
-        if not items:
+        """Yield ``fn``'s result tuples for every item, in completion order.
+
+        ``more()``, when given, is called once after ``items`` are all handed out (with a pool:
+        submitted, so the workers are busy meanwhile) and returns further items; ``total`` is
+        the expected number of items overall (sizes the chunks).
+        """
+        if not items and more is None:
             return
         share = shared or (lambda chunk: None)
         if self.jobs == 1:
             for item in items:
                 yield from fn([item], share([item]))
+            for item in more() if more is not None else ():
+                yield from fn([item], share([item]))
             return
-        size = chunk or max(1, min(CHUNK_MAX, len(items) // (self.jobs * 8)))
-        chunks = [items[i : i + size] for i in range(0, len(items), size)]
+        count = max(total, len(items))
+        size = chunk or max(1, min(CHUNK_MAX, count // (self.jobs * 8)))
+
+        def chunked(part: list) -> Iterator[list]:
+            return (part[i : i + size] for i in range(0, len(part), size))
+
         pool = self._get_pool()
         pending: set[cf.Future] = set()
-        todo = iter(chunks)
+        for first in chunked(items):  # all of the head at once: work while ``more()`` runs
+            pending.add(pool.submit(fn, first, share(first)))
+        rest = more() if more is not None else []
+        todo = chunked(rest)
         limit = self.jobs * 3
         while True:
             while len(pending) < limit:
@@ -271,41 +290,56 @@ class Run:
         ``indices`` limits the step to those tasks (the retry after a worker died).
         """
         total = len(tasks)
-        order = range(total) if indices is None else indices
+        order = list(range(total) if indices is None else indices)
         done = total - len(order)
-        work: list[tuple] = []
-        staged: list[tuple[str, dict]] = []
         now = self.options.now or dt.datetime.now()
         stamp, when = now.strftime("%Y%m%d-%H%M%S"), now.isoformat(timespec="seconds")
         fresh: dict[int, dict] = {}
         adopt = phase == "render"
-        for index in order:
-            rel, kind, inputs, fields, item = tasks[index]
-            key = input_key(inputs)
-            action, disk = decide(recorder.manifest, rel, key, self.options.force, adopt)
-            if action == "unchanged":
-                item.status = UNCHANGED
-            elif action == "edited":
-                item.status = SKIPPED
-                item.reason = EDITED_REASON
-            else:
-                entry = new_entry(kind, inputs, when=when, key=key, **fields)
-                keep = stamp if action == "replace" or self.options.force else ""
-                if action == "adopt":
-                    fresh[index] = entry
-                    if self.options.force:  # the worker may write: write-ahead as usual
-                        staged.append((rel, entry))
-                    work.append(payload(index, keep, disk))
+        waiting: set[int] = set()  # handed to the executor, no result yet
+        undecided = set(order)
+
+        def prepare(part: list[int]) -> list[tuple]:
+            """Decide ``part``, stage what will be produced (write-ahead), return the work."""
+            nonlocal done
+            work: list[tuple] = []
+            staged: list[tuple[str, dict]] = []
+            for index in part:
+                rel, kind, inputs, fields, item = tasks[index]
+                key = input_key(inputs)
+                action, disk = decide(recorder.manifest, rel, key, self.options.force, adopt)
+                if action == "unchanged":
+                    item.status = UNCHANGED
+                elif action == "edited":
+                    item.status = SKIPPED
+                    item.reason = EDITED_REASON
                 else:
-                    staged.append((rel, entry))
-                    work.append(payload(index, keep if action == "replace" else ""))
-                continue
-            done += 1
-            self.emit(phase, done, total, rel, item.status)
-        recorder.stage(staged)
-        waiting = {w[0] for w in work}
+                    entry = new_entry(kind, inputs, when=when, key=key, **fields)
+                    keep = stamp if action == "replace" or self.options.force else ""
+                    if action == "adopt":
+                        fresh[index] = entry
+                        if self.options.force:  # the worker may write: write-ahead as usual
+                            staged.append((rel, entry))
+                        work.append(payload(index, keep, disk))
+                    else:
+                        staged.append((rel, entry))
+                        work.append(payload(index, keep if action == "replace" else ""))
+                    continue
+                done += 1
+                self.emit(phase, done, total, rel, item.status)
+            recorder.stage(staged)
+            waiting.update(w[0] for w in work)
+            undecided.difference_update(part)
+            return work
+
+        # with a pool, the workers start on the head while the parent decides the rest
+        split = HEAD_ITEMS if executor.jobs > 1 and len(order) > 2 * HEAD_ITEMS else len(order)
+        head, rest = order[:split], order[split:]
+        more = (lambda: prepare(rest)) if rest else None
         try:
-            for index, meta, error in executor.run(fn, work, shared=shared):
+            work = prepare(head)
+            runs = executor.run(fn, work, shared=shared, more=more, total=len(order))
+            for index, meta, error in runs:
                 rel, item = tasks[index][0], tasks[index][4]
                 waiting.discard(index)
                 if meta is None:
@@ -332,7 +366,7 @@ class Run:
             executor.degrade()
             self.result.jobs = 1
             reconcile(recorder.manifest)
-            remaining = sorted(waiting)
+            remaining = sorted(waiting | undecided)
             return self._step(
                 phase, tasks, fn, payload, executor, recorder, shared, indices=remaining
             )

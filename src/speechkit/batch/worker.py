@@ -9,8 +9,10 @@ worker's whole state.
 
 from __future__ import annotations
 
+import atexit
 import os
 import signal
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +39,22 @@ def init_worker() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):  # not Linux
         pass
+    atexit.register(_quick_exit)
+
+
+def _quick_exit() -> None:
+    """Leave the worker without tearing the interpreter down (about 0.08 s that the parent's
+    final ``shutdown(wait=True)`` would wait for).
+
+    Registered by :func:`init_worker`, so it runs only in pool workers, after the worker loop
+    has ended: multiprocessing has flushed its queues (every result sent) and printed any
+    traceback before ``atexit`` handlers run, and every output was written and closed by then.
+    The exit status is always 0; the pool does not read it (a worker that dies while work is
+    pending breaks the pool through its sentinel).
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def reset_caches() -> None:
