@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import openpyxl
@@ -97,8 +98,12 @@ def test_missing_name_column_or_corrupt_file_raises(tmp_path: Path) -> None:
     assert "姓名" in info.value.format_message() and "第1行" in info.value.format_message()
     bad = tmp_path / "b.members.xlsx"
     bad.write_bytes(b"not a zip")
-    with pytest.raises(RosterError, match="b.members.xlsx"):
+    with pytest.raises(RosterError, match="b.members.xlsx") as info:
         read_roster(bad)
+    message = info.value.format_message()
+    assert "不是有效的 Excel（.xlsx）文件" in message
+    reason = message.split("：", 1)[1]  # after the file name: no library English
+    assert not re.search(r"[A-Za-z]{4,}", reason.replace("Excel", "").replace("xlsx", ""))
 
 
 def test_find_roster_prefers_xlsx(tmp_path: Path) -> None:

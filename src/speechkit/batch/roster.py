@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from speechkit.errors import Location, Problem, RosterError, display_path
+from speechkit.errors import Location, Problem, RosterError, describe_os_error, display_path
 
 COLUMNS = ("姓名", "性别", "出生年月", "入党时间", "所在支部", "职务")
 FIELDS = {
@@ -141,9 +141,12 @@ def read_rows(path: Path) -> list[list[object]]:
             import openpyxl
 
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # zip/xml errors of every kind
+        except OSError as exc:
+            raise RosterError(f"无法读取名册 {shown}：{describe_os_error(exc)}。") from exc
+        except Exception as exc:  # zip/xml errors of every kind: openpyxl's text is English
             raise RosterError(
-                f"无法读取名册 {shown}：不是有效的 Excel（.xlsx）文件（{exc}）。"
+                f"无法读取名册 {shown}：不是有效的 Excel（.xlsx）文件，可能已损坏，"
+                "或是改了扩展名的其他格式（如旧版 .xls）；请在 Excel/WPS 中另存为 .xlsx 或 .csv。"
             ) from exc
         try:
             sheet = book.worksheets[0]
@@ -153,7 +156,7 @@ def read_rows(path: Path) -> list[list[object]]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise RosterError(f"无法读取名册 {shown}：{exc.strerror}。") from exc
+        raise RosterError(f"无法读取名册 {shown}：{describe_os_error(exc)}。") from exc
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = raw.decode(encoding)
