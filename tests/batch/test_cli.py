@@ -74,3 +74,18 @@ def test_town_by_its_chinese_name(cli, workspace: Path):
     assert result.exit_code == 0, result.output
     assert (workspace / "out/西山镇/讲话.docx").exists()
     assert not (workspace / "out/东湖镇").exists()
+
+
+def test_unusable_output_folder_is_explained_in_chinese(tmp_path):
+    from tests.conftest import PROFILES, TEMPLATES, run_cli
+
+    blocker = tmp_path / "afile"
+    blocker.write_text("")
+    result = run_cli(
+        "batch", "--profiles", PROFILES, "--templates", TEMPLATES, "--out", blocker / "o"
+    )
+    assert result.exit_code == 2
+    assert (
+        "无法使用输出文件夹" in result.stderr and "路径中有一段是文件而不是文件夹" in result.stderr
+    )
+    assert "Not a directory" not in result.output and "Traceback" not in result.output

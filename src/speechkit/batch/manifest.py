@@ -30,7 +30,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from speechkit.errors import SpeechkitError, display_path
+from speechkit.errors import SpeechkitError, describe_os_error, display_path
 from speechkit.fsutil import atomic_write_bytes, sha256_bytes, sha256_file
 
 MANIFEST_NAME = ".speechkit-manifest.json"
@@ -191,7 +191,7 @@ class Manifest:
             write_atomic(self.path, blob.encode("utf-8"))
         except OSError as exc:
             raise SpeechkitError(
-                f"无法写入清单文件 {display_path(self.path)}：{exc.strerror or exc}"
+                f"无法写入清单文件 {display_path(self.path)}：{describe_os_error(exc)}"
             ) from exc
 
     def file(self, rel: str) -> Path:
@@ -319,7 +319,7 @@ def locked(out: Path):
         fd = os.open(out, os.O_RDONLY)
     except OSError as exc:
         raise SpeechkitError(
-            f"无法使用输出文件夹 {display_path(out)}：{exc.strerror or exc}"
+            f"无法使用输出文件夹 {display_path(out)}：{describe_os_error(exc)}"
         ) from exc
     try:
         try:

@@ -82,12 +82,12 @@ def compiled(path: str):
 
 def error_text(exc: BaseException) -> str:
     """The Chinese message of an error raised while producing one output."""
-    from speechkit.errors import SpeechkitError
+    from speechkit.errors import SpeechkitError, describe_os_error
 
     if isinstance(exc, SpeechkitError):
         return exc.format_message()
     if isinstance(exc, OSError):
-        return f"无法写入 {exc.filename or ''}：{exc.strerror or exc}"
+        return f"无法写入 {exc.filename or ''}：{describe_os_error(exc)}"
     return f"内部错误（{type(exc).__name__}）：{exc}"
 
 

@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 
 from speechkit.check.model import Block, Document
-from speechkit.errors import InputFileError, Location, display_path
+from speechkit.errors import InputFileError, Location, describe_os_error, display_path
 
 SUPPORTED = (".docx", ".txt", ".md")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
@@ -57,7 +57,7 @@ def read_document(path: str | Path) -> Document:
         data = p.read_bytes()
     except OSError as exc:
         raise InputFileError(
-            f"无法读取文件：{exc.strerror or exc}。", Location(file=shown)
+            f"无法读取文件：{describe_os_error(exc)}。", Location(file=shown)
         ) from exc
     if suffix == ".docx":
         return Document(str(path), "docx", docx_blocks(data, shown))
