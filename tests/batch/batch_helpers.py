@@ -16,6 +16,22 @@ ROOT = Path(__file__).resolve().parents[2]
 HEADER = ["姓名", "性别", "出生年月", "入党时间", "所在支部", "职务"]
 
 
+def args(ws: Path, *extra: str) -> list[str]:
+    """``speechkit batch`` arguments for a workspace made by the ``workspace`` fixture."""
+    return [
+        "batch",
+        "--profiles",
+        str(ws / "profiles"),
+        "--templates",
+        str(ws / "templates"),
+        "--out",
+        str(ws / "out"),
+        "--jobs",
+        "1",
+        *extra,
+    ]
+
+
 def make_templates(folder: Path) -> Path:
     """Two small templates: a speech and the per-member form (blank without ``member``)."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -4,20 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
-def args(ws: Path, *extra: str) -> list[str]:
-    return [
-        "batch",
-        "--profiles",
-        str(ws / "profiles"),
-        "--templates",
-        str(ws / "templates"),
-        "--out",
-        str(ws / "out"),
-        "--jobs",
-        "1",
-        *extra,
-    ]
+from batch_helpers import args
 
 
 def test_batch_prints_progress_and_summary_then_everything_unchanged(cli, workspace: Path):

@@ -6,25 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from batch_helpers import ROOT
+from batch_helpers import ROOT, args
 
 from speechkit.batch import WARNING, BatchOptions, run_batch
 from speechkit.batch.manifest import MANIFEST_NAME
-
-
-def args(ws: Path, *extra: str) -> list[str]:
-    return [
-        "batch",
-        "--profiles",
-        str(ws / "profiles"),
-        "--templates",
-        str(ws / "templates"),
-        "--out",
-        str(ws / "out"),
-        "--jobs",
-        "1",
-        *extra,
-    ]
 
 
 def roster(ws: Path) -> Path:
