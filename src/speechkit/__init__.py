@@ -14,8 +14,9 @@ is measured against jieba's own).
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from speechkit._lazy import lazy_getattr
 
 __version__ = "0.1.0"
 
@@ -33,10 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from speechkit.profiles import load_profile
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'speechkit' has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _LAZY)
 
 
 __all__ = ["Template", "load_profile", "check", "SpeechkitError", "__version__"]

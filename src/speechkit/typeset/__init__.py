@@ -18,8 +18,9 @@ package (the PDF helper, for instance) does not load python-docx.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from speechkit._lazy import lazy_getattr
 
 _LAZY = {
     "new_document": "speechkit.typeset.layout",
@@ -38,10 +39,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from speechkit.typeset.text import Block, Notice, parse_text, typeset, typeset_text
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'speechkit.typeset' has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _LAZY)
 
 
 __all__ = [
