@@ -171,18 +171,11 @@ def annotate(src: str | Path, findings: list[Finding], out: str | Path) -> Path:
     shown = display_path(src)
     if out.resolve() == src.resolve():
         raise InputFileError("批注文档不能覆盖原文件。", Location(file=shown))
-    from speechkit.docxfile import validate_docx_bytes
-    from speechkit.errors import describe_os_error
+    from speechkit.docxfile import open_docx
 
+    package = open_docx(src, shown=shown)  # exists, readable, a .docx: plain-Chinese errors
     try:
-        data = src.read_bytes()
-    except OSError as exc:
-        raise InputFileError(
-            f"无法读取 Word 文件：{describe_os_error(exc)}。", Location(file=shown)
-        ) from None
-    validate_docx_bytes(data, shown)  # the shared plain-Chinese check of a .docx package
-    try:
-        zin = zipfile.ZipFile(io.BytesIO(data))
+        zin = package.zip()
         main, files = dx.load_part_files(zin)
     except (zipfile.BadZipFile, KeyError, EOFError, etree.XMLSyntaxError):
         raise InputFileError(
