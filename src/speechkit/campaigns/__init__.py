@@ -1,0 +1,364 @@
+"""Campaign packs: the campaign a document belongs to, as data (like a Vale style).
+
+A pack is a folder ``<id>/`` holding ``campaign.yaml`` (what the campaign is, its documents),
+``schema.yaml`` (its own profile fields), ``checks.yaml`` (cross-field checks), ``rules.yaml``
+(its required formulations), ``templates/`` and a ``demo/`` city. Shipped packs live in
+``speechkit/packs/``; a user's own in ``campaigns/`` beside ``profiles/`` or in a folder given
+with ``--campaigns`` (see :func:`add_search_dir`); they work the same.
+
+Main entry points: :func:`get_pack`, :func:`list_packs`, :func:`form_fields`,
+:func:`template_keys`, :func:`validate_pack`, :func:`pack_of_profiles`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from pathlib import Path
+
+from speechkit.campaigns.fields import FIELD_TYPES, FieldSpec, FormField, walk
+from speechkit.campaigns.pack import (
+    CHECK_KINDS,
+    DOCUMENT_KINDS,
+    CheckSpec,
+    DocumentType,
+    Pack,
+    load_pack_dir,
+    read_pack,
+)
+from speechkit.errors import CampaignPackError, Location, Problem, display_path
+
+SHIPPED_DIR = Path(__file__).resolve().parent.parent / "packs"
+"""Where the shipped packs are (package data)."""
+
+LEGACY_ID = "xianjinxing-2005"
+"""The pack of a profiles folder whose city.yaml names none (the seed's 2005 campaign)."""
+
+CURRENT_IDS = ("zhengjiguan-2026", LEGACY_ID)
+"""The current campaign: the first of these that is shipped (``make demo``, root templates/)."""
+
+USER_DIR = "campaigns"
+"""A user's own packs: ``campaigns/`` beside ``profiles/``."""
+
+_SEARCH: list[Path] = []
+_OVERRIDE: dict[str, str | None] = {"id": None}
+_CACHE: dict[Path, tuple[tuple, Pack]] = {}
+
+
+def add_search_dir(folder: str | Path) -> None:
+    """Look for packs in ``folder`` too (``--campaigns DIR``), before the shipped ones."""
+    path = Path(folder)
+    if not path.is_dir():
+        from speechkit.errors import InputFileError
+
+        raise InputFileError(f"活动包文件夹 {display_path(path)} 不存在或不是文件夹")
+    if path not in _SEARCH:
+        _SEARCH.insert(0, path)
+
+
+def set_campaign(pack_id: str | None) -> None:
+    """Use this pack for profiles whose city.yaml names none (``--campaign ID``)."""
+    if pack_id is not None:
+        get_pack(pack_id)  # unknown id: a clear error now
+    _OVERRIDE["id"] = pack_id
+
+
+def chosen_campaign() -> str | None:
+    """The pack chosen with :func:`set_campaign` (``--campaign``), if any."""
+    return _OVERRIDE["id"]
+
+
+def _dirs(near: Path | None = None) -> list[Path]:
+    dirs = list(_SEARCH)
+    if near is not None:
+        dirs.append(Path(near) / USER_DIR)
+    dirs.append(Path.cwd() / USER_DIR)
+    dirs.append(SHIPPED_DIR)
+    return dirs
+
+
+def _stamp(root: Path) -> tuple:
+    out = []
+    for name in ("campaign.yaml", "schema.yaml", "checks.yaml", "rules.yaml"):
+        try:
+            st = (root / name).stat()
+            out.append((name, st.st_mtime_ns, st.st_size))
+        except OSError:
+            out.append((name, None, None))
+    return tuple(out)
+
+
+def load(root: str | Path) -> Pack:
+    """Load (and validate) the pack folder ``root``; cached while its files are unchanged."""
+    root = Path(root).resolve()
+    stamp = _stamp(root)
+    hit = _CACHE.get(root)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    pack = load_pack_dir(root, shipped=root.parent == SHIPPED_DIR)
+    _CACHE[root] = (stamp, pack)
+    return pack
+
+
+def find_pack_dir(pack_id: str, near: str | Path | None = None) -> Path | None:
+    """The folder of pack ``pack_id`` (user folders first, then shipped), or None."""
+    for folder in _dirs(Path(near) if near is not None else None):
+        candidate = folder / pack_id
+        if (candidate / "campaign.yaml").is_file():
+            return candidate
+    return None
+
+
+def get_pack(pack_id: str | Path, near: str | Path | None = None) -> Pack:
+    """The pack with this id (or at this folder). Raises :class:`CampaignPackError` when it is
+    unknown or invalid (every problem, located)."""
+    as_path = Path(pack_id)
+    if isinstance(pack_id, Path) or (as_path / "campaign.yaml").is_file():
+        return load(as_path)
+    folder = find_pack_dir(str(pack_id), near)
+    if folder is None:
+        known = "、".join(p.id for p in list_packs(near)) or "（无）"
+        raise CampaignPackError(f"找不到活动包“{pack_id}”。可用的活动包：{known}")
+    return load(folder)
+
+
+def list_packs(near: str | Path | None = None) -> list[Pack]:
+    """Every pack found (user folders first; a user pack hides a shipped one of the same id);
+    invalid packs are skipped (``campaigns check`` reports them)."""
+    seen: dict[str, Pack] = {}
+    for folder in _dirs(Path(near) if near is not None else None):
+        if not folder.is_dir():
+            continue
+        for sub in sorted(folder.iterdir()):
+            if sub.name in seen or not (sub / "campaign.yaml").is_file():
+                continue
+            with contextlib.suppress(CampaignPackError):
+                seen[sub.name] = load(sub)
+    return list(seen.values())
+
+
+def current_pack() -> Pack:
+    """The current campaign's shipped pack (what ``make demo`` and the root folders use)."""
+    for pack_id in CURRENT_IDS:
+        if (SHIPPED_DIR / pack_id / "campaign.yaml").is_file():
+            return load(SHIPPED_DIR / pack_id)
+    raise CampaignPackError("没有找到任何内置活动包")
+
+
+def pack_of_profiles(data: dict | None, near: str | Path | None = None) -> Pack:
+    """The pack a merged profile (or a city.yaml mapping) belongs to: its ``pack`` key, else
+    ``--campaign``, else the 2005 pack (folders written before packs existed)."""
+    pack_id = data.get("pack") if isinstance(data, dict) else None
+    if not isinstance(pack_id, str) or not pack_id:
+        pack_id = _OVERRIDE["id"] or LEGACY_ID
+    return get_pack(pack_id, near)
+
+
+# --- derived from core + pack schema + templates ----------------------------------------------
+
+
+def form_fields(pack: Pack | str | None = None, *, file: str | None = None) -> list[FormField]:
+    """Ordered field descriptors of core + pack schema (key, type, title, required, help,
+    choices, file); ``file="town"`` keeps only what a town file holds. For the web form and
+    the ``profiles new`` scaffold."""
+    pack = _as_pack(pack)
+    specs = {s.key: s for s in pack.fields}
+    fields = walk(pack.profile_model, "", specs)
+    return [f for f in fields if file is None or f.file == file]
+
+
+def _as_pack(pack: Pack | str | None) -> Pack:
+    if pack is None:
+        return get_pack(_OVERRIDE["id"] or LEGACY_ID)
+    return pack if isinstance(pack, Pack) else get_pack(pack)
+
+
+MEMBER_KEYS = ("name", "gender", "birth", "joined", "branch", "post")
+"""What ``member`` holds in a per-member document (one roster row)."""
+
+DERIVED_KEYS = ("town.committee", "town.short_name", "city.committee")
+"""Keys the profile derives when they are not written (see ``Profile.context``)."""
+
+
+def template_uses(pack: Pack) -> list[tuple[str, Location]]:
+    """(dotted path, where) of every variable the pack's templates read; cached on disk by the
+    templates' content so validating a profile does not compile them."""
+    from speechkit.fsutil import sha256_bytes
+
+    out: list[tuple[str, Location]] = []
+    for doc in pack.documents:
+        path = pack.templates_dir / doc.template
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        cache = _uses_cache(sha256_bytes(data))
+        uses = None
+        if cache is not None:
+            with contextlib.suppress(OSError, ValueError):
+                uses = json.loads(cache.read_text("utf-8"))
+        if uses is None:
+            from speechkit.engine.template import Template
+
+            tpl = Template(path)
+            uses = [[u.path, str(u.location)] for u in tpl.variable_uses()]
+            if cache is not None:
+                from speechkit.fsutil import atomic_write_text
+
+                with contextlib.suppress(OSError):
+                    atomic_write_text(cache, json.dumps(uses, ensure_ascii=False))
+        shown = display_path(path)
+        out += [(p, Location(file=shown, snippet=where)) for p, where in uses]
+    return out
+
+
+def _uses_cache(digest: str) -> Path | None:
+    try:
+        from speechkit.check.tokens import cache_dir
+
+        return cache_dir() / f"template-vars-{digest[:32]}.json"
+    except Exception:  # noqa: BLE001 - no cache folder: compute every time
+        return None
+
+
+def template_keys(pack: Pack | str | None = None) -> tuple[str, ...]:
+    """Optional profile keys the pack's templates read: missing ones are warnings."""
+    pack = _as_pack(pack)
+    cached = getattr(pack, "_template_keys", None)
+    if cached is not None:
+        return cached
+    optional = {f.key for f in form_fields(pack) if not f.required}
+    sections = {f.key.split(".")[0] for f in form_fields(pack)}
+    keys: list[str] = []
+    for path, _ in template_uses(pack):
+        if path in DERIVED_KEYS:
+            continue
+        parts = path.split(".")
+        for i in range(len(parts), 0, -1):
+            key = ".".join(parts[:i])
+            if key in optional:
+                if key not in keys:
+                    keys.append(key)
+                break
+        else:
+            # an optional section read as a whole (e.g. leading_group.leader)
+            if path.split(".")[0] in sections and path in _optional_paths(pack):
+                keys.append(path)
+    result = tuple(keys)
+    pack._template_keys = result  # type: ignore[attr-defined]
+    return result
+
+
+def _optional_paths(pack: Pack) -> set[str]:
+    """Key paths of optional person/people/list fields and optional sections."""
+    out = set()
+    for f in form_fields(pack):
+        if not f.required:
+            out.add(f.key)
+    return out
+
+
+def declared(pack: Pack, path: str, per_member: bool = False) -> bool:
+    """True when a template path is declared by core + pack schema (or derived, or the
+    roster row ``member`` of a per-member document)."""
+    parts = path.split(".")
+    if parts[0] == "member":
+        return len(parts) == 1 or parts[1] in MEMBER_KEYS
+    if path in DERIVED_KEYS:
+        return True
+    from speechkit.profiles.schema import model_for
+
+    model = pack.profile_model
+    for i, part in enumerate(parts):
+        sub = model_for(tuple(parts[:i]), model)
+        if sub is None:
+            return True  # below a list/text value: an item's own keys, not checked here
+        if part not in sub.model_fields:
+            return False
+    return True
+
+
+def validate_pack(pack_or_dir: Pack | str | Path, *, deep: bool = True) -> list[Problem]:
+    """Every problem of a pack: its YAML files and, when ``deep``, its rules (the checker's
+    pack validation), its templates (tags valid, every variable declared) and its demo city."""
+    if isinstance(pack_or_dir, Pack):
+        pack, problems = pack_or_dir, []
+    else:
+        root = Path(pack_or_dir)
+        if not (root / "campaign.yaml").is_file():
+            folder = find_pack_dir(str(pack_or_dir))
+            root = folder or root
+        pack, problems = read_pack(root)
+    if pack is None or not deep:
+        return problems
+    if pack.rules_path is not None:
+        from speechkit.check.pack import load_pack_file
+        from speechkit.errors import RulePackError
+
+        try:
+            load_pack_file(pack.rules_path)
+        except RulePackError as exc:
+            problems += exc.problems or [Problem(Location(), exc.message)]
+    if any(p.severity == "error" for p in problems):
+        return problems
+    from speechkit.errors import SpeechkitError
+
+    for doc in pack.documents:
+        path = pack.templates_dir / doc.template
+        if not path.is_file():
+            continue
+        try:
+            uses = template_uses_of(path)
+        except SpeechkitError as exc:
+            problems += getattr(exc, "problems", None) or [
+                Problem(Location(file=display_path(path)), exc.message)
+            ]
+            continue
+        for use_path, where in uses:
+            if not declared(pack, use_path, doc.per_member):
+                problems.append(
+                    Problem(
+                        where,
+                        f"模板用到的字段 {use_path} 在核心资料和本活动包的 schema.yaml 中都没有声明；"
+                        "请在 schema.yaml 的 fields 中声明它",
+                        key=use_path,
+                    )
+                )
+    return problems
+
+
+def template_uses_of(path: Path) -> list[tuple[str, Location]]:
+    """(dotted path, location) of every variable read by the template at ``path``."""
+    from speechkit.engine.template import Template
+
+    return [(u.path, u.location) for u in Template(path).variable_uses()]
+
+
+__all__ = [
+    "CHECK_KINDS",
+    "CURRENT_IDS",
+    "DOCUMENT_KINDS",
+    "FIELD_TYPES",
+    "LEGACY_ID",
+    "SHIPPED_DIR",
+    "CheckSpec",
+    "DocumentType",
+    "FieldSpec",
+    "FormField",
+    "Pack",
+    "add_search_dir",
+    "chosen_campaign",
+    "current_pack",
+    "declared",
+    "find_pack_dir",
+    "form_fields",
+    "get_pack",
+    "list_packs",
+    "load",
+    "pack_of_profiles",
+    "read_pack",
+    "set_campaign",
+    "template_keys",
+    "template_uses",
+    "validate_pack",
+]
