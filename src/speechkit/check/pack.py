@@ -14,6 +14,10 @@ A pack is a mapping::
         examples: {bad: ['**市委'], good: ['2*3']}
 
 Packs given after the default one add rules; a rule with an existing id replaces it.
+
+Campaign packs (``speechkit.campaigns``) add their rules.yaml scoped to their campaign: such a
+rule applies only to a document of that campaign (see :meth:`RulePack.active`), and
+:attr:`RulePack.campaigns` holds the names that identify each campaign in a text.
 """
 
 from __future__ import annotations
@@ -40,21 +44,47 @@ class RulePack:
     rules: list[Rule] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
+    scope: dict[str, str] = field(default_factory=dict)  # rule id -> campaign pack id
+    campaigns: dict[str, tuple[str, ...]] = field(default_factory=dict)  # pack id -> names
 
     def get(self, rule_id: str) -> Rule | None:
         """The rule with this id, or None."""
         return next((r for r in self.rules if r.id == rule_id), None)
 
     def active(
-        self, doc_type: str | None = None, as_of: dt.date | None = None, ignore=()
+        self,
+        doc_type: str | None = None,
+        as_of: dt.date | None = None,
+        ignore=(),
+        campaign: str | None = None,
     ) -> list[Rule]:
-        """Rules that apply to this document type on this date, minus ignored ids/prefixes."""
+        """Rules that apply to this document type on this date, minus ignored ids/prefixes;
+        a campaign's rules only when the document belongs to ``campaign``."""
         ignore = tuple(ignore)
         return [
             r
             for r in self.rules
-            if r.applies(doc_type, as_of) and not any(_ignored(r, i) for i in ignore)
+            if r.applies(doc_type, as_of)
+            and self.scope.get(r.id, campaign) == campaign
+            and not any(_ignored(r, i) for i in ignore)
         ]
+
+    def in_scope(self, rule: Rule, campaign: str | None) -> bool:
+        """Whether ``rule`` applies to a document of ``campaign`` (None: of no known one)."""
+        return self.scope.get(rule.id, campaign) == campaign
+
+    def find_campaign(self, text: str) -> str | None:
+        """The campaign whose name occurs most often in ``text`` (longest names first), or None."""
+        best, best_count = None, 0
+        for pack_id, names in self.campaigns.items():
+            count = 0
+            rest = text
+            for name in sorted(names, key=len, reverse=True):
+                count += rest.count(name)
+                rest = rest.replace(name, "\0")
+            if count > best_count:
+                best, best_count = pack_id, count
+        return best
 
     def terms(self) -> list[str]:
         """Every word the rules want kept whole (the jieba user dictionary)."""
@@ -77,27 +107,47 @@ def _ignored(rule: Rule, pattern: str) -> bool:
     return rule.id == pattern or rule.category == pattern or rule.id.startswith(pattern + ".")
 
 
-def load_rules(extra_paths=(), *, default: bool = True) -> RulePack:
-    """Load the default pack (unless ``default=False``) then each extra pack, in order.
+def load_rules(
+    extra_paths=(), *, default: bool = True, campaigns: bool | None = None
+) -> RulePack:
+    """Load the default pack (unless ``default=False``), the rules of every campaign pack
+    (scoped to their campaign; by default together with the default pack), then each extra
+    pack, in order.
 
     Raises :class:`RulePackError` listing every problem of an invalid pack, located.
     """
-    paths = ([DEFAULT_PACK] if default else []) + [Path(p) for p in extra_paths]
     pack = RulePack()
-    for path in paths:
-        name, disable, rules = load_pack_file(path)
-        pack.files.append(str(path))
-        pack.names.append(name)
-        if disable:
-            pack.rules = [r for r in pack.rules if r.id not in set(disable)]
-        index = {r.id: i for i, r in enumerate(pack.rules)}
-        for rule in rules:
-            if rule.id in index:
-                pack.rules[index[rule.id]] = rule
-            else:
-                index[rule.id] = len(pack.rules)
-                pack.rules.append(rule)
+    if default:
+        _add(pack, DEFAULT_PACK)
+    if campaigns if campaigns is not None else default:
+        from speechkit import campaigns as packs
+
+        for camp in packs.list_packs():
+            pack.campaigns[camp.id] = tuple(camp.names) or (camp.name,)
+            if camp.rules_path is not None:
+                for rule_id in _add(pack, camp.rules_path):
+                    pack.scope[rule_id] = camp.id
+    for path in extra_paths:
+        _add(pack, Path(path))
     return pack
+
+
+def _add(pack: RulePack, path: Path) -> list[str]:
+    """Add one pack file's rules (a rule with an existing id replaces it); return their ids."""
+    name, disable, rules = load_pack_file(path)
+    pack.files.append(str(path))
+    pack.names.append(name)
+    if disable:
+        pack.rules = [r for r in pack.rules if r.id not in set(disable)]
+    index = {r.id: i for i, r in enumerate(pack.rules)}
+    for rule in rules:
+        pack.scope.pop(rule.id, None)
+        if rule.id in index:
+            pack.rules[index[rule.id]] = rule
+        else:
+            index[rule.id] = len(pack.rules)
+            pack.rules.append(rule)
+    return [r.id for r in rules]
 
 
 _DEFAULT: dict = {}
@@ -110,8 +160,12 @@ def default_rules() -> RulePack:
     view) would otherwise rebuild and recompile the pack for every document. Treat the
     returned pack as read-only; use :func:`load_rules` for a private copy.
     """
-    st = DEFAULT_PACK.stat()
-    key = (st.st_mtime_ns, st.st_size)
+    from speechkit import campaigns as packs
+
+    key = tuple(
+        (str(p), p.stat().st_mtime_ns, p.stat().st_size)
+        for p in [DEFAULT_PACK, *(c.rules_path for c in packs.list_packs() if c.rules_path)]
+    )
     if _DEFAULT.get("key") != key:
         _DEFAULT["pack"] = load_rules()
         _DEFAULT["key"] = key
