@@ -16,7 +16,6 @@ import contextlib
 import json
 from pathlib import Path
 
-from speechkit.campaigns.fields import FIELD_TYPES, FieldSpec, FormField, walk
 from speechkit.campaigns.pack import (
     CHECK_KINDS,
     DOCUMENT_KINDS,
@@ -26,6 +25,7 @@ from speechkit.campaigns.pack import (
     load_pack_dir,
     read_pack,
 )
+from speechkit.campaigns.spec import FIELD_TYPES, FieldSpec
 from speechkit.errors import CampaignPackError, Location, Problem, display_path
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "packs"
@@ -101,7 +101,11 @@ def load(root: str | Path) -> Pack:
 
 
 def find_pack_dir(pack_id: str, near: str | Path | None = None) -> Path | None:
-    """The folder of pack ``pack_id`` (user folders first, then shipped), or None."""
+    """The folder of pack ``pack_id`` (user folders first, then shipped), or None. ``near`` is
+    the folder holding ``profiles/`` (its ``campaigns/`` is searched), or a pack's own folder
+    (for its demo city)."""
+    if near is not None and Path(near).name == pack_id and (Path(near) / "campaign.yaml").is_file():
+        return Path(near)
     for folder in _dirs(Path(near) if near is not None else None):
         candidate = folder / pack_id
         if (candidate / "campaign.yaml").is_file():
@@ -120,6 +124,62 @@ def get_pack(pack_id: str | Path, near: str | Path | None = None) -> Pack:
         known = "、".join(p.id for p in list_packs(near)) or "（无）"
         raise CampaignPackError(f"找不到活动包“{pack_id}”。可用的活动包：{known}")
     return load(folder)
+
+
+def campaign_index(
+    near: str | Path | None = None,
+) -> list[tuple[str, tuple[str, ...], Path | None]]:
+    """(id, names, rules.yaml or None) of every valid pack, like :func:`list_packs`, served
+    from a small on-disk cache while the packs' files are unchanged (the checker's start-up
+    does not parse YAML or build models)."""
+    cache = _index_cache()
+    try:
+        stored = json.loads(cache.read_text("utf-8")) if cache is not None else {}
+    except (OSError, ValueError):
+        stored = {}
+    out: list[tuple[str, tuple[str, ...], Path | None]] = []
+    seen: set[str] = set()
+    changed = False
+    for folder in _dirs(Path(near) if near is not None else None):
+        if not folder.is_dir():
+            continue
+        for sub in sorted(folder.iterdir()):
+            if sub.name in seen or not (sub / "campaign.yaml").is_file():
+                continue
+            stamp = [list(x) for x in _stamp(sub)]
+            entry = stored.get(str(sub))
+            if entry is None or entry.get("stamp") != stamp:
+                try:
+                    pack = load(sub)
+                    entry = {
+                        "stamp": stamp,
+                        "id": pack.id,
+                        "names": list(pack.names) or [pack.name],
+                        "rules": str(pack.rules_path) if pack.rules_path else None,
+                    }
+                except CampaignPackError:
+                    entry = {"stamp": stamp, "id": None}
+                stored[str(sub)] = entry
+                changed = True
+            if entry.get("id"):
+                seen.add(sub.name)
+                rules = entry.get("rules")
+                out.append((entry["id"], tuple(entry["names"]), Path(rules) if rules else None))
+    if changed and cache is not None:
+        from speechkit.fsutil import atomic_write_text
+
+        with contextlib.suppress(OSError):
+            atomic_write_text(cache, json.dumps(stored, ensure_ascii=False))
+    return out
+
+
+def _index_cache() -> Path | None:
+    try:
+        from speechkit.check.tokens import cache_dir
+
+        return cache_dir() / "campaign-index-1.json"
+    except Exception:  # noqa: BLE001 - no cache folder: read the packs every time
+        return None
 
 
 def list_packs(near: str | Path | None = None) -> list[Pack]:
@@ -154,13 +214,36 @@ def pack_of_profiles(data: dict | None, near: str | Path | None = None) -> Pack:
     return get_pack(pack_id, near)
 
 
+def pack_of_folder(profiles_dir: str | Path) -> Pack:
+    """The pack a profiles folder belongs to (its city.yaml's ``pack``, else ``--campaign``,
+    else the 2005 pack)."""
+    from speechkit.profiles.loader import load_yaml_file
+
+    folder = Path(profiles_dir)
+    city = folder / "city.yaml"
+    data = load_yaml_file(city).data if city.is_file() else None
+    return pack_of_profiles(data if isinstance(data, dict) else None, folder.parent)
+
+
+def templates_for(profiles_dir: str | Path) -> Path:
+    """The templates a profiles folder is generated with: the working ``templates/`` beside it
+    when the folder belongs to the current campaign, else its pack's own templates."""
+    pack = pack_of_folder(profiles_dir)
+    beside = Path(profiles_dir).parent / "templates"
+    if pack.id == current_pack().id and beside.is_dir():
+        return beside
+    return pack.templates_dir
+
+
 # --- derived from core + pack schema + templates ----------------------------------------------
 
 
-def form_fields(pack: Pack | str | None = None, *, file: str | None = None) -> list[FormField]:
+def form_fields(pack: Pack | str | None = None, *, file: str | None = None) -> list:
     """Ordered field descriptors of core + pack schema (key, type, title, required, help,
     choices, file); ``file="town"`` keeps only what a town file holds. For the web form and
     the ``profiles new`` scaffold."""
+    from speechkit.campaigns.fields import walk
+
     pack = _as_pack(pack)
     specs = {s.key: s for s in pack.fields}
     fields = walk(pack.profile_model, "", specs)
@@ -344,9 +427,9 @@ __all__ = [
     "CheckSpec",
     "DocumentType",
     "FieldSpec",
-    "FormField",
     "Pack",
     "add_search_dir",
+    "campaign_index",
     "chosen_campaign",
     "current_pack",
     "declared",
@@ -355,10 +438,20 @@ __all__ = [
     "get_pack",
     "list_packs",
     "load",
+    "pack_of_folder",
     "pack_of_profiles",
+    "templates_for",
     "read_pack",
     "set_campaign",
     "template_keys",
     "template_uses",
     "validate_pack",
 ]
+
+
+def __getattr__(name: str):
+    if name == "FormField":
+        from speechkit.campaigns.fields import FormField
+
+        return FormField
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

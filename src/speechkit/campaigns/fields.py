@@ -11,43 +11,13 @@ no per-campaign Python.
 from __future__ import annotations
 
 import typing
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, create_model
 
-from speechkit.errors import Location
+from speechkit.campaigns.spec import FieldSpec
 from speechkit.profiles import schema
-
-FIELD_TYPES = {
-    "text": "文字",
-    "count": "人数、个数（非负整数）",
-    "date": "日期",
-    "choice": "从几项中选一项",
-    "list": "列表",
-    "person": "一个人（姓名、职务）",
-    "people": "多个人（每人姓名、职务）",
-}
-"""The field types a pack may declare, with their Chinese names."""
-
-FILES = ("city", "town")
-
-
-@dataclass
-class FieldSpec:
-    """One field declared by a pack's schema.yaml."""
-
-    key: str
-    type: str
-    title: str
-    required: bool = False
-    help: str = ""
-    choices: tuple[str, ...] = ()
-    file: str = "town"
-    min: int | None = None
-    max: int | None = None
-    items: list[FieldSpec] = field(default_factory=list)
-    location: Location | None = None
 
 
 def annotation(spec: FieldSpec) -> Any:

@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from speechkit.campaigns.fields import FIELD_TYPES, FILES, FieldSpec, build_model
+from speechkit.campaigns.spec import FIELD_TYPES, FILES, FieldSpec
 from speechkit.errors import CampaignPackError, Location, Problem, display_path
-from speechkit.profiles.loader import LoadedYaml, load_yaml_file
 
 CAMPAIGN_FILE = "campaign.yaml"
 SCHEMA_FILE = "schema.yaml"
@@ -116,6 +115,8 @@ class Pack:
 
     def _built(self) -> tuple:
         if self._models is None:
+            from speechkit.campaigns.fields import build_model
+
             self._models = build_model(self.fields, self.section_titles)
         return self._models
 
@@ -158,7 +159,7 @@ class Pack:
 class _Reader:
     """Collects located problems while reading one pack file."""
 
-    def __init__(self, doc: LoadedYaml, shown: str) -> None:
+    def __init__(self, doc, shown: str) -> None:
         self.doc = doc
         self.shown = shown
         self.problems: list[Problem] = list(doc.problems)
@@ -220,17 +221,21 @@ class _Reader:
         return None
 
 
-def _read(path: Path) -> tuple[LoadedYaml, _Reader]:
+def _read(path: Path) -> tuple[Any, _Reader]:
+    from speechkit.profiles.loader import load_yaml_file
+
     doc = load_yaml_file(path)
     return doc, _Reader(doc, display_path(path))
 
 
-def _mapping(reader: _Reader, doc: LoadedYaml, what: str) -> dict | None:
+def _mapping(reader: _Reader, doc, what: str) -> dict | None:
     if not doc.ok:
         return None
     if doc.empty or not isinstance(doc.data, dict):
         reader.problems.append(
-            Problem(Location(file=reader.shown, line=1, column=1), f"{what}应是一组“键: 值”（映射）")
+            Problem(
+                Location(file=reader.shown, line=1, column=1), f"{what}应是一组“键: 值”（映射）"
+            )
         )
         return None
     return doc.data
@@ -428,6 +433,7 @@ def _read_field(r: _Reader, item: Any, prefix: str, *, nested: bool) -> FieldSpe
 
 
 def _read_schema(path: Path) -> tuple[list[FieldSpec], dict[str, str], list[Problem]]:
+    from speechkit.campaigns.fields import build_model
     from speechkit.profiles.schema import model_for
 
     doc, r = _read(path)

@@ -135,10 +135,14 @@ def check_document(
 
 
 def document_campaign(doc: Document, pack: RulePack, profile=None, campaign=None) -> str | None:
-    """The campaign a document belongs to: ``campaign`` (``--campaign``), else the profile's
+    """The campaign a document belongs to: ``campaign`` (or ``--campaign``), else the profile's
     pack, else the campaign whose name the text cites most, else None."""
     if campaign:
         return campaign
+    from speechkit.campaigns import chosen_campaign
+
+    if chosen_campaign():
+        return chosen_campaign()
     pack_id = getattr(profile, "pack_id", None)
     if pack_id:
         return pack_id
@@ -149,7 +153,9 @@ def document_campaign(doc: Document, pack: RulePack, profile=None, campaign=None
 
 _HANZI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
 _NUM = r"(?:\d{1,4}|[〇零一二三四五六七八九十]{1,4})"
-_DATE_RE = re.compile(rf"((?:\d{{4}}|[〇零一二三四五六七八九]{{4}}))\s*年\s*({_NUM})\s*月\s*({_NUM})\s*日")
+_DATE_RE = re.compile(
+    rf"((?:\d{{4}}|[〇零一二三四五六七八九]{{4}}))\s*年\s*({_NUM})\s*月\s*({_NUM})\s*日"
+)
 
 
 def _hanzi_number(text: str) -> int:

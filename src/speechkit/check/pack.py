@@ -107,9 +107,7 @@ def _ignored(rule: Rule, pattern: str) -> bool:
     return rule.id == pattern or rule.category == pattern or rule.id.startswith(pattern + ".")
 
 
-def load_rules(
-    extra_paths=(), *, default: bool = True, campaigns: bool | None = None
-) -> RulePack:
+def load_rules(extra_paths=(), *, default: bool = True, campaigns: bool | None = None) -> RulePack:
     """Load the default pack (unless ``default=False``), the rules of every campaign pack
     (scoped to their campaign; by default together with the default pack), then each extra
     pack, in order.
@@ -122,11 +120,11 @@ def load_rules(
     if campaigns if campaigns is not None else default:
         from speechkit import campaigns as packs
 
-        for camp in packs.list_packs():
-            pack.campaigns[camp.id] = tuple(camp.names) or (camp.name,)
-            if camp.rules_path is not None:
-                for rule_id in _add(pack, camp.rules_path):
-                    pack.scope[rule_id] = camp.id
+        for camp_id, names, rules_path in packs.campaign_index():
+            pack.campaigns[camp_id] = names
+            if rules_path is not None:
+                for rule_id in _add(pack, rules_path):
+                    pack.scope[rule_id] = camp_id
     for path in extra_paths:
         _add(pack, Path(path))
     return pack
@@ -164,7 +162,7 @@ def default_rules() -> RulePack:
 
     key = tuple(
         (str(p), p.stat().st_mtime_ns, p.stat().st_size)
-        for p in [DEFAULT_PACK, *(c.rules_path for c in packs.list_packs() if c.rules_path)]
+        for p in [DEFAULT_PACK, *(rules for _, _, rules in packs.campaign_index() if rules)]
     )
     if _DEFAULT.get("key") != key:
         _DEFAULT["pack"] = load_rules()

@@ -36,9 +36,9 @@ def cli() -> None:
 
 def _register() -> None:
     """Attach every command group; imports stay light (heavy libraries load inside commands)."""
-    from speechkit.cli import batch, check, profiles, serve, template, typeset
+    from speechkit.cli import batch, campaigns, check, profiles, serve, template, typeset
 
-    for module in (profiles, template, typeset, check, batch, serve):
+    for module in (profiles, template, typeset, check, batch, serve, campaigns):
         for command in module.COMMANDS:
             cli.add_command(command)
 

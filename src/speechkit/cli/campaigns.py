@@ -137,7 +137,9 @@ def demo_cmd(pack_id: str, folder: Path) -> None:
     default=Path("campaigns"),
     help="新活动包放在哪个文件夹（默认 campaigns/）。",
 )
-@click.option("--name", default=None, metavar="名称", help="活动全称（可稍后在 campaign.yaml 中填写）。")
+@click.option(
+    "--name", default=None, metavar="名称", help="活动全称（可稍后在 campaign.yaml 中填写）。"
+)
 def new_cmd(pack_id: str, parent: Path, name: str | None) -> None:
     """新建活动包骨架：带中文注释的 campaign.yaml、schema.yaml、checks.yaml、rules.yaml，
     一篇占位讲话模板（已构建）和一个示例城市。"""
@@ -159,9 +161,7 @@ def build_cmd(targets: tuple[str, ...]) -> None:
     from speechkit.campaigns.build import build_pack
     from speechkit.errors import display_path
 
-    packs = (
-        [campaigns.get_pack(t) for t in targets] if targets else campaigns.list_packs()
-    )
+    packs = [campaigns.get_pack(t) for t in targets] if targets else campaigns.list_packs()
     for pack in packs:
         for path in build_pack(pack.root):
             click.echo(f"已生成 {display_path(path)}")
