@@ -291,10 +291,9 @@ def rules_group():
 @campaign_options
 def rules_list(rule_packs, doc_type, category):
     """列出生效的规则：编号、类型、类别、级别和说明。"""
+    from speechkit.campaigns import chosen_campaign
     from speechkit.check import load_rules
     from speechkit.check.model import CATEGORY_NAMES, DOC_TYPES, SEVERITY_NAMES
-
-    from speechkit.campaigns import chosen_campaign
 
     pack = load_rules(rule_packs)
     rules = pack.rules

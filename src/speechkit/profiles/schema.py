@@ -171,7 +171,6 @@ CITY_SECTIONS = frozenset({"city", "campaign", "pack"})
 """Top-level sections that belong in city.yaml; every other section belongs in the town file."""
 
 
-
 def __getattr__(name: str) -> Any:
     if name == "TEMPLATE_KEYS":  # derived from the 2005 pack's schema and templates
         from speechkit.campaigns import LEGACY_ID, template_keys
