@@ -95,9 +95,77 @@ def load(root: str | Path) -> Pack:
     hit = _CACHE.get(root)
     if hit is not None and hit[0] == stamp:
         return hit[1]
-    pack = load_pack_dir(root, shipped=root.parent == SHIPPED_DIR)
+    pack = _cached_pack(root)
+    if pack is None:
+        pack = load_pack_dir(root, shipped=root.parent == SHIPPED_DIR)
+        _store_pack(root, pack)
     _CACHE[root] = (stamp, pack)
     return pack
+
+
+def _cache_dir() -> Path:
+    """The per-user speechkit cache folder (the checker's), without importing the checker."""
+    import os
+
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
+    path = Path(base) / "speechkit"
+    path.mkdir(parents=True, exist_ok=True)
+    if not os.access(path, os.W_OK):
+        raise OSError("cache folder not writable")
+    return path
+
+
+def _pack_digest(root: Path) -> str | None:
+    from speechkit.fsutil import sha256_bytes
+
+    parts = []
+    for name in ("campaign.yaml", "schema.yaml", "checks.yaml", "rules.yaml"):
+        try:
+            parts.append(name.encode() + b"\0" + (root / name).read_bytes())
+        except FileNotFoundError:
+            parts.append(name.encode() + b"\0-")
+        except OSError:
+            return None
+    parts.append(str(root).encode())
+    return sha256_bytes(b"\0\0".join(parts))
+
+
+def _pack_cache_file(root: Path) -> Path | None:
+    digest = _pack_digest(root)
+    if digest is None:
+        return None
+    try:
+        return _cache_dir() / f"pack-1-{digest[:32]}.json"
+    except Exception:  # noqa: BLE001 - no cache folder
+        return None
+
+
+def _cached_pack(root: Path) -> Pack | None:
+    """A pack validated before with exactly these files (its templates still present)."""
+    from speechkit.campaigns.pack import pack_from_plain
+
+    cache = _pack_cache_file(root)
+    if cache is None:
+        return None
+    try:
+        pack = pack_from_plain(json.loads(cache.read_text("utf-8")), root)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not all((pack.templates_dir / d.template).is_file() for d in pack.documents):
+        return None  # a template went missing: read again to report it
+    return pack
+
+
+def _store_pack(root: Path, pack: Pack) -> None:
+    from speechkit.campaigns.pack import pack_to_plain
+
+    cache = _pack_cache_file(root)
+    if cache is None:
+        return
+    from speechkit.fsutil import atomic_write_text
+
+    with contextlib.suppress(OSError):
+        atomic_write_text(cache, json.dumps(pack_to_plain(pack), ensure_ascii=False))
 
 
 def find_pack_dir(pack_id: str, near: str | Path | None = None) -> Path | None:
@@ -175,9 +243,7 @@ def campaign_index(
 
 def _index_cache() -> Path | None:
     try:
-        from speechkit.check.tokens import cache_dir
-
-        return cache_dir() / "campaign-index-1.json"
+        return _cache_dir() / "campaign-index-1.json"
     except Exception:  # noqa: BLE001 - no cache folder: read the packs every time
         return None
 
@@ -297,9 +363,7 @@ def template_uses(pack: Pack) -> list[tuple[str, Location]]:
 
 def _uses_cache(digest: str) -> Path | None:
     try:
-        from speechkit.check.tokens import cache_dir
-
-        return cache_dir() / f"template-vars-{digest[:32]}.json"
+        return _cache_dir() / f"template-vars-{digest[:32]}.json"
     except Exception:  # noqa: BLE001 - no cache folder: compute every time
         return None
 
@@ -310,8 +374,8 @@ def template_keys(pack: Pack | str | None = None) -> tuple[str, ...]:
     cached = getattr(pack, "_template_keys", None)
     if cached is not None:
         return cached
-    optional = {f.key for f in form_fields(pack) if not f.required}
-    sections = {f.key.split(".")[0] for f in form_fields(pack)}
+    fields = form_fields(pack)
+    optional = {f.key for f in fields if not f.required}
     keys: list[str] = []
     for path, _ in template_uses(pack):
         if path in DERIVED_KEYS:
@@ -323,22 +387,9 @@ def template_keys(pack: Pack | str | None = None) -> tuple[str, ...]:
                 if key not in keys:
                     keys.append(key)
                 break
-        else:
-            # an optional section read as a whole (e.g. leading_group.leader)
-            if path.split(".")[0] in sections and path in _optional_paths(pack):
-                keys.append(path)
     result = tuple(keys)
     pack._template_keys = result  # type: ignore[attr-defined]
     return result
-
-
-def _optional_paths(pack: Pack) -> set[str]:
-    """Key paths of optional person/people/list fields and optional sections."""
-    out = set()
-    for f in form_fields(pack):
-        if not f.required:
-            out.add(f.key)
-    return out
 
 
 def declared(pack: Pack, path: str, per_member: bool = False) -> bool:

@@ -533,3 +533,110 @@ def load_pack_dir(root: str | Path, *, shipped: bool = False) -> Pack:
             [p for p in problems if p.severity == "error"],
         )
     return pack
+
+
+# --- plain data (the validated-pack cache) ----------------------------------------------------
+
+
+def _spec_plain(spec: FieldSpec) -> dict:
+    loc = spec.location
+    return {
+        "key": spec.key,
+        "type": spec.type,
+        "title": spec.title,
+        "required": spec.required,
+        "help": spec.help,
+        "choices": list(spec.choices),
+        "file": spec.file,
+        "min": spec.min,
+        "max": spec.max,
+        "items": [_spec_plain(i) for i in spec.items],
+        "location": [loc.file, loc.line, loc.column] if loc else None,
+    }
+
+
+def _spec_from(data: dict) -> FieldSpec:
+    loc = data["location"]
+    return FieldSpec(
+        key=data["key"],
+        type=data["type"],
+        title=data["title"],
+        required=data["required"],
+        help=data["help"],
+        choices=tuple(data["choices"]),
+        file=data["file"],
+        min=data["min"],
+        max=data["max"],
+        items=[_spec_from(i) for i in data["items"]],
+        location=Location(file=loc[0], line=loc[1], column=loc[2]) if loc else None,
+    )
+
+
+def pack_to_plain(pack: Pack) -> dict:
+    """A validated pack as JSON-ready data (see :func:`pack_from_plain`)."""
+    return {
+        "id": pack.id,
+        "name": pack.name,
+        "short_name": pack.short_name,
+        "names": list(pack.names),
+        "start": pack.start.isoformat() if pack.start else None,
+        "end": pack.end.isoformat() if pack.end else None,
+        "scope": pack.scope,
+        "requirement": pack.requirement,
+        "phases": pack.phases,
+        "documents": [
+            {
+                "id": d.id,
+                "name": d.name,
+                "kind": d.kind,
+                "template": d.template,
+                "hints": list(d.hints),
+                "source": d.source,
+                "per_member": d.per_member,
+            }
+            for d in pack.documents
+        ],
+        "roster_columns": list(pack.roster_columns),
+        "fields": [_spec_plain(f) for f in pack.fields],
+        "section_titles": pack.section_titles,
+        "checks": [
+            {"kind": c.kind, "field": c.field, "total": c.total, "severity": c.severity}
+            for c in pack.checks
+        ],
+        "shipped": pack.shipped,
+    }
+
+
+def pack_from_plain(data: dict, root: Path) -> Pack:
+    """The :class:`Pack` that :func:`pack_to_plain` wrote."""
+    return Pack(
+        id=data["id"],
+        root=root,
+        name=data["name"],
+        short_name=data["short_name"],
+        names=tuple(data["names"]),
+        start=dt.date.fromisoformat(data["start"]) if data["start"] else None,
+        end=dt.date.fromisoformat(data["end"]) if data["end"] else None,
+        scope=data["scope"],
+        requirement=data["requirement"],
+        phases=data["phases"],
+        documents=[
+            DocumentType(
+                id=d["id"],
+                name=d["name"],
+                kind=d["kind"],
+                template=d["template"],
+                hints=tuple(d["hints"]),
+                source=d["source"],
+                per_member=d["per_member"],
+            )
+            for d in data["documents"]
+        ],
+        roster_columns=tuple(data["roster_columns"]),
+        fields=[_spec_from(f) for f in data["fields"]],
+        section_titles=data["section_titles"],
+        checks=[
+            CheckSpec(c["kind"], c["field"], c["total"], c["severity"]) for c in data["checks"]
+        ],
+        shipped=data["shipped"],
+    )

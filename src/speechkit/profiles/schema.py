@@ -56,7 +56,7 @@ Text = Annotated[str, Field(min_length=1), AfterValidator(_not_placeholder)]
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="allow", strict=True)
+    model_config = ConfigDict(extra="allow", strict=True, defer_build=True)
 
 
 class CityInfo(_Section):
