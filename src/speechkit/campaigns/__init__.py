@@ -43,6 +43,7 @@ USER_DIR = "campaigns"
 _SEARCH: list[Path] = []
 _OVERRIDE: dict[str, str | None] = {"id": None}
 _CACHE: dict[Path, tuple[tuple, Pack]] = {}
+_HINTS: dict[str, list[tuple[str, str]]] = {}
 
 
 def add_search_dir(folder: str | Path) -> None:
@@ -224,12 +225,14 @@ def campaign_index(
                         "id": pack.id,
                         "names": list(pack.names) or [pack.name],
                         "rules": str(pack.rules_path) if pack.rules_path else None,
+                        "hints": [[h, d.kind] for d in pack.documents for h in d.hints],
                     }
                 except CampaignPackError:
                     entry = {"stamp": stamp, "id": None}
                 stored[str(sub)] = entry
                 changed = True
             if entry.get("id"):
+                _HINTS[entry["id"]] = [tuple(h) for h in entry.get("hints", [])]
                 seen.add(sub.name)
                 rules = entry.get("rules")
                 out.append((entry["id"], tuple(entry["names"]), Path(rules) if rules else None))
@@ -241,9 +244,15 @@ def campaign_index(
     return out
 
 
+def document_hints() -> dict[str, list[tuple[str, str]]]:
+    """{pack id: [(file-name hint, document kind), ...]} of the packs :func:`campaign_index`
+    found (call it first)."""
+    return dict(_HINTS)
+
+
 def _index_cache() -> Path | None:
     try:
-        return _cache_dir() / "campaign-index-1.json"
+        return _cache_dir() / "campaign-index-2.json"
     except Exception:  # noqa: BLE001 - no cache folder: read the packs every time
         return None
 

@@ -111,6 +111,9 @@ def check_document(
     pack = rules if rules is not None else default_rules()
     profile = _resolve_profile(profile)
     campaign = document_campaign(doc, pack, profile, campaign)
+    if doc_type is None and campaign in pack.doc_hints:
+        name = Path(doc.path).stem
+        doc_type = next((k for h, k in pack.doc_hints[campaign] if h in name), None)
     as_of = document_date(doc, profile, doc_type) or as_of or dt.date.today()
     active = pack.active(doc_type, as_of, ignore, campaign)
     if any(r.needs_tokens for r in active):

@@ -46,6 +46,7 @@ class RulePack:
     names: list[str] = field(default_factory=list)
     scope: dict[str, str] = field(default_factory=dict)  # rule id -> campaign pack id
     campaigns: dict[str, tuple[str, ...]] = field(default_factory=dict)  # pack id -> names
+    doc_hints: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # id -> hints
 
     def get(self, rule_id: str) -> Rule | None:
         """The rule with this id, or None."""
@@ -122,6 +123,7 @@ def load_rules(extra_paths=(), *, default: bool = True, campaigns: bool | None =
 
         for camp_id, names, rules_path in packs.campaign_index():
             pack.campaigns[camp_id] = names
+            pack.doc_hints[camp_id] = packs.document_hints().get(camp_id, [])
             if rules_path is not None:
                 for rule_id in _add(pack, rules_path):
                     pack.scope[rule_id] = camp_id
