@@ -109,6 +109,7 @@ def format_check_command(paths: tuple[Path, ...], fmt: str) -> int:
                 "file": str(r.path),
                 "ok": r.ok,
                 "error": r.error.format_message() if r.error else None,
+                "notice": r.notice,
                 "departures": [d.to_dict() for d in r.departures],
             }
             for r in results
@@ -116,6 +117,8 @@ def format_check_command(paths: tuple[Path, ...], fmt: str) -> int:
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         for r in results:
+            if r.notice:
+                click.echo(f"提示：{r.notice}")
             if r.error is not None:
                 click.echo(r.error.format_message(), err=True)
             elif not r.departures:

@@ -8,7 +8,7 @@ document whose runs carry no direct formatting is judged by its styles.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from docx.oxml.ns import qn
@@ -722,6 +722,7 @@ class FormatResult:
     path: Path
     departures: list[Departure]
     error: SpeechkitError | None = None
+    notice: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -730,11 +731,31 @@ class FormatResult:
 
 
 def format_check_files(paths: list[str | Path]) -> list[FormatResult]:
-    """:func:`format_check` for every path; an unreadable file is reported, not fatal to the rest."""
+    """:func:`format_check` for every path; an unreadable file is reported, not fatal to the rest.
+
+    .doc, .wps, .rtf and .odt files are read through a temporary .docx made by LibreOffice
+    (:mod:`speechkit.typeset.convert`); the result says so in ``notice``.
+    """
+    import tempfile
+
+    from speechkit.typeset.convert import convert_to_docx, needs_conversion
+
     results = []
     for path in paths:
         try:
-            results.append(FormatResult(Path(path), format_check(path)))
+            if needs_conversion(path):
+                with tempfile.TemporaryDirectory(prefix="speechkit-fc-") as tmp:
+                    converted = convert_to_docx(path, tmp)
+                    departures = format_check(converted)
+                shown = display_path(Path(path))
+                for i, d in enumerate(departures):
+                    departures[i] = replace(d, location=replace(d.location, file=shown))
+                notice = (
+                    f"{shown} 不是 .docx，已用 LibreOffice 转换后检查（转换可能改变个别格式）。"
+                )
+                results.append(FormatResult(Path(path), departures, notice=notice))
+            else:
+                results.append(FormatResult(Path(path), format_check(path)))
         except SpeechkitError as exc:
             results.append(FormatResult(Path(path), [], exc))
     return results
