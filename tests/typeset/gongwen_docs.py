@@ -301,7 +301,85 @@ def clean_speech() -> tuple[bytes, set]:
     return d.bytes(), set()
 
 
+def joint_notice() -> tuple[bytes, set]:
+    """联合行文: two organ marks, 附件说明 over two lines, 版记 as paragraphs (not a table)."""
+    d = Doc()
+    d.p(
+        runs=[("中共海川市委组织部", {"font": XBS, "size": 44, "color": RED})],
+        jc="center",
+        flush=True,
+    )
+    d.p(
+        runs=[("海川市人力资源和社会保障局", {"font": XBS, "size": 44, "color": RED})],
+        jc="center",
+        flush=True,
+    )
+    d.p("海组通〔2024〕03号", flush=True, jc="center")  # planted: 03 with a leading zero
+    d.p("", flush=True, border=RED)
+    d.p("关于做好2024年度基层干部培训工作的通知", style="Title")
+    d.p("各镇党委、政府，各街道党工委、办事处：", flush=True)
+    d.p(BODY)
+    d.p("一、培训对象", style="Heading1")
+    d.p(BODY)
+    d.p("二、培训内容", style="Heading1")
+    d.p(runs=[("（一）理论学习。", {"font": KAITI}), (BODY, {})])
+    d.p(runs=[("（二）业务培训。", {"font": FANGSONG}), (BODY, {})])  # planted: 二级 in 仿宋
+    d.p(BODY, flush=True)  # planted: body not indented
+    d.p("附件：1.培训计划表")
+    d.p("　　　 2.报名回执")
+    d.p("　" * 14 + "中共海川市委组织部", style="Closing")
+    d.p("　" * 12 + "海川市人力资源和社会保障局", style="Closing")
+    d.p("　" * 17 + "2024年3月8日", style="Closing")
+    d.p(runs=[("抄送：市委办公室，市政府办公室。", {"size": 28})], flush=True)
+    d.p(runs=[("中共海川市委组织部办公室　　　　　2024年3月8日印发", {"size": 28})], flush=True)
+    planted = {
+        ("doc_number.zero", "海组通〔2024〕03号"),
+        ("heading2.font", "（二）业务培训。"),
+        ("body.indent", BODY),
+    }
+    return d.bytes(), planted
+
+
+def order() -> tuple[bytes, set]:
+    """命令（令）: the organ mark ends with 令, a 令号, no title; body and signature."""
+    d = Doc()
+    d.p(
+        runs=[("海川市人民政府令", {"font": XBS, "size": 52, "color": RED})],
+        jc="center",
+        flush=True,
+    )
+    d.p("第12号", flush=True, jc="center")
+    d.p(BODY)
+    d.p(runs=[(BODY, {"font": KAITI})])  # planted: body in 楷体
+    d.p("　" * 19 + "市长　林示范", style="Closing")
+    d.p("　" * 17 + "2024年5月20日", style="Closing")
+    return d.bytes(), {("body.font", BODY)}
+
+
+def request_long() -> tuple[bytes, set]:
+    """A long 请示 with 版头 and many body paragraphs, one run-level slip in the middle."""
+    d = Doc()
+    d.text_box("海川市教育局文件", font=XBS, size=52, color=RED)
+    d.p("海教〔2024〕21号", flush=True, jc="center")
+    d.p("", flush=True, border=RED)
+    d.p("海川市教育局关于新建城东小学的请示", style="Title")
+    d.p("市人民政府：", flush=True)
+    for n in range(1, 4):
+        d.p(f"{'一二三'[n - 1]}、第{n}部分", style="Heading1")
+        for _ in range(5):
+            d.p(BODY)
+    d.p(runs=[("为进一步", {}), ("做好", {"size": 30}), ("相关工作。", {})])  # planted: 小三 run
+    d.p("妥否，请批示。")
+    d.p("　" * 18 + "海川市教育局", style="Closing")
+    d.p("　" * 17 + "2024年4月2日", style="Closing")
+    d.p("（联系人：王样例，电话：12345678）")
+    return d.bytes(), {("body.size", "为进一步做好相关工作。")}
+
+
 CORPUS = {
+    "joint_notice": joint_notice,
+    "order": order,
+    "request_long": request_long,
     "notice_word": notice_word,
     "report_wps": report_wps,
     "letter": letter,
