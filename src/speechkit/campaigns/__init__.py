@@ -64,6 +64,12 @@ def set_campaign(pack_id: str | None) -> None:
     _OVERRIDE["id"] = pack_id
 
 
+def reset() -> None:
+    """Forget ``--campaign`` and ``--campaigns`` (the CLI calls it after every command)."""
+    _OVERRIDE["id"] = None
+    _SEARCH.clear()
+
+
 def chosen_campaign() -> str | None:
     """The pack chosen with :func:`set_campaign` (``--campaign``), if any."""
     return _OVERRIDE["id"]
@@ -502,6 +508,7 @@ __all__ = [
     "pack_of_profiles",
     "templates_for",
     "read_pack",
+    "reset",
     "set_campaign",
     "template_keys",
     "template_uses",

@@ -75,4 +75,8 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("已中止。", err=True)
         sys.exit(130)
+    finally:
+        packs = sys.modules.get("speechkit.campaigns")
+        if packs is not None:  # --campaign/--campaigns hold for one command only
+            packs.reset()
     sys.exit(rv if isinstance(rv, int) else 0)

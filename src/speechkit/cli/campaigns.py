@@ -11,10 +11,9 @@ from speechkit.cli._base import SkCommand, SkGroup
 
 
 def _use_campaign(ctx, param, value):
-    if value:
-        from speechkit import campaigns
+    from speechkit import campaigns
 
-        campaigns.set_campaign(value)
+    campaigns.set_campaign(value or None)
     return value
 
 
