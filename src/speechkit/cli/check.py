@@ -326,13 +326,18 @@ def rules_list(rule_packs, doc_type, category):
 def rules_test(packs, verbose):
     """运行规则包中每条规则的 examples：bad 必须被查出，good 不得被查出。
 
-    不给 PACK 时检查默认规则包。有示例不通过时退出码为 1。
+    不给 PACK 时检查默认规则包和各活动包的 rules.yaml。有示例不通过时退出码为 1。
     """
     from speechkit.check import DEFAULT_PACK, load_rules
     from speechkit.check.selftest import test_pack
     from speechkit.errors import display_path
 
-    targets = list(packs) or [str(DEFAULT_PACK)]
+    if packs:
+        targets = list(packs)
+    else:  # the base pack and every campaign pack's rules
+        from speechkit.campaigns import campaign_index
+
+        targets = [str(DEFAULT_PACK)] + [str(r) for _, _, r in campaign_index() if r]
     failed = total = 0
     for target in targets:
         pack = load_rules([target], default=False)
