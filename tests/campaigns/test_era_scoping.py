@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from speechkit.check import check_text, load_rules
 from speechkit.check.engine import document_date
@@ -167,3 +169,34 @@ def test_date_option_is_used_for_an_undated_text_only(cli, tmp_path):
     assert not rules_hit(dated, "2023-03-01")  # the text's own 落款 date wins
     bad = cli("check", str(undated), "--date", "2005-13-01")
     assert bad.exit_code == 2
+
+
+_HANZI = "〇一二三四五六七八九"
+
+
+def _hanzi_year(year: int) -> str:
+    return "".join(_HANZI[int(c)] for c in str(year))
+
+
+def _hanzi_small(n: int) -> str:
+    if n < 10:
+        return _HANZI[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _HANZI[tens]) + "十" + (_HANZI[ones] if ones else "")
+
+
+@given(
+    day=st.dates(min_value=dt.date(1949, 10, 1), max_value=dt.date(2099, 12, 31)),
+    hanzi=st.booleans(),
+    wrapped=st.booleans(),
+)
+def test_document_date_reads_any_written_date_in_the_closing(day, hanzi, wrapped):
+    if hanzi:
+        written = f"{_hanzi_year(day.year)}年{_hanzi_small(day.month)}月{_hanzi_small(day.day)}日"
+    else:
+        written = f"{day.year}年{day.month}月{day.day}日"
+    line = f"（{written}）" if wrapped else written
+    doc = Document(
+        "x.txt", "txt", text_blocks(f"标题\n正文没有日期，内容较长。\n某某镇党委\n{line}", False)
+    )
+    assert document_date(doc) == day
