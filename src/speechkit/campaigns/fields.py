@@ -113,9 +113,14 @@ def build_model(
     if not tree:
         return schema.ProfileModel, schema.CityFileModel
     profile = _extend(schema.ProfileModel, tree, "", titles)
-    city_tree = {k: v for k, v in tree.items() if k in schema.CITY_SECTIONS}
-    city = _extend(schema.CityFileModel, city_tree, "", titles) if city_tree else None
-    return profile, city or schema.CityFileModel
+    if not any(k in schema.CITY_SECTIONS for k in tree):
+        return profile, schema.CityFileModel
+    # city.yaml on its own: the same (extended) city and campaign sections as the profile's
+    shared = {
+        name: (profile.model_fields[name].annotation, profile.model_fields[name])
+        for name in schema.CityFileModel.model_fields
+    }
+    return profile, create_model("Pack_city_file", __base__=schema._Section, **shared)
 
 
 # --- descriptors (web form, scaffold) ---------------------------------------------------------
