@@ -127,6 +127,14 @@ def list_cmd(profiles_dir: Path) -> None:
             f"{display_path(profiles_dir)} 中还没有乡镇资料；可用 speechkit profiles new 代号 新建。"
         )
         return
+    from speechkit.campaigns import pack_of_folder
+    from speechkit.errors import CampaignPackError
+
+    try:
+        pack = pack_of_folder(profiles_dir)
+        click.echo(f"活动：{pack.name}（活动包 {pack.id}）")
+    except CampaignPackError:
+        pass  # each town's row reports the unknown or invalid pack
     total, expected, bad = 0, None, 0
     click.echo(f"{_pad('代号', 14)}{_pad('名称', 12)}{_pad('类别', 6)}{'党员数':>5}  状态")
     for path in towns:
