@@ -200,3 +200,37 @@ def test_document_date_reads_any_written_date_in_the_closing(day, hanzi, wrapped
         "x.txt", "txt", text_blocks(f"标题\n正文没有日期，内容较长。\n某某镇党委\n{line}", False)
     )
     assert document_date(doc) == day
+
+
+SCOPED_PACK = """\
+disable: [required.plan.guiding-thought]
+rules:
+  - id: required.plan.steps
+    type: required
+    category: required
+    severity: warning
+    message: 实施方案缺少“{suggestion}”部分。
+    doc_types: [plan]
+    literal: 重点任务
+    source: 某某学习教育的通知（测试）
+"""
+
+
+def test_a_campaigns_disable_and_overrides_apply_to_its_documents_only(tmp_path):
+    from speechkit.check.pack import _add_campaign
+
+    path = tmp_path / "rules.yaml"
+    path.write_text(SCOPED_PACK, "utf-8")
+    rules = load_rules(campaigns=False)
+    _add_campaign(rules, path, "test-campaign")
+    plan = "一、工作安排\n二、方法步骤"
+    theirs = {
+        f.rule: f.suggestion
+        for f in check_text(plan, rules=rules, doc_type="plan", campaign="test-campaign").findings
+    }
+    others = {f.rule: f.suggestion for f in check_text(plan, rules=rules, doc_type="plan").findings}
+    assert "required.plan.guiding-thought" not in theirs
+    assert theirs["required.plan.steps"] == "重点任务"  # its own version of the rule
+    assert "required.plan.guiding-thought" in others  # other documents keep the base rules
+    assert "required.plan.steps" not in others
+    assert [r.id for r in rules.rules].count("required.plan.steps") == 1

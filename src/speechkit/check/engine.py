@@ -131,9 +131,8 @@ def check_document(
 
         pack.prepare_tokens()
         report.keywords = top_keywords(doc.text())
-        report.coverage = [
-            c for c in coverage(doc, pack, doc_type) if pack.scope.get(c[0], campaign) == campaign
-        ]
+        in_force = {r.id for r in pack.effective(campaign)}
+        report.coverage = [c for c in coverage(doc, pack, doc_type) if c[0] in in_force]
     return report
 
 

@@ -47,6 +47,8 @@ class RulePack:
     scope: dict[str, str] = field(default_factory=dict)  # rule id -> campaign pack id
     campaigns: dict[str, tuple[str, ...]] = field(default_factory=dict)  # pack id -> names
     doc_hints: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # id -> hints
+    disabled_for: dict[str, set[str]] = field(default_factory=dict)  # campaign -> rule ids
+    overrides: dict[tuple[str, str], Rule] = field(default_factory=dict)  # (campaign, id)
 
     def get(self, rule_id: str) -> Rule | None:
         """The rule with this id, or None."""
@@ -64,11 +66,20 @@ class RulePack:
         ignore = tuple(ignore)
         return [
             r
-            for r in self.rules
-            if r.applies(doc_type, as_of)
-            and self.scope.get(r.id, campaign) == campaign
-            and not any(_ignored(r, i) for i in ignore)
+            for r in self.effective(campaign)
+            if r.applies(doc_type, as_of) and not any(_ignored(r, i) for i in ignore)
         ]
+
+    def effective(self, campaign: str | None) -> list[Rule]:
+        """The rules a document of ``campaign`` is checked with: the base rules (minus those the
+        campaign's pack disables, or replaced by its own rule of the same id) and its rules."""
+        off = self.disabled_for.get(campaign or "", set())
+        out = []
+        for r in self.rules:
+            if r.id in off or self.scope.get(r.id, campaign) != campaign:
+                continue
+            out.append(self.overrides.get((campaign or "", r.id), r))
+        return out
 
     def in_scope(self, rule: Rule, campaign: str | None) -> bool:
         """Whether ``rule`` applies to a document of ``campaign`` (None: of no known one)."""
@@ -90,7 +101,7 @@ class RulePack:
     def terms(self) -> list[str]:
         """Every word the rules want kept whole (the jieba user dictionary)."""
         out: list[str] = []
-        for r in self.rules:
+        for r in [*self.rules, *self.overrides.values()]:
             out.extend(r.terms())
         return out
 
@@ -125,11 +136,27 @@ def load_rules(extra_paths=(), *, default: bool = True, campaigns: bool | None =
             pack.campaigns[camp_id] = names
             pack.doc_hints[camp_id] = packs.document_hints().get(camp_id, [])
             if rules_path is not None:
-                for rule_id in _add(pack, rules_path):
-                    pack.scope[rule_id] = camp_id
+                _add_campaign(pack, rules_path, camp_id)
     for path in extra_paths:
         _add(pack, Path(path))
     return pack
+
+
+def _add_campaign(pack: RulePack, path: Path, campaign: str) -> None:
+    """Add a campaign pack's rules scoped to ``campaign``: its ``disable`` and its rules that
+    reuse an existing id apply to that campaign's documents only."""
+    name, disable, rules = load_pack_file(path)
+    pack.files.append(str(path))
+    pack.names.append(name)
+    pack.disabled_for[campaign] = set(disable)
+    known = {r.id for r in pack.rules}
+    for rule in rules:
+        if rule.id in known:
+            pack.overrides[(campaign, rule.id)] = rule
+        else:
+            known.add(rule.id)
+            pack.rules.append(rule)
+            pack.scope[rule.id] = campaign
 
 
 def _add(pack: RulePack, path: Path) -> list[str]:

@@ -299,7 +299,7 @@ def rules_list(rule_packs, doc_type, category):
     rules = pack.rules
     campaign = chosen_campaign()
     if campaign:
-        rules = [r for r in rules if pack.in_scope(r, campaign)]
+        rules = pack.effective(campaign)
     if doc_type:
         rules = [r for r in rules if not r.doc_types or doc_type in r.doc_types]
     if category:
