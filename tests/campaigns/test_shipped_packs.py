@@ -50,10 +50,10 @@ def test_pack_validates_deeply(pack_id):
 def test_every_packs_templates_rebuild_byte_for_byte(tmp_path):
     """``make templates`` into a temporary folder, in its own interpreter (other tests import
     docxcompose, which changes python-docx's output)."""
-    from tests.conftest import TEMPLATES
+    from tests.conftest import ROOT
 
     proc = subprocess.run(
-        [sys.executable, str(TEMPLATES / "build.py"), str(tmp_path)],
+        [sys.executable, str(ROOT / "templates" / "build.py"), str(tmp_path)],
         capture_output=True,
         text=True,
         timeout=300,
@@ -72,11 +72,11 @@ def test_every_packs_templates_rebuild_byte_for_byte(tmp_path):
 
 
 def test_root_templates_are_the_current_packs():
-    from tests.conftest import TEMPLATES
+    from tests.conftest import ROOT
 
     pack = campaigns.current_pack()
     for doc in pack.documents:
-        assert (TEMPLATES / doc.template).read_bytes() == (
+        assert (ROOT / "templates" / doc.template).read_bytes() == (
             pack.templates_dir / doc.template
         ).read_bytes()
 

@@ -6,9 +6,11 @@ import json
 import zipfile
 from pathlib import Path
 
+from tests.conftest import PROFILES
+
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "tests" / "data" / "seed.txt"
-DONGHU = ROOT / "profiles" / "towns" / "donghu.yaml"
+DONGHU = PROFILES / "towns" / "donghu.yaml"
 
 
 def write(tmp_path, name, text):
