@@ -473,6 +473,10 @@ def validate_pack(pack_or_dir: Pack | str | Path, *, deep: bool = True) -> list[
                         key=use_path,
                     )
                 )
+    if (pack.demo_dir / "city.yaml").is_file():
+        from speechkit.profiles import validate
+
+        problems += [p for p in validate([pack.demo_dir]) if p.severity == "error"]
     return problems
 
 
