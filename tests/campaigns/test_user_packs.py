@@ -67,7 +67,8 @@ def test_new_field_and_template_render_without_python(cli, user_pack, tmp_path):
         "全市确定重点单位{{ campaign.focus_units }}个，本镇属{{ town.focus }}。\n二、加强组织领导",
     )
     assert cli("campaigns", "build", str(user_pack)).exit_code == 0
-    assert cli("campaigns", "check", str(user_pack)).exit_code == 0
+    unfilled = cli("campaigns", "check", str(user_pack))  # the demo city lacks the new field
+    assert unfilled.exit_code == 2 and "缺少必填键 campaign.focus_units" in unfilled.stderr
     city, town = user_pack / "demo" / "city.yaml", user_pack / "demo" / "towns" / "demo.yaml"
     missing = cli("profiles", "validate", str(user_pack / "demo"))
     assert missing.exit_code == 2
@@ -82,6 +83,7 @@ def test_new_field_and_template_render_without_python(cli, user_pack, tmp_path):
     _edit(town, "focus: 丙类", "focus: 乙类")
     _edit(city, "  members: 120", "  members: 120\n  focus_units: 7")
     assert cli("profiles", "validate", str(user_pack / "demo")).exit_code == 0
+    assert cli("campaigns", "check", str(user_pack)).exit_code == 0
     out = tmp_path / "讲话.docx"
     result = cli(
         "render",
