@@ -193,3 +193,14 @@ def test_form_fields_give_core_then_pack_fields_in_order():
     town_only = campaigns.form_fields("xianjinxing-2005", file="town")
     assert all(f.file == "town" for f in town_only) and "town.name" in [f.key for f in town_only]
     assert json.dumps([f.as_dict() for f in fields], ensure_ascii=False)
+
+
+def test_root_profiles_are_the_current_packs_demo_city():
+    from tests.conftest import ROOT
+
+    demo = campaigns.current_pack().demo_dir
+    root = ROOT / "profiles"
+    files = sorted(p.relative_to(demo) for p in demo.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(root) for p in root.rglob("*") if p.is_file())
+    for rel in files:
+        assert (root / rel).read_bytes() == (demo / rel).read_bytes(), rel
