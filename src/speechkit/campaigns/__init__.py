@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from pathlib import Path
 
 from speechkit.campaigns.pack import (
@@ -44,6 +45,7 @@ _SEARCH: list[Path] = []
 _OVERRIDE: dict[str, str | None] = {"id": None}
 _CACHE: dict[Path, tuple[tuple, Pack]] = {}
 _HINTS: dict[str, list[tuple[str, str]]] = {}
+_FOUND: dict[tuple, Path] = {}
 
 
 def add_search_dir(folder: str | Path) -> None:
@@ -112,8 +114,6 @@ def load(root: str | Path) -> Pack:
 
 def _cache_dir() -> Path:
     """The per-user speechkit cache folder (the checker's), without importing the checker."""
-    import os
-
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
     path = Path(base) / "speechkit"
     path.mkdir(parents=True, exist_ok=True)
@@ -179,13 +179,21 @@ def find_pack_dir(pack_id: str, near: str | Path | None = None) -> Path | None:
     """The folder of pack ``pack_id`` (user folders first, then shipped), or None. ``near`` is
     the folder holding ``profiles/`` (its ``campaigns/`` is searched), or a pack's own folder
     (for its demo city)."""
+    key = (pack_id, str(near), tuple(_SEARCH), os.getcwd())
+    hit = _FOUND.get(key)
+    if hit is not None and (hit / "campaign.yaml").is_file():
+        return hit
+    found = None
     if near is not None and Path(near).name == pack_id and (Path(near) / "campaign.yaml").is_file():
-        return Path(near)
-    for folder in _dirs(Path(near) if near is not None else None):
+        found = Path(near)
+    for folder in _dirs(Path(near) if near is not None else None) if found is None else ():
         candidate = folder / pack_id
         if (candidate / "campaign.yaml").is_file():
-            return candidate
-    return None
+            found = candidate
+            break
+    if found is not None:
+        _FOUND[key] = found
+    return found
 
 
 def get_pack(pack_id: str | Path, near: str | Path | None = None) -> Pack:
