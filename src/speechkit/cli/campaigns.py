@@ -37,7 +37,8 @@ def campaign_options(command):
         expose_value=False,
         is_eager=False,
         callback=_use_campaign,
-        help="活动包代号（如 xianjinxing-2005）；资料的 city.yaml 写了 pack 时以它为准。",
+        help="活动包代号（如 xianjinxing-2005）：资料的 city.yaml 没写 pack 时按它校验、生成；"
+        "检查文稿时按这个活动的规则检查。",
     )(command)
     return click.option(
         "--campaigns",
