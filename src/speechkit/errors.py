@@ -11,6 +11,10 @@ from __future__ import annotations
 import errno
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from speechkit.docx.address import Address
 
 
 @dataclass(frozen=True)
@@ -20,7 +24,9 @@ class Location:
     ``line``/``column`` are 1-based (YAML, text files). ``part`` is one of ``body``, ``header``,
     ``footer``, ``footnote``, ``endnote`` for .docx files; ``paragraph`` is 1-based within the
     part; ``cell`` names a table cell as ``表格N 第R行第C列``; ``row``/``column_name`` locate a
-    roster cell. ``snippet`` is a short piece of the text found there.
+    roster cell. ``snippet`` is a short piece of the text found there. ``address`` (a
+    :class:`speechkit.docx.address.Address`) places a paragraph of a .docx and, when set, is
+    printed instead of ``part``/``paragraph``/``cell``, the same way by every command.
     """
 
     file: str | None = None
@@ -32,6 +38,7 @@ class Location:
     row: int | None = None
     column_name: str | None = None
     snippet: str | None = None
+    address: Address | None = None
 
     def __str__(self) -> str:
         bits: list[str] = []
@@ -46,12 +53,15 @@ class Location:
                 head += f":{self.column_name}列"
         if head:
             bits.append(head)
-        if self.part:
-            bits.append(PART_NAMES.get(self.part, self.part))
-        if self.paragraph is not None:
-            bits.append(f"第{self.paragraph}段")
-        if self.cell:
-            bits.append(self.cell)
+        if self.address is not None:
+            bits.append(str(self.address))
+        else:
+            if self.part:
+                bits.append(PART_NAMES.get(self.part, self.part))
+            if self.paragraph is not None:
+                bits.append(f"第{self.paragraph}段")
+            if self.cell:
+                bits.append(self.cell)
         text = " ".join(bits)
         if self.snippet:
             text += f"「{self.snippet}」"
@@ -64,6 +74,7 @@ PART_NAMES = {
     "footer": "页脚",
     "footnote": "脚注",
     "endnote": "尾注",
+    "comment": "批注",
 }
 
 
