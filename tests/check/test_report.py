@@ -123,7 +123,7 @@ def test_annotated_docx_anchors_comments_on_exact_matches(tmp_path, make_docx):
     assert {a for a, _ in comments.values()} == {"speechkit"}
     body = [f for f in report.findings if f.location.part == "body"]
     assert sorted(ranges.values()) == sorted([f.match for f in body] + [""])
-    header_note = [t for _, t in comments.values() if "页眉第1段" in t]
+    header_note = [t for _, t in comments.values() if "页眉1 第1段" in t]
     assert len(header_note) == 1 and "××" in header_note[0]
     # text unchanged, runs split with their formatting kept
     assert [b.text for b in read_document(out).blocks] == [

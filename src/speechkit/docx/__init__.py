@@ -15,6 +15,9 @@ from __future__ import annotations
 
 from speechkit._lazy import lazy_getattr
 
+# File names of Word packages: documents, templates, macro-enabled documents and templates.
+WORD_SUFFIXES = (".docx", ".dotx", ".docm", ".dotm")
+
 _LAZY = {
     "Address": "speechkit.docx.address",
     "Cell": "speechkit.docx.address",
@@ -29,4 +32,4 @@ _LAZY = {
 
 __getattr__ = lazy_getattr(__name__, _LAZY)
 
-__all__ = sorted(_LAZY)
+__all__ = ["WORD_SUFFIXES", *sorted(_LAZY)]

@@ -17,6 +17,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from speechkit.docx import WORD_SUFFIXES
 from speechkit.docx.safexml import Budget, parse_part
 from speechkit.errors import InputFileError, Location, describe_os_error, display_path
 
@@ -35,7 +36,6 @@ MAIN_TYPES = {
     _MACRO_WML + "template.macroEnabledTemplate.main+xml": _MACRO_WML
     + "document.macroEnabled.main+xml",  # .dotm
 }
-WORD_SUFFIXES = (".docx", ".dotx", ".docm", ".dotm")
 
 MAX_ENTRIES = 10_000  # files inside the zip; Word documents have tens, large ones a few hundred
 MAX_TOTAL_BYTES = 512 * 1024 * 1024  # decompressed, all members together
