@@ -53,7 +53,7 @@ def test_text_report_lines_and_summary(tmp_path):
 
 def test_text_report_names_non_body_parts(tmp_path, make_docx):
     path = make_docx(tmp_path / "h.docx", body=["正文"], header=["××镇"])
-    assert ":页眉:1:1 [错误] placeholder.crosses" in to_text([check(path)])
+    assert "h.docx 页眉1 第1段 第1字 [错误] placeholder.crosses" in to_text([check(path)])
 
 
 def test_html_is_self_contained_with_marks_and_filter(tmp_path):
