@@ -143,7 +143,7 @@ def test_docx_with_broken_xml(tmp_path):
 
     p = tmp_path / "broken.docx"
     with zipfile.ZipFile(p, "w") as z:
-        z.writestr("[Content_Types].xml", '<Types xmlns="%s"/>' % CT_NS)
+        z.writestr("[Content_Types].xml", f'<Types xmlns="{CT_NS}"/>')
         z.writestr("word/document.xml", "<w:document><w:body>")
     with pytest.raises(InputFileError, match="word/document.xml 不是合法的 XML"):
         read_document(p)
