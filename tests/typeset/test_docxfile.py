@@ -74,7 +74,8 @@ def test_main_part_found_through_the_package_relationships():
         '<Relationship Id="r1" Target="/word/main.xml" Type="http://schemas.openxmlformats.org/'
         'officeDocument/2006/relationships/officeDocument"/></Relationships>'
     )
-    data = _zip({"_rels/.rels": rels, "word/main.xml": "<w/>"})
+    types = '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'
+    data = _zip({"[Content_Types].xml": types, "_rels/.rels": rels, "word/main.xml": "<w/>"})
     assert docx_problem(data) is None
     assert validate_docx_bytes(data, "m.docx") == "word/main.xml"
 

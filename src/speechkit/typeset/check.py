@@ -13,7 +13,8 @@ from pathlib import Path
 
 from docx.oxml.ns import qn
 
-from speechkit.docxfile import open_docx
+from speechkit.docx.package import open_docx
+from speechkit.docx.paragraphs import iter_paragraphs
 from speechkit.errors import InputFileError, Location, SpeechkitError, display_path
 from speechkit.typeset import oxml
 from speechkit.typeset import spec as S
@@ -46,7 +47,10 @@ class Departure:
     def to_dict(self) -> dict:
         """Plain-data form for JSON output."""
         data = asdict(self)
-        data["location"] = {k: v for k, v in asdict(self.location).items() if v is not None}
+        loc = {k: v for k, v in asdict(self.location).items() if v is not None}
+        if self.location.address is not None:
+            loc["address"] = self.location.address.to_dict()
+        data["location"] = loc
         return data
 
 
@@ -68,9 +72,20 @@ class _Checker:
 
     # -- helpers ---------------------------------------------------------------------------
     def add(
-        self, rule, message, *, part="body", paragraph=None, snippet=None, expected="", actual=""
+        self,
+        rule,
+        message,
+        *,
+        part="body",
+        paragraph=None,
+        snippet=None,
+        expected="",
+        actual="",
+        address=None,
     ):
-        loc = Location(file=self.file, part=part, paragraph=paragraph, snippet=snippet)
+        loc = Location(
+            file=self.file, part=part, paragraph=paragraph, snippet=snippet, address=address
+        )
         self.out.append(Departure(rule, message, loc, str(expected), str(actual)))
 
     # -- document level ---------------------------------------------------------------------
@@ -229,19 +244,17 @@ class _Checker:
 
     # -- paragraphs ---------------------------------------------------------------------------
     def check_paragraphs(self) -> None:
-        body = self.document.element.body
-        number = 0
         seen_title = False
         in_header = True
-        for p in body.iter(qn("w:p")):
-            number += 1
+        for para in iter_paragraphs(self.document.element, "body"):
+            p, address = para.element, para.address
             text = oxml.paragraph_text(p)
             if not text.strip() or _TAG_ONLY.match(text):
                 continue
-            in_table = bool(oxml.xpath(p, "ancestor::w:tbl"))
+            in_table = bool(address.cells)
             props = self.sheet.para_props(p)
             snippet = _snip(text)
-            where = {"paragraph": number, "snippet": snippet}
+            where = {"paragraph": address.paragraph, "snippet": snippet, "address": address}
             if in_table:
                 self._check_official_fonts(p, where)
                 continue
@@ -451,8 +464,8 @@ def load_document(path: str | Path):
 
     package = open_docx(path)
     where = Location(file=display_path(path))
-    try:
-        return Document(io.BytesIO(package.data))
+    try:  # a template (.dotx) is read as the document it makes
+        return Document(io.BytesIO(package.document_bytes()))
     except etree.XMLSyntaxError as exc:
         raise InputFileError(
             f"Word 文档内部的 XML 已损坏（{exc.lineno or '?'} 行附近），无法读取；"
