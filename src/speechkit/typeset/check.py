@@ -15,6 +15,7 @@ from docx.oxml.ns import qn
 
 from speechkit.docx.package import open_docx
 from speechkit.docx.paragraphs import iter_paragraphs
+from speechkit.docx.parts import load_parts
 from speechkit.errors import InputFileError, Location, SpeechkitError, display_path
 from speechkit.typeset import oxml
 from speechkit.typeset import spec as S
@@ -242,6 +243,25 @@ class _Checker:
                     break
             return
 
+    def check_headers(self, parts) -> None:
+        """GB/T 9704 公文 have no running header: text in a header is a departure (each
+        paragraph named by its address, 页眉2 第1段)."""
+        for part in parts:
+            if part.kind != "header":
+                continue
+            for para in iter_paragraphs(part.root, part.kind, part.ref.number):
+                text = oxml.paragraph_text(para.element)
+                if not text.strip():
+                    continue
+                self.add(
+                    "header.text",
+                    "公文不设页眉，页眉中不应有文字",
+                    part="header",
+                    paragraph=para.address.paragraph,
+                    snippet=_snip(text),
+                    address=para.address,
+                )
+
     # -- paragraphs ---------------------------------------------------------------------------
     def check_paragraphs(self) -> None:
         seen_title = False
@@ -457,6 +477,11 @@ def load_document(path: str | Path):
 
     Raises :class:`InputFileError` (plain Chinese) when the file is missing or not a .docx.
     """
+    return _load(path)[1]
+
+
+def _load(path: str | Path):
+    """(the vetted package, its python-docx Document)."""
     import io
 
     from docx import Document
@@ -465,7 +490,7 @@ def load_document(path: str | Path):
     package = open_docx(path)
     where = Location(file=display_path(path))
     try:  # a template (.dotx) is read as the document it makes
-        return Document(io.BytesIO(package.document_bytes()))
+        return package, Document(io.BytesIO(package.document_bytes()))
     except etree.XMLSyntaxError as exc:
         raise InputFileError(
             f"Word 文档内部的 XML 已损坏（{exc.lineno or '?'} 行附近），无法读取；"
@@ -484,10 +509,12 @@ def format_check(path: str | Path) -> list[Departure]:
 
     Raises :class:`InputFileError` when the file is missing or not a .docx.
     """
-    checker = _Checker(Path(path), load_document(path))
+    package, document = _load(path)
+    checker = _Checker(Path(path), document)
     checker.check_sections()
     checker.check_fonts_setup()
     checker.check_footers()
+    checker.check_headers(load_parts(package))
     checker.check_paragraphs()
     return checker.out
 
