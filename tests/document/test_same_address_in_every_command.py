@@ -15,7 +15,7 @@ from speechkit.docx.parts import load_parts
 from speechkit.engine import Template
 from speechkit.errors import RenderError
 from speechkit.typeset.check import format_check
-from tests.docx.builders import two_section_document
+from tests.document.builders import two_section_document
 
 HEADER = "页眉2 第1段"
 CELL = "正文 表格1 第2行第3列"
