@@ -10,11 +10,11 @@ sections, each with its own header, has 页眉1 and 页眉2 — as Word shows �
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from speechkit.docx.package import DocxFile
-from speechkit.docx.safexml import W_NS, Budget
+from speechkit.docx.safexml import W_NS, Budget, parse_part
 
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -98,6 +98,14 @@ def part_refs(main: str, body_root, read: Callable[[str], bytes | None], parse) 
     return refs
 
 
+def part_numbers(xml: Mapping[str, bytes], main: str, file: str | None = None) -> dict[str, int]:
+    """Zip name → number (页眉2) of each header and footer of the package whose members are
+    ``xml`` and whose main part is ``main``."""
+    body = parse_part(xml[main], main, file)
+    refs = part_refs(main, body, xml.get, lambda data, name: parse_part(data, name, file))
+    return {ref.name: ref.number for ref in refs if ref.number is not None}
+
+
 def load_parts(package: DocxFile, budget: Budget | None = None) -> list[Part]:
     """Parse every text part of ``package`` (bounded: one paragraph budget for all parts)."""
     budget = budget if budget is not None else Budget()
@@ -115,4 +123,4 @@ def load_parts(package: DocxFile, budget: Budget | None = None) -> list[Part]:
     return parts
 
 
-__all__ = ["PKG_REL", "Part", "PartRef", "load_parts", "part_refs", "rels_name"]
+__all__ = ["PKG_REL", "Part", "PartRef", "load_parts", "part_numbers", "part_refs", "rels_name"]

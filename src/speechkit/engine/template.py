@@ -15,7 +15,7 @@ from jinja2 import TemplateSyntaxError, meta
 from lxml import etree
 
 from speechkit.docx.package import CONTENT_TYPES, DocxFile, content_types_for_document, open_docx
-from speechkit.docx.parts import part_refs
+from speechkit.docx.parts import part_numbers
 from speechkit.engine import oxml
 from speechkit.engine.environment import UndefinedVariableError, get_environment
 from speechkit.engine.messages import (
@@ -78,7 +78,7 @@ class Template:
                 (info, content_types_for_document(blob) if info.filename == CONTENT_TYPES else blob)
                 for info, blob in members
             ]
-        numbers = _part_numbers(package)
+        numbers = part_numbers(package.xml, package.main_part, self._file)
 
         problems: list[Problem] = []
         sources: dict[str, PartSource] = {}
@@ -226,13 +226,6 @@ class Template:
 
 def _jinja_name(part_name: str) -> str:
     return f"<speechkit:{part_name}>"
-
-
-def _part_numbers(package: DocxFile) -> dict[str, int]:
-    """Zip name → number of each header and footer (页眉2), as the document layer counts."""
-    body = package.parse(package.main_part)
-    refs = part_refs(package.main_part, body, package.xml.get, lambda d, n: package.parse(n))
-    return {ref.name: ref.number for ref in refs if ref.number is not None}
 
 
 def _read_members(path: Path, file: str) -> tuple[DocxFile, list[tuple[zipfile.ZipInfo, bytes]]]:

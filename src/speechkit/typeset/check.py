@@ -473,7 +473,7 @@ def _field_text(p) -> str:
 
 
 def load_document(path: str | Path):
-    """Open a .docx with python-docx after :func:`speechkit.docxfile.open_docx` vetted it.
+    """Open a .docx with python-docx after :func:`speechkit.docx.package.open_docx` vetted it.
 
     Raises :class:`InputFileError` (plain Chinese) when the file is missing or not a .docx.
     """
