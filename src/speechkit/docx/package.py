@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from speechkit.docx import WORD_SUFFIXES
-from speechkit.docx.safexml import Budget, parse_part
+from speechkit.docx.safexml import MAX_PARAGRAPHS, Budget, parse_part
 from speechkit.errors import InputFileError, Location, describe_os_error, display_path
 
 MAIN_PART = "word/document.xml"
@@ -38,7 +38,8 @@ MAIN_TYPES = {
 }
 
 MAX_ENTRIES = 10_000  # files inside the zip; Word documents have tens, large ones a few hundred
-MAX_TOTAL_BYTES = 512 * 1024 * 1024  # decompressed, all members together
+MAX_TOTAL_BYTES = 256 * 1024 * 1024  # decompressed, all members together (media included)
+MAX_XML_BYTES = 128 * 1024 * 1024  # decompressed XML kept in memory (a 4,000-page text: ~40 MB)
 _CHUNK = 1 << 20
 _OFFICE_DOCUMENT = "/officeDocument"
 # Zip packages that are Office files of another kind, recognised by their main part.
@@ -146,7 +147,7 @@ def _read_members(zf: zipfile.ZipFile, where: Location) -> dict[str, bytes]:
             "（正常文档只有几十个），文件可能被篡改。",
             where,
         )
-    total = 0
+    total = xml_total = paragraphs = 0
     kept: dict[str, bytes] = {}
     for info in infos:
         if info.is_dir():
@@ -163,8 +164,18 @@ def _read_members(zf: zipfile.ZipFile, where: Location) -> dict[str, bytes]:
                         "请压缩图片或拆分文档后再试。",
                         where,
                     )
-                if keep:
-                    chunks.append(chunk)
+                if not keep:
+                    continue
+                xml_total += len(chunk)
+                paragraphs += sum(chunk.count(t) for t in (b"<w:p>", b"<w:p ", b"<w:p/>"))
+                if xml_total > MAX_XML_BYTES or paragraphs > MAX_PARAGRAPHS:
+                    raise InputFileError(
+                        f"Word 文档的文字部分过大（超过 {MAX_XML_BYTES // (1024 * 1024)} MB "
+                        f"或 {MAX_PARAGRAPHS} 个段落，读到 {info.filename} 时超出），"
+                        "超出可读取的范围；请拆分文档后再试。",
+                        where,
+                    )
+                chunks.append(chunk)
         if keep:
             kept[info.filename] = b"".join(chunks)
     return kept
@@ -277,6 +288,7 @@ __all__ = [
     "MAIN_PART",
     "MAX_ENTRIES",
     "MAX_TOTAL_BYTES",
+    "MAX_XML_BYTES",
     "OLE_MAGIC",
     "WORD_SUFFIXES",
     "content_types_for_document",
