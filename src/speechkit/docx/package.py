@@ -84,31 +84,35 @@ class DocxFile:
         """True for a Word template (.dotx/.dotm): its main part declares a template type."""
         return MAIN_TYPES.get(self.main_type, DOCUMENT_TYPE) != self.main_type
 
-    def document_bytes(self) -> bytes:
-        """The package as a document: a template's main content type becomes the document
-        one (what Word does on “new from template”); a document is returned unchanged."""
-        if not self.is_template:
+    def readable_bytes(self) -> bytes:
+        """The package declared as a plain .docx (template and macro types replaced), for
+        readers that know only that type (python-docx); a .docx is returned unchanged."""
+        if self.main_type == DOCUMENT_TYPE:
             return self.data
-        return retype_package(self.data, self.xml[CONTENT_TYPES])
+        return retype_package(self.data, self.xml[CONTENT_TYPES], plain=True)
 
 
-def content_types_for_document(ct_xml: bytes) -> bytes:
-    """``[Content_Types].xml`` with a template main type replaced by its document type."""
+def content_types_for_document(ct_xml: bytes, plain: bool = False) -> bytes:
+    """``[Content_Types].xml`` with a template main type replaced by its document type
+    (``plain``: every Word main type by the .docx one)."""
     for old, new in MAIN_TYPES.items():
-        if old != new:
+        target = DOCUMENT_TYPE if plain else new
+        if old != target:
             ct_xml = ct_xml.replace(
-                f'ContentType="{old}"'.encode(), f'ContentType="{new}"'.encode()
+                f'ContentType="{old}"'.encode(), f'ContentType="{target}"'.encode()
             )
     return ct_xml
 
 
-def retype_package(data: bytes, ct_xml: bytes) -> bytes:
-    """A copy of the zip ``data`` with ``[Content_Types].xml`` declaring a document."""
+def retype_package(data: bytes, ct_xml: bytes, plain: bool = False) -> bytes:
+    """A copy of the zip ``data`` whose ``[Content_Types].xml`` declares a document (see
+    :func:`content_types_for_document`)."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w") as zout:
         for info in zin.infolist():
             if info.filename == CONTENT_TYPES:
-                zout.writestr(info, content_types_for_document(ct_xml), zipfile.ZIP_DEFLATED)
+                new = content_types_for_document(ct_xml, plain)
+                zout.writestr(info, new, zipfile.ZIP_DEFLATED)
             else:
                 zout.writestr(info, zin.read(info.filename), info.compress_type)
     return out.getvalue()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from lxml import etree
 
+from speechkit.docx.package import MAIN_TYPES
+
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
@@ -64,6 +66,9 @@ def templated_parts(content_types_xml: bytes) -> dict[str, str]:
     for override in root.iter(f"{{{CT_NS}}}Override"):
         ctype = override.get("ContentType", "")
         name = override.get("PartName", "").lstrip("/")
+        if ctype in MAIN_TYPES:  # .docx, .dotx, .docm, .dotm
+            found[name] = "body"
+            continue
         for suffix, kind in _PART_KINDS:
             if ctype.endswith("wordprocessingml." + suffix):
                 found[name] = kind

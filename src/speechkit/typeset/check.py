@@ -489,8 +489,8 @@ def _load(path: str | Path):
 
     package = open_docx(path)
     where = Location(file=display_path(path))
-    try:  # a template (.dotx) is read as the document it makes
-        return package, Document(io.BytesIO(package.document_bytes()))
+    try:  # a template (.dotx) or macro document (.docm) is read as a plain .docx
+        return package, Document(io.BytesIO(package.readable_bytes()))
     except etree.XMLSyntaxError as exc:
         raise InputFileError(
             f"Word 文档内部的 XML 已损坏（{exc.lineno or '?'} 行附近），无法读取；"

@@ -1,4 +1,4 @@
-"""speechkit.docxfile: every kind of non-.docx input gets a plain-Chinese reason."""
+"""Opening a Word package: every kind of input that is not one gets a plain-Chinese reason."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from speechkit.docxfile import OLE_MAGIC, docx_problem, open_docx, validate_docx_bytes
+from speechkit.docx.package import OLE_MAGIC, docx_problem, open_docx, validate_docx_bytes
 from speechkit.errors import InputFileError
 from tests.conftest import TEMPLATES
 
@@ -86,3 +86,9 @@ def test_any_bytes_are_either_a_package_or_a_chinese_reason(data):
     problem = docx_problem(data)
     assert problem is not None  # random bytes are never a Word package
     assert _plain(problem), problem
+
+
+def test_the_old_module_name_still_opens_packages():
+    from speechkit import docxfile
+
+    assert docxfile.open_docx is open_docx and docxfile.docx_problem is docx_problem
