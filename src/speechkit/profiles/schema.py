@@ -127,7 +127,7 @@ class Campaign(_Section):
     phases: list[Phase] = Field(None, title="方法步骤（按时间先后）")
 
 
-class Town(_Section):
+class TownInfo(_Section):
     """The town (镇), district (区) or sub-district (街道)."""
 
     name: Text = Field(title="乡镇名称（如 东湖镇）")
@@ -176,7 +176,7 @@ class LeadingGroup(_Section):
     office: Person = Field(None, title="领导小组办公室主任")
 
 
-class Plan(_Section):
+class PlanInfo(_Section):
     """The implementation plan."""
 
     date: Date = Field(None, title="实施方案印发日期")
@@ -187,12 +187,12 @@ class ProfileModel(_Section):
 
     city: CityInfo = Field(title="城市")
     campaign: Campaign = Field(title="活动")
-    town: Town = Field(title="乡镇")
+    town: TownInfo = Field(title="乡镇")
     party: Party = Field(title="党组织")
     meeting: Meeting = Field(title="动员大会")
     supervision: TownSupervision = Field(None, title="督导组")
     leading_group: LeadingGroup = Field(None, title="领导小组")
-    plan: Plan = Field(None, title="实施方案")
+    plan: PlanInfo = Field(None, title="实施方案")
     slogans: list[Text] = Field(title="口号（建设目标）")
 
 
@@ -291,13 +291,13 @@ __all__ = [
     "CampaignSupervision",
     "Phase",
     "Campaign",
-    "Town",
+    "TownInfo",
     "Party",
     "Meeting",
     "TownSupervision",
     "Person",
     "LeadingGroup",
-    "Plan",
+    "PlanInfo",
     "ProfileModel",
     "CityFileModel",
     "CITY_SECTIONS",
