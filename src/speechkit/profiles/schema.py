@@ -12,16 +12,14 @@ the validator. Dates accept YAML dates, ``"2024-07-05"`` and ``"2024年7月5日"
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from speechkit.cnnum import parse_date
+
 PLACEHOLDER = "〔待填〕"
 """What ``speechkit profiles new`` writes where a value is still to be filled in."""
-
-_CN_DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
-_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 
 
 def _to_date(value: Any) -> Any:
@@ -29,15 +27,9 @@ def _to_date(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, str):
-        m = _ISO_DATE.match(value) or _CN_DATE.match(value)
-        if m:
-            y, mo, d = int(m[1]), int(m[2]), int(m[3])
-            try:
-                return dt.date(y, mo, d)
-            except ValueError:
-                if not 1 <= mo <= 12:
-                    raise ValueError(f"是不存在的日期（没有 {mo} 月）") from None
-                raise ValueError(f"是不存在的日期（{y}年{mo}月没有{d}日）") from None
+        parsed = parse_date(value)  # raises, in Chinese, for a date that does not exist
+        if parsed is not None:
+            return parsed
     return value
 
 
