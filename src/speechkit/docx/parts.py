@@ -106,10 +106,16 @@ def part_numbers(xml: Mapping[str, bytes], main: str, file: str | None = None) -
     return {ref.name: ref.number for ref in refs if ref.number is not None}
 
 
-def load_parts(package: DocxFile, budget: Budget | None = None) -> list[Part]:
-    """Parse every text part of ``package`` (bounded: one paragraph budget for all parts)."""
+def load_parts(
+    package: DocxFile, budget: Budget | None = None, *, body_root=None, kinds=None
+) -> list[Part]:
+    """Parse every text part of ``package`` (bounded: one paragraph budget for all parts).
+
+    ``body_root`` is the main part already parsed (by python-docx, say); ``kinds`` keeps only
+    the parts of those kinds (the body is always first)."""
     budget = budget if budget is not None else Budget()
-    body_root = package.parse(package.main_part, budget)
+    if body_root is None:
+        body_root = package.parse(package.main_part, budget)
     refs = part_refs(
         package.main_part,
         body_root,
@@ -118,6 +124,8 @@ def load_parts(package: DocxFile, budget: Budget | None = None) -> list[Part]:
     )
     parts = [Part(refs[0], body_root)]
     for ref in refs[1:]:
+        if kinds is not None and ref.kind not in kinds:
+            continue
         if ref.name in package.xml:
             parts.append(Part(ref, package.parse(ref.name, budget)))
     return parts

@@ -1,15 +1,13 @@
 """Parse one XML part of a .docx safely and within bounds.
 
 No entity expansion, no network, no DTD (Word never writes one; a DTD in a part is refused),
-nesting no deeper than :data:`MAX_DEPTH` and no more than :data:`MAX_PARAGRAPHS` paragraphs —
-counted while the parser reads, so a hostile part stops the read early instead of filling the
-memory first. Every failure is an :class:`~speechkit.errors.InputFileError` in Chinese naming
-the file and the part.
+nesting no deeper than :data:`MAX_DEPTH` (libxml2 stops while it reads) and no more than
+:data:`MAX_PARAGRAPHS` paragraphs over the package (the package reader counts them while
+members inflate, within a cap on the XML size; the parsed tree is counted again here). Every
+failure is an :class:`~speechkit.errors.InputFileError` in Chinese naming the file and part.
 """
 
 from __future__ import annotations
-
-import io
 
 from lxml import etree
 
@@ -48,25 +46,11 @@ def parse_part(
             where,
         )
     # huge_tree stays off: libxml2 itself stops at MAX_DEPTH levels while it reads.
-    context = etree.iterparse(
-        io.BytesIO(data),
-        events=("start",),
-        tag=W_P,
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
     )
     try:
-        for _event, _el in context:
-            budget.paragraphs -= 1
-            if budget.paragraphs < 0:
-                raise InputFileError(
-                    f"Word 文档的段落超过 {MAX_PARAGRAPHS} 个（在部件 {name} 中超出），"
-                    "超出可读取的范围；请拆分文档后再试。",
-                    where,
-                )
-        root = context.root
+        root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         if "depth" in str(exc).lower():
             raise InputFileError(
@@ -79,6 +63,15 @@ def parse_part(
             "文件可能已损坏；请在 Word/WPS 中打开后重新保存。",
             where,
         ) from None
+    # The package reader already counted paragraphs while inflating (and capped the XML
+    # size); this count also sees paragraphs written under another prefix than ``w:``.
+    budget.paragraphs -= sum(1 for _ in root.iter(W_P))
+    if budget.paragraphs < 0:
+        raise InputFileError(
+            f"Word 文档的段落超过 {MAX_PARAGRAPHS} 个（在部件 {name} 中超出），"
+            "超出可读取的范围；请拆分文档后再试。",
+            where,
+        )
     if root is None:
         raise InputFileError(f"Word 文档的部件 {name} 是空的，文件可能已损坏。", where)
     if root.getroottree().docinfo.doctype:

@@ -760,7 +760,7 @@ def format_check(path: str | Path) -> list[Departure]:
     checker.check_sections()
     checker.check_fonts_setup()
     checker.check_footers()
-    checker.check_headers(load_parts(package))
+    checker.check_headers(load_parts(package, body_root=document.element, kinds=("header",)))
     checker.check_paragraphs()
     return checker.out
 
