@@ -11,10 +11,8 @@ from __future__ import annotations
 import errno
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # pragma: no cover
-    from speechkit.docx.address import Address
+from speechkit.docx.address import PART_NAMES, Address
 
 
 @dataclass(frozen=True)
@@ -66,16 +64,6 @@ class Location:
         if self.snippet:
             text += f"「{self.snippet}」"
         return text
-
-
-PART_NAMES = {
-    "body": "正文",
-    "header": "页眉",
-    "footer": "页脚",
-    "footnote": "脚注",
-    "endnote": "尾注",
-    "comment": "批注",
-}
 
 
 class SpeechkitError(Exception):
