@@ -124,3 +124,12 @@ def test_run_offsets_cover_the_text_without_losing_a_character(runs):
     assert [(a, b) for _, a, b in spans] == [
         (sum(map(len, runs[:i])), sum(map(len, runs[: i + 1]))) for i in range(len(runs))
     ]
+
+
+def test_an_address_survives_its_json_form():
+    from speechkit.check.model import TextLocation
+
+    address = Address("body", None, 2, (Cell(1, 2, 3), Cell(1, 1, 1)))
+    assert Address.from_dict(address.to_dict()) == address
+    loc = TextLocation("body", 7, 0, 2, address)
+    assert TextLocation(**loc.to_dict()) == loc

@@ -78,6 +78,12 @@ class TextLocation:
     end: int
     address: Address | None = None
 
+    def __post_init__(self) -> None:
+        if isinstance(self.address, dict):  # rebuilt from its JSON form (a cached report)
+            from speechkit.docx.address import Address
+
+            object.__setattr__(self, "address", Address.from_dict(self.address))
+
     def to_dict(self) -> dict:
         """The JSON shape of the location (``address`` only for .docx)."""
         data: dict = {

@@ -74,6 +74,12 @@ class Address:
         rank = PART_ORDER.index(self.part) if self.part in PART_ORDER else len(PART_ORDER)
         return (rank, self.number or 0)
 
+    @classmethod
+    def from_dict(cls, data: dict) -> Address:
+        """The address of :meth:`to_dict`'s output (``text`` is ignored)."""
+        cells = tuple(Cell(c["table"], c["row"], c["column"]) for c in data.get("cells", ()))
+        return cls(data["part"], data.get("part_number"), data["paragraph"], cells)
+
     def to_dict(self) -> dict:
         """The JSON form: the same numbers as the printed text, and the text itself."""
         return {
