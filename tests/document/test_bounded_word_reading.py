@@ -4,16 +4,22 @@ missing or DTD-carrying ``[Content_Types].xml``."""
 
 from __future__ import annotations
 
+import functools
 import io
+import re
+import tempfile
 import tracemalloc
 import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from speechkit.docx import package as pkg
 from speechkit.docx import safexml
 from speechkit.docx.package import open_docx
+from speechkit.engine import Template
 from speechkit.errors import InputFileError
 from tests.document.builders import replace_members, two_section_document
 
@@ -156,3 +162,46 @@ def test_an_ordinary_document_keeps_its_xml_and_not_its_media(tmp_path):
     assert package.main_part == "word/document.xml"
     assert {"word/document.xml", "word/footnotes.xml", "[Content_Types].xml"} <= set(package.xml)
     assert "word/media/image1.png" not in package.xml
+
+
+@functools.cache
+def _small_docx() -> bytes:
+    with tempfile.TemporaryDirectory() as folder:
+        path = two_section_document(Path(folder) / "a.docx", header2="页眉", cell="格")
+        return path.read_bytes()
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_a_damaged_package_is_read_or_refused_in_chinese(data):
+    from speechkit.check.sources import docx_blocks
+
+    damaged = bytearray(_small_docx())
+    for _ in range(data.draw(st.integers(1, 8))):
+        at = data.draw(st.integers(0, len(damaged) - 1))
+        damaged[at] = data.draw(st.integers(0, 255))
+    try:
+        docx_blocks(bytes(damaged), "坏.docx")
+    except InputFileError as exc:
+        assert "坏.docx" in str(exc) and re.search(r"[\u4e00-\u9fff]", exc.message)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_a_damaged_package_never_escapes_as_a_traceback(data):
+    from speechkit.errors import SpeechkitError
+    from speechkit.typeset.check import format_check
+
+    damaged = bytearray(_small_docx())
+    for _ in range(data.draw(st.integers(1, 8))):
+        at = data.draw(st.integers(0, len(damaged) - 1))
+        damaged[at] = data.draw(st.integers(0, 255))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "坏.docx"
+        path.write_bytes(bytes(damaged))
+        for step in (lambda: Template(path).render({"leader": "甲", "secretary": "乙"}),
+                     lambda: format_check(path)):  # fmt: skip
+            try:
+                step()
+            except SpeechkitError as exc:
+                assert "坏.docx" in str(exc), str(exc)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -221,7 +222,7 @@ def _open(data: bytes, file: str | None) -> tuple[str, dict[str, bytes], str]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             xml = _read_members(zf, where)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError, zlib.error):
         if data.startswith(b"PK"):
             raise InputFileError(
                 "Word 文档已损坏（压缩包不完整），无法读取；文件可能没有下载或复制完整。", where
