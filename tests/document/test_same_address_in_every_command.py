@@ -100,3 +100,14 @@ def test_footnotes_are_numbered_as_word_numbers_them(doc):
     report = check(doc)
     texts = {str(b.address): b.text for b in report.blocks if b.part == "footnote"}
     assert texts == {"脚注1 第1段": "资料来源：县统计局", "脚注2 第1段": "第二条脚注"}
+
+
+def test_format_check_groups_table_cells_by_their_addresses(doc):
+    from speechkit.typeset.check import group_departures
+
+    grouped = [str(g) for g in group_departures(format_check(doc)) if "表格文字" in str(g)]
+    assert len(grouped) == 1
+    assert grouped[0].startswith("正文 9 段表格文字")
+    assert grouped[0].endswith("表格1 第1行第1列、表格1 第1行第2列、表格1 第1行第3列、"
+                               "表格1 第2行第1列、表格1 第2行第2列、表格1 第2行第3列、"
+                               "表格1 第3行第1列、表格1 第3行第2列、表格1 第3行第3列")  # fmt: skip

@@ -292,7 +292,6 @@ class _Checker:
                     paragraph=para.address.paragraph,
                     snippet=_snip(text),
                     address=para.address,
-                    clause="7.5",
                 )
 
     # -- paragraphs ---------------------------------------------------------------------------
