@@ -69,11 +69,6 @@ class Address:
             text += f" 第{self.paragraph}段"
         return text
 
-    def sort_key(self) -> tuple:
-        """Key ordering addresses by part, then part number (not document order within a part)."""
-        rank = PART_ORDER.index(self.part) if self.part in PART_ORDER else len(PART_ORDER)
-        return (rank, self.number or 0)
-
     @classmethod
     def from_dict(cls, data: dict) -> Address:
         """The address of :meth:`to_dict`'s output (``text`` is ignored)."""

@@ -67,11 +67,6 @@ class DocxFile:
         """A fresh :class:`zipfile.ZipFile` over the package bytes (close it when done)."""
         return zipfile.ZipFile(io.BytesIO(self.data))
 
-    @property
-    def names(self) -> list[str]:
-        """Names of the XML members (parts and relationships), in zip order."""
-        return list(self.xml)
-
     def read(self, name: str) -> bytes:
         """The decompressed bytes of XML member ``name``; KeyError when there is none."""
         return self.xml[name]
