@@ -165,6 +165,11 @@ def paragraph_addresses(root, kind: str = "body", number: int | None = None) -> 
     return found
 
 
+def in_fallback(element) -> bool:
+    """True for content of a text box's ``mc:Fallback`` copy (the Choice copy is the one read)."""
+    return any(a.tag == MC_FALLBACK for a in element.iterancestors())
+
+
 def run_piece_length(el) -> int:
     """Characters a run child contributes to the paragraph text."""
     tag = el.tag
@@ -224,6 +229,7 @@ def paragraph_text(p) -> str:
 
 __all__ = [
     "Paragraph",
+    "in_fallback",
     "iter_paragraphs",
     "paragraph_addresses",
     "paragraph_runs",

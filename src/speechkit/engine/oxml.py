@@ -10,8 +10,8 @@ from __future__ import annotations
 from lxml import etree
 
 from speechkit.docx.package import MAIN_TYPES
+from speechkit.docx.safexml import W_NS
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 

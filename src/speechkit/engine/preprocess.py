@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from speechkit.docx.paragraphs import MC_FALLBACK, paragraph_addresses
+from speechkit.docx.paragraphs import in_fallback, paragraph_addresses
 from speechkit.docx.safexml import parse_part
 from speechkit.engine import oxml
 from speechkit.engine.messages import explain_syntax_error
@@ -113,7 +113,7 @@ def preprocess_part(
             address=address,
         )
         # a text box's Fallback copy repeats its Choice twin: report its problems once
-        report = not _in_fallback(p)
+        report = not in_fallback(p)
         for err in errors if report else ():
             result.problems.append(Problem(location, f"{err.message}：{err.text}"))
         tags = []
@@ -328,11 +328,6 @@ def _closer(opener: Tag) -> str:
         if level
         else f"{{% {OPENERS[opener.keyword]} %}}"
     )
-
-
-def _in_fallback(p) -> bool:
-    """True for a paragraph inside a text box's ``mc:Fallback`` copy."""
-    return any(a.tag == MC_FALLBACK for a in p.iterancestors())
 
 
 def _label(tag: Tag) -> str:

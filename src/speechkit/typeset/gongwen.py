@@ -22,7 +22,6 @@ from speechkit.docx.paragraphs import iter_paragraphs
 from speechkit.typeset import oxml
 from speechkit.typeset import spec as S
 
-MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 W_TXBX = qn("w:txbxContent")
 
 # The clauses of GB/T 9704—2012 a finding rests on.
@@ -145,11 +144,6 @@ class Recognised:
 # --- reading -------------------------------------------------------------------------------
 
 
-def in_fallback(element) -> bool:
-    """True for content of Word's ``mc:Fallback`` copy of a text box (read the Choice copy)."""
-    return any(a.tag == MC_FALLBACK for a in element.iterancestors())
-
-
 def own_runs(p) -> list:
     """The text runs of ``p`` itself: not those of paragraphs inside text boxes it anchors."""
     out = []
@@ -163,11 +157,6 @@ def own_runs(p) -> list:
 def own_text(p) -> str:
     """The visible text of ``p`` without its text boxes' text."""
     return "".join(oxml.run_text(r) for r in own_runs(p))
-
-
-def body_paragraphs(body) -> list:
-    """Every paragraph of the body in document order, text boxes once (no Fallback copies)."""
-    return [p for p in body.iter(qn("w:p")) if not in_fallback(p)]
 
 
 class Numbering:
