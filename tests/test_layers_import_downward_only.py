@@ -11,7 +11,7 @@ LAYERS = [
     ("文档", ["speechkit.docx", "speechkit.docxfile", "speechkit.filters"]),
     ("资料", ["speechkit.profiles"]),
     ("功能", ["speechkit.engine", "speechkit.check", "speechkit.typeset",
-              "speechkit.templatize"]),
+              "speechkit.templatize", "speechkit.campaigns"]),
     ("编排", ["speechkit.batch"]),
     ("界面", ["speechkit.cli", "speechkit.web", "speechkit.__main__"]),
 ]  # fmt: skip
