@@ -43,7 +43,9 @@ def test_at_least_the_2005_pack_is_shipped():
 
 @pytest.mark.parametrize("pack_id", SHIPPED)
 def test_pack_validates_deeply(pack_id):
-    problems = campaigns.validate_pack(campaigns.SHIPPED_DIR / pack_id)
+    from speechkit.campaigns.validate import validate_pack
+
+    problems = validate_pack(campaigns.SHIPPED_DIR / pack_id)
     assert [str(p) for p in problems if p.severity == "error"] == []
 
 
@@ -204,3 +206,17 @@ def test_root_profiles_are_the_current_packs_demo_city():
     assert files == sorted(p.relative_to(root) for p in root.rglob("*") if p.is_file())
     for rel in files:
         assert (root / rel).read_bytes() == (demo / rel).read_bytes(), rel
+
+
+@pytest.mark.parametrize("pack_id", SHIPPED)
+def test_tag_reader_finds_what_the_engine_finds(pack_id):
+    """Validating a profile reads the templates' variables without the engine; same answer."""
+    from speechkit.campaigns.tags import variable_paths
+    from speechkit.engine.template import Template
+
+    pack = campaigns.get_pack(pack_id)
+    for doc in pack.documents:
+        path = pack.templates_dir / doc.template
+        light = set(variable_paths(path.read_bytes()))
+        engine = {u.path for u in Template(path).variable_uses()}
+        assert light - {"member"} == engine - {"member"}, doc.template
