@@ -26,17 +26,30 @@ _FILE = click.Path(dir_okay=False, path_type=Path)
     is_flag=True,
     help="首行是后文开头的摘录（以省略号结尾）时略去它；默认保留为正文并提示。",
 )
+@click.option(
+    "--markdown/--plain",
+    "markdown",
+    default=None,
+    help="按 Markdown 读（# 标题、**加粗**、列表、行末 \\ 换行）或按纯文本读；"
+    "默认 .md 文件按 Markdown，其余按纯文本（每个字符原样保留）。",
+)
 def typeset_command(
-    input_path: Path, out_path: Path, title: str | None, force: bool, drop_preview: bool
+    input_path: Path,
+    out_path: Path,
+    title: str | None,
+    force: bool,
+    drop_preview: bool,
+    markdown: bool | None,
 ) -> None:
     """把纯文本或 Markdown 文稿排成符合 GB/T 9704 的 Word 文档。
 
     \b
-    首行为标题（或用 # 标题）；“——在……上的讲话”为副标题；标题下的署名、日期行居中用楷体；
-    “同志们：”和通知的主送行（如“各村（社区）党组织：”）顶格，标题与其下文字之间空一行；
-    按编号识别标题层级：一、 （一） 1. （1）（也可用 ## ### #### #####）；其余为正文。
-    Markdown 的 **加粗** 排为粗体，“- ”列表项去掉符号排为正文。最后两行是发文机关和日期时，
-    按落款格式排。文稿的每一行都保留（首行摘录只在加 --drop-preview 时略去）。
+    首行为标题（过长时在词间分行）；“——在……上的讲话”为副标题；标题下的署名、日期行居中用
+    楷体；“同志们：”和通知的主送行（如“各村（社区）党组织：”）顶格，标题与其下文字之间空一行；
+    按编号识别标题层级：一、 （一） 1. （1），以及 ㈠、1、 和“第一，”引导句；其余为正文。
+    .txt 按纯文本，每个字符原样保留；.md（或加 --markdown）才认 # 标题、**加粗**、“- ”列表。
+    最后两行是发文机关和日期时，按落款格式排。文稿的每一行都保留（首行摘录只在加
+    --drop-preview 时略去）；Word 不能容纳的控制字符略去并提示。
     Jinja 标签原样保留，所以排好的文稿可以直接作模板。
     """
     from speechkit.errors import InputFileError, Location, OutputExistsError
@@ -52,7 +65,9 @@ def typeset_command(
         raise InputFileError(
             "文稿是空的（没有任何文字），未生成文档。", Location(file=str(input_path))
         )
-    result = typeset(text, title=title, drop_preview=drop_preview)
+    if markdown is None:
+        markdown = input_path.suffix.lower() in (".md", ".markdown")
+    result = typeset(text, title=title, drop_preview=drop_preview, markdown=markdown)
     for notice in result.notices:
         click.echo(f"提示：{input_path}:{notice}", err=True)
     atomic_write_bytes(out_path, result.data)
