@@ -164,9 +164,11 @@ def format_check_command(paths: tuple[Path, ...], fmt: str) -> int:
 def pdf_command(paths: tuple[Path, ...], out_dir: Path | None, force: bool) -> None:
     """用 LibreOffice（soffice）把 Word 文档转成 PDF。
 
-    先检查每个输入都是 Word 文档（.docx）、输出的 PDF 都还不存在，再逐个转换；
-    同名 PDF 已存在时不覆盖，除非加 --force。需要安装 LibreOffice；
-    没有安装时给出提示并以退出码 2 结束。
+    先检查每个输入都是 Word 文档（.docx）、输出的 PDF 都还不存在，再一次性转换（LibreOffice
+    只启动一次）；同名 PDF 已存在时不覆盖，除非加 --force。带批注的文档，批注一并导出。
+    用 Word 字符网格的文档、固定行高放不下文字的表格行，按 Word 的版面转换（另存临时副本，
+    原文件不变）；PDF 页数与 Word 记录的不同时给出提示。未安装公文字体时说明由哪些字体代替。
+    需要安装 LibreOffice；没有安装时给出提示并以退出码 2 结束。
     """
     from speechkit.docxfile import open_docx
     from speechkit.errors import (
@@ -179,7 +181,7 @@ def pdf_command(paths: tuple[Path, ...], out_dir: Path | None, force: bool) -> N
         ToolMissingError,
         display_path,
     )
-    from speechkit.typeset.pdf import convert_to_pdf, soffice_path
+    from speechkit.typeset.pdf import Converter, soffice_path, stand_ins
 
     if soffice_path() is None:
         raise ToolMissingError(
@@ -218,9 +220,30 @@ def pdf_command(paths: tuple[Path, ...], out_dir: Path | None, force: bool) -> N
             f"{len(problems)} 个文件无法转换，未生成任何 PDF：",
             [Problem(p.location or Location(), p.message) for p in problems],
         )
-    for path in paths:
-        pdf = convert_to_pdf(path, out_dir if out_dir is not None else path.parent)
-        click.echo(f"已生成 {pdf}")
+    with Converter() as converter:  # one LibreOffice start for all the files
+        done = converter.convert_many(
+            (path, out_dir if out_dir is not None else path.parent) for path in paths
+        )
+    failed = [one.error for one in done if one.error is not None]
+    for one in done:
+        if one.pdf is not None:
+            click.echo(f"已生成 {one.pdf}")
+        for notice in one.notices:
+            click.echo(f"提示：{display_path(one.source)}：{notice}", err=True)
+    faces: dict[str, str] = {}
+    for one in done:
+        if one.pdf is not None:
+            faces.update(stand_ins(one.source))
+    if faces:
+        shown = "；".join(f"{name} → {face}" for name, face in faces.items())
+        click.echo(f"未安装的字体由相近的字体代替：{shown}。", err=True)
+    if len(failed) == 1:
+        raise failed[0]
+    if failed:
+        raise ProblemsError(
+            f"{len(failed)} 个文件未能转换：",
+            [Problem(p.location or Location(), p.message) for p in failed],
+        )
 
 
 COMMANDS = [typeset_command, format_check_command, pdf_command]
