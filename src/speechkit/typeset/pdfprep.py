@@ -114,7 +114,8 @@ def _grid(doc, sheet: oxml.StyleSheet) -> bool:
             size = props.size or default
             if size > default:
                 continue  # titles and other large text: whole grid cells, left as they are
-            extra = round(pitch - size * 10) + (props.spacing or 0)
+            # never wider than Word's pitch, or the last character of a line wraps
+            extra = math.floor(pitch - size * 10) + (props.spacing or 0)
             r_pr = r.find(f"{W}rPr")
             if r_pr is None:
                 r_pr = etree.SubElement(r, f"{W}rPr")
