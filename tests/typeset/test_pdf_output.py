@@ -229,3 +229,18 @@ def test_word_character_grid_gets_words_characters_per_line(tmp_path):
     assert any("固定行高" in n for n in done.notices)  # Word would clip it: said so
     assert any("Word 保存此文档时为 1 页" in n for n in done.notices)  # 30 paragraphs: more
     assert docx.read_bytes() == before  # the fixes went into a temporary copy
+
+
+def test_format_check_reports_a_form_that_runs_past_one_page(tmp_path):
+    context = load_profile(PROFILES / "towns" / "donghu.yaml").context()
+    fits, spills = tmp_path / "fits.docx", tmp_path / "spills.docx"
+    context["member"] = LONG_MEMBER
+    Template(TEMPLATES / "党性分析评议表.docx").save(context, fits)
+    context["member"] = {**LONG_MEMBER, "post": "镇党委委员、组织委员" * 30}  # 300 characters
+    Template(TEMPLATES / "党性分析评议表.docx").save(context, spills)
+    result = run_cli("format-check", fits, spills)
+    assert result.exit_code == 1, result.output
+    assert "spills.docx" in result.output and "排成了 2 页" in result.output
+    assert "fits.docx：版式符合" in result.output and "符合 1 个，不符合 1 个" in result.output
+    quiet = run_cli("format-check", "--no-render", spills)
+    assert quiet.exit_code == 0 and "排成了" not in quiet.output

@@ -108,16 +108,22 @@ def _read_text(path: Path) -> str:
     default="text",
     help="输出格式：text 文字（默认）或 json。",
 )
-def format_check_command(paths: tuple[Path, ...], fmt: str) -> int:
+@click.option(
+    "--render/--no-render",
+    default=True,
+    help="表格表单经 LibreOffice 渲染，超出一页时报告（默认；未安装 LibreOffice 时跳过）。",
+)
+def format_check_command(paths: tuple[Path, ...], fmt: str, render: bool) -> int:
     """按 GB/T 9704 检查 Word 文档的版式，列出每一处不符合的地方。
 
     检查纸张、页边距、文档网格（每页 22 行、每行 28 字）、正文字体字号、标题、各级标题字体、
-    首行缩进、行距和页码。给多个文件时逐个检查并全部报告。退出码：0 全部符合；
+    首行缩进、行距和页码；表格表单（如评议表）还经 LibreOffice 渲染，核对是否只占一页。
+    给多个文件时逐个检查并全部报告。退出码：0 全部符合；
     1 有不符合项；2 有文件无法读取（不存在、不是 .docx 或已损坏）。
     """
     from speechkit.typeset.check import format_check_files
 
-    results = format_check_files(list(paths))
+    results = format_check_files(list(paths), render=render)
     if fmt == "json":
         payload = [
             {
