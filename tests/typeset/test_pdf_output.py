@@ -244,3 +244,18 @@ def test_format_check_reports_a_form_that_runs_past_one_page(tmp_path):
     assert "fits.docx：版式符合" in result.output and "符合 1 个，不符合 1 个" in result.output
     quiet = run_cli("format-check", "--no-render", spills)
     assert quiet.exit_code == 0 and "排成了" not in quiet.output
+
+
+def test_files_of_the_same_name_share_one_start_and_keep_their_folders(tmp_path):
+    a, b = tmp_path / "甲" / "讲话.docx", tmp_path / "乙" / "讲话.docx"
+    for path, text in ((a, "甲镇的讲话"), (b, "乙镇的讲话")):
+        path.parent.mkdir()
+        path.write_bytes(typeset(f"标题\n{text}。").data)
+    broken = tmp_path / "坏.docx"
+    broken.write_bytes(b"not a zip")
+    with Converter() as converter:
+        done = converter.convert_many([(a, a.parent), (broken, tmp_path), (b, b.parent)])
+        assert converter.starts == 1
+    assert done[1].pdf is None and "Word" in str(done[1].error)
+    assert "甲镇" in pdf_text(done[0].pdf) and done[0].pdf.parent == a.parent
+    assert "乙镇" in pdf_text(done[2].pdf) and done[2].pdf.parent == b.parent
