@@ -259,3 +259,33 @@ def test_files_of_the_same_name_share_one_start_and_keep_their_folders(tmp_path)
     assert done[1].pdf is None and "Word" in str(done[1].error)
     assert "甲镇" in pdf_text(done[0].pdf) and done[0].pdf.parent == a.parent
     assert "乙镇" in pdf_text(done[2].pdf) and done[2].pdf.parent == b.parent
+
+
+def test_batch_pdf_starts_libreoffice_once_per_group_of_files(tmp_path, monkeypatch):
+    import speechkit.typeset.pdf as pdf
+    from speechkit.batch import BatchOptions, run_batch
+    from speechkit.batch.runner import PDF_CHUNK
+
+    starts = []
+    original = pdf.subprocess.run
+
+    def counting_run(cmd, *args, **kwargs):
+        if "--convert-to" in cmd:
+            starts.append(len([c for c in cmd if str(c).endswith(".docx")]))
+        return original(cmd, *args, **kwargs)
+
+    monkeypatch.setattr(pdf.subprocess, "run", counting_run)
+    result = run_batch(
+        BatchOptions(
+            profiles=PROFILES,
+            templates_dir=TEMPLATES,
+            out=tmp_path / "out",
+            towns=("donghu",),
+            templates=("党性分析评议表",),
+            jobs=1,
+            pdf=True,
+        )
+    )
+    pdfs = [i for i in result.items if i.output.endswith(".pdf")]
+    assert len(pdfs) >= 12 and all(i.status == "generated" for i in pdfs)
+    assert len(starts) == -(-len(pdfs) // PDF_CHUNK) and sum(starts) == len(pdfs)
