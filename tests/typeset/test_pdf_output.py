@@ -153,16 +153,24 @@ def _pdf_notes(pdf: Path) -> list[str]:
 
 
 def test_comments_of_an_annotated_document_are_in_its_pdf(tmp_path):
+    import speechkit.typeset.pdf as pdf_module
+
     src = tmp_path / "讲话.txt"
     src.write_text("标题\n会后,大家已对市直69个单位进行了检查。己对问题进行整改。\n", "utf-8")
     docx, annotated = tmp_path / "讲话.docx", tmp_path / "讲话批注.docx"
     assert run_cli("typeset", src, "-o", docx).exit_code == 0
     run_cli("check", docx, "--format", "docx", "-o", annotated)
+    before = annotated.read_bytes()
     result = run_cli("pdf", annotated, "-o", tmp_path)
     assert result.exit_code == 0, result.output
     pdf = tmp_path / "讲话批注.pdf"
-    shown = " ".join(_pdf_notes(pdf)) + pdf_text(pdf, layout=False)
-    assert "己对" in shown and "已对" in shown and "半角" in shown
+    notes = " ".join(_pdf_notes(pdf))
+    assert "己对" in notes and "已对" in notes and "半角" in notes  # as PDF notes
+    printed = re.sub(r"\s", "", pdf_text(pdf, layout=False))  # and on the page
+    assert "“己对”应为“已对”" in printed and "半角" in printed
+    if pdf_module.soffice_version(pdf_module.soffice_path()) < (7, 6):  # no margin comments
+        assert "〔批注1〕" in printed
+    assert annotated.read_bytes() == before  # the marks went into a temporary copy
 
 
 def _grid_document(path: Path, paragraphs: int = 30) -> Path:

@@ -14,8 +14,9 @@ converters can run in parallel (batch workers, tests) without fighting over a pr
 
 Before LibreOffice sees a document, a temporary copy fixes what LibreOffice would otherwise lay
 out unlike Word (:mod:`speechkit.typeset.pdfprep`): Word's ``linesAndChars`` character grid and
-exact-height table rows that would clip their text. Comments are exported with the PDF (as PDF
-notes, in the margin where LibreOffice can). A fontconfig file shipped with the package maps the
+exact-height table rows that would clip their text. Comments are exported with the PDF: in the
+margin where LibreOffice can (7.6 and later), else marked 〔批注N〕 in the text and listed after
+it; the PDF carries them as notes too. A fontconfig file shipped with the package maps the
 official font names (仿宋_GB2312, 方正小标宋简体, 黑体, 楷体_GB2312, 宋体) to the closest installed
 faces; :func:`stand_ins` says which faces stood in.
 """
@@ -131,6 +132,8 @@ class Converter:
                 try:
                     doc = open_docx(src)  # a plain-Chinese error before soffice runs
                     prepared = prepare(doc.data)
+                    if prepared.comments and not self._margin_notes():
+                        prepared = prepare(doc.data, print_comments=True)
                 except SpeechkitError as exc:
                     done.error = exc
                     continue
@@ -151,6 +154,11 @@ class Converter:
         finally:
             shutil.rmtree(work, ignore_errors=True)
         return results
+
+    def _margin_notes(self) -> bool:
+        """Whether this LibreOffice puts comments in the PDF's margin (7.6 and later)."""
+        version = soffice_version(self._exe)
+        return version is not None and version >= (7, 6)
 
     def _run(self, group: list[_Job], work: Path, results: list[Converted]) -> None:
         """One soffice call for ``group`` (same export options)."""
@@ -193,6 +201,19 @@ class Converter:
                     "请在 Word/WPS 中打开后重新保存再试。",
                     Location(file=str(job.source)),
                 )
+
+
+@lru_cache(maxsize=4)
+def soffice_version(exe: str) -> tuple[int, int] | None:
+    """LibreOffice's (major, minor) version (``soffice --version``), None when unknown."""
+    try:
+        out = subprocess.run(
+            [exe, "--version"], capture_output=True, text=True, timeout=60, env=soffice_env()
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    match = re.search(r"(\d+)\.(\d+)\.\d+", out)
+    return (int(match.group(1)), int(match.group(2))) if match else None
 
 
 def _groups(jobs: list[_Job]) -> list[list[_Job]]:

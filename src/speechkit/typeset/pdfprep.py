@@ -9,6 +9,9 @@
 * Exact-height table rows (``w:hRule="exact"``) holding text: LibreOffice drops lines that do
   not fit, Word clips them. The copy lets such rows grow (``atLeast``), so no text is lost; a
   notice names the rows whose text would not fit even in Word.
+* Comments, when LibreOffice cannot put them in the margin (before 7.6, ``print_comments``):
+  each commented place gets a mark 〔批注N〕 and the comments are listed after the text, so the
+  printed PDF shows them (the PDF also carries them as notes).
 
 The source file is never changed.
 """
@@ -37,14 +40,16 @@ class Prepared:
     notices: list[str] = field(default_factory=list)
 
 
-def prepare(data: bytes) -> Prepared:
+def prepare(data: bytes, *, print_comments: bool = False) -> Prepared:
     """Inspect a .docx package and build the copy LibreOffice should convert (see module doc)."""
     out = Prepared()
+    comments = None
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         names = set(zf.namelist())
         if "word/comments.xml" in names:
-            out.comments = b"<w:comment " in zf.read("word/comments.xml")
+            comments = etree.fromstring(zf.read("word/comments.xml"), _PARSER)
+            out.comments = comments.find(f"{W}comment") is not None
         if "word/document.xml" not in names:
             return out
         doc = etree.fromstring(zf.read("word/document.xml"), _PARSER)
@@ -58,6 +63,8 @@ def prepare(data: bytes) -> Prepared:
     sheet = oxml.StyleSheet(styles)
     changed = _grid(doc, sheet)
     changed = _exact_rows(doc, sheet, out.notices) or changed
+    if print_comments and out.comments:
+        changed = _comments_in_text(doc, comments) or changed
     if changed:
         out.data = _replace_part(
             zf,
@@ -214,3 +221,48 @@ def _exact_rows(doc, sheet: oxml.StyleSheet, notices: list[str]) -> bool:
                     )
                     break
     return changed
+
+
+def _comments_in_text(doc, comments) -> bool:
+    """Mark each comment's place with 〔批注N〕 and list the comments after the text."""
+    texts = {}
+    for comment in comments.findall(f"{W}comment"):
+        body = "\n".join(oxml.paragraph_text(p) for p in comment.iter(f"{W}p")).strip()
+        texts[comment.get(f"{W}id")] = (comment.get(f"{W}author") or "", body)
+    numbers: dict[str, int] = {}
+    for ref in list(doc.iter(f"{W}commentReference")):
+        cid = ref.get(f"{W}id")
+        if cid not in texts or cid in numbers:
+            continue
+        numbers[cid] = len(numbers) + 1
+        run = ref.getparent()
+        mark = oxml.text_run(f"〔批注{numbers[cid]}〕", _mark_rpr())
+        run.addnext(mark)
+    if not numbers:
+        return False
+    body = doc.find(f"{W}body")
+    anchor = body.find(f"{W}sectPr")
+    paragraphs = [_plain_paragraph("批注：")]
+    for cid, number in numbers.items():
+        _, text = texts[cid]
+        paragraphs.append(_plain_paragraph(f"〔批注{number}〕{text}"))
+    for p in paragraphs:
+        if anchor is not None:
+            anchor.addprevious(p)
+        else:
+            body.append(p)
+    return True
+
+
+def _mark_rpr():
+    r_pr = oxml.el("w:rPr")
+    r_pr.append(oxml.el("w:color", {"w:val": "C00000"}))
+    r_pr.append(oxml.el("w:vertAlign", {"w:val": "superscript"}))
+    return r_pr
+
+
+def _plain_paragraph(text: str):
+    p = oxml.el("w:p")
+    p.append(oxml.el("w:pPr", {}, oxml.el("w:ind", {"w:firstLine": 0, "w:firstLineChars": 0})))
+    p.append(oxml.text_run(text))
+    return p
