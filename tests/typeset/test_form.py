@@ -154,6 +154,16 @@ def test_the_build_is_reproducible():
             "纵向-横向",
         ),
         ({"rows": [{"label": "甲", "choices": []}]}, "rows[0].choices", "选项"),
+        (
+            {"rows": [{"cells": [{"label": "甲"}, {"field": "member.name|", "span": 5}]}]},
+            "rows[0].cells[1].field",
+            "表达式",
+        ),
+        (
+            {"rows": [{"cells": [{"label": "甲"}, {"field": "{{ x }}", "span": 5}]}]},
+            "rows[0].cells[1].field",
+            "{{ }}",
+        ),
     ],
 )
 def test_spec_mistakes_name_the_key(change, key, words):
