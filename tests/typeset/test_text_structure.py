@@ -116,6 +116,8 @@ def test_control_characters_are_left_out_with_a_notice_and_nothing_else_is():
     assert "正文第一段。" in kept and "第二段。" in kept
     (notice,) = [n for n in result.notices if "控制字符" in n.message]
     assert notice.line == 2 and "3 个" in notice.message and "\\x1b" in notice.message
+    titled = typeset("正文。", title="标\x07题")
+    assert doc_text(titled.data).startswith("标题")
 
 
 def _squash(text: str) -> str:

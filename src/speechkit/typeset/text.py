@@ -221,8 +221,8 @@ def parse_text(
     lines = [(n, raw.strip(_WS)) for n, raw in enumerate(text.splitlines(), start=1)]
     lines = _join_breaks(lines) if markdown else [(n, t) for n, t in lines if t]
     blocks: list[Block] = []
-    if title:
-        blocks.append(Block("title", title.strip(), line=0))
+    if title and _ILLEGAL.sub("", title).strip(_WS):
+        blocks.append(Block("title", _ILLEGAL.sub("", title).strip(_WS), line=0))
     # A first line that previews the text after it (extraction artefact): kept unless asked.
     preview_at = None
     if lines and _PREVIEW_TAIL.search(lines[0][1]):
