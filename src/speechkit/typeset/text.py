@@ -366,37 +366,58 @@ def _break_titles(blocks: list[Block], notices: list[Notice]) -> list[Block]:
 
 _NO_LINE_START = set("，。、；：！？）》」』”’…—·")
 _NO_LINE_END = set("（《「『“‘")
+_PAIRS = {"（": "）", "《": "》", "“": "”", "「": "」", "〔": "〕"}
+_FUNCTION_WORDS = set("的和与及在对于把为是了上")
+
+
+def _break_penalty(before: str, after: str, depth: int) -> int:
+    """How bad a line break between the words ``before`` and ``after`` is (0: a good place)."""
+    penalty = 20 if depth else 0  # inside 《》 “” （）: keep a name or quotation whole
+    single_before = len(before) == 1 and before not in _FUNCTION_WORDS
+    single_after = len(after) == 1 and after not in _FUNCTION_WORDS
+    if single_before and single_after:
+        penalty += 8  # two lone characters: most likely one word jieba does not know (海|川)
+    elif single_before or single_after:
+        penalty += 3
+    if after[0] == "的":
+        penalty += 8
+    return penalty
 
 
 def break_title(title: str, width: int = TITLE_CHARS) -> list[str]:
     """``title`` as lines of at most ``width`` characters, broken only between jieba words.
 
-    The lines are as even as the words allow (the longest line as short as possible); no line
-    starts with closing punctuation or ends with an opening one. A title that fits is one line.
+    The lines are as even as the words allow; breaks inside 《》 “” （）, next to a lone
+    character or before “的” cost extra, so names and quotations stay whole where possible. No
+    line starts with closing punctuation or ends with an opening one. A title that fits is one
+    line.
     """
     from itertools import combinations
 
     if text_width(title) <= width:
         return [title]
-    from speechkit.check.tokens import cut
+    from speechkit.check.tokens import tokenizer
 
-    words = cut(title)
-    ends = []  # candidate break offsets between words
-    pos = 0
+    # HMM on: unknown names (海川) stay one word instead of lone characters
+    words = list(tokenizer().cut(title, HMM=True))
+    places: dict[int, int] = {}  # break offset -> penalty
+    pos, depth = 0, 0
     for a, b in zip(words, words[1:], strict=False):
         pos += len(a)
+        depth += sum(ch in _PAIRS for ch in a) - sum(ch in _PAIRS.values() for ch in a)
         if b[0] not in _NO_LINE_START and a[-1] not in _NO_LINE_END:
-            ends.append(pos)
+            places[pos] = _break_penalty(a, b, max(depth, 0))
     count = -(-text_width(title) // width)
     best = None
     for lines_wanted in range(count, count + 2):
-        for cuts in combinations(ends, lines_wanted - 1):
+        for cuts in combinations(sorted(places), lines_wanted - 1):
             bounds = (0, *cuts, len(title))
             parts = [title[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
             widths = [text_width(p) for p in parts]
             if max(widths) > width:
                 continue
-            key = (max(widths) - min(widths), -widths[0])
+            cost = max(widths) - min(widths) + sum(places[c] for c in cuts)
+            key = (cost, -widths[0])
             if best is None or key < best[0]:
                 best = (key, parts)
         if best is not None:
