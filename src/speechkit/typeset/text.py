@@ -368,6 +368,24 @@ _NO_LINE_START = set("，。、；：！？）》」』”’…—·")
 _NO_LINE_END = set("（《「『“‘")
 _PAIRS = {"（": "）", "《": "》", "“": "”", "「": "」", "〔": "〕"}
 _FUNCTION_WORDS = set("的和与及在对于把为是了上")
+# Set phrases of party documents a title break should not split (jieba cuts some of them).
+TITLE_PHRASES = (
+    "习近平新时代中国特色社会主义思想",
+    "中国特色社会主义",
+    "新时代",
+    "新征程",
+    "先进性教育活动",
+    "主题教育",
+    "学习教育",
+    "党史学习教育",
+    "全面从严治党",
+    "党风廉政建设",
+    "基层党组织",
+    "不忘初心、牢记使命",
+    "两学一做",
+    "正确政绩观",
+    "三个代表",
+)
 
 
 def _break_penalty(before: str, after: str, depth: int) -> int:
@@ -387,8 +405,10 @@ def _break_penalty(before: str, after: str, depth: int) -> int:
 def break_title(title: str, width: int = TITLE_CHARS) -> list[str]:
     """``title`` as lines of at most ``width`` characters, broken only between jieba words.
 
-    The lines are as even as the words allow; breaks inside 《》 “” （）, next to a lone
-    character or before “的” cost extra, so names and quotations stay whole where possible. No
+    The lines are as even as the words allow; breaks inside 《》 “” （）, inside a set phrase
+    (:data:`TITLE_PHRASES`), next to a lone character or before “的” cost extra, so names,
+    quotations and phrases stay whole where possible; a third line is tried when two lines
+    cannot avoid that. No
     line starts with closing punctuation or ends with an opening one. A title that fits is one
     line.
     """
@@ -407,22 +427,30 @@ def break_title(title: str, width: int = TITLE_CHARS) -> list[str]:
         depth += sum(ch in _PAIRS for ch in a) - sum(ch in _PAIRS.values() for ch in a)
         if b[0] not in _NO_LINE_START and a[-1] not in _NO_LINE_END:
             places[pos] = _break_penalty(a, b, max(depth, 0))
+    for phrase in TITLE_PHRASES:
+        start = title.find(phrase)
+        while start >= 0:
+            for offset in range(start + 1, start + len(phrase)):
+                if offset in places:
+                    places[offset] += 20
+            start = title.find(phrase, start + 1)
     count = -(-text_width(title) // width)
     best = None
     for lines_wanted in range(count, count + 2):
+        extra = 8 * (lines_wanted - count)  # one line more than needed: only to keep words whole
         for cuts in combinations(sorted(places), lines_wanted - 1):
             bounds = (0, *cuts, len(title))
             parts = [title[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
             widths = [text_width(p) for p in parts]
             if max(widths) > width:
                 continue
-            cost = max(widths) - min(widths) + sum(places[c] for c in cuts)
+            cost = max(widths) - min(widths) + sum(places[c] for c in cuts) + extra
             key = (cost, -widths[0])
             if best is None or key < best[0]:
                 best = (key, parts)
-        if best is not None:
+        if best is not None and best[0][0] < 20:
             return best[1]
-    return [title]  # no break between words fits: let the renderer wrap
+    return best[1] if best is not None else [title]  # nothing fits: the renderer wraps
 
 
 def _has_body(blocks: list[Block]) -> bool:
