@@ -1,6 +1,6 @@
 """Build the three starter templates from their reviewable sources (``make templates``).
 
-* ``src/动员讲话.txt`` and ``src/实施方案.md`` go through :func:`speechkit.typeset.typeset_text`
+* ``src/动员讲话.md`` and ``src/实施方案.md`` go through :func:`speechkit.typeset.typeset_text`
   (Jinja tags pass through untouched, so the laid-out document is a template);
 * ``src/党性分析评议表.form.yaml`` is a table form spec, built by
   :func:`speechkit.typeset.form.build_form`.
@@ -28,7 +28,7 @@ def build_text(source: Path, title: str) -> bytes:
     """A text/Markdown source through ``typeset``."""
     from docx import Document
 
-    data = typeset_text(source.read_text(encoding="utf-8"))
+    data = typeset_text(source.read_text(encoding="utf-8"), markdown=source.suffix == ".md")
     return reproducible_bytes(Document(io.BytesIO(data)), title)
 
 
@@ -38,7 +38,7 @@ def build_form(source: Path) -> bytes:
 
 
 TARGETS = {
-    "动员讲话.docx": lambda: build_text(SRC / "动员讲话.txt", "动员讲话"),
+    "动员讲话.docx": lambda: build_text(SRC / "动员讲话.md", "动员讲话"),
     "实施方案.docx": lambda: build_text(SRC / "实施方案.md", "实施方案"),
     "党性分析评议表.docx": lambda: build_form(SRC / "党性分析评议表.form.yaml"),
 }
