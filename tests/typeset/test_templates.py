@@ -172,9 +172,9 @@ def test_form_renders_blank_and_for_one_member(templates, tmp_path):
         "整改措施",
         "支部评议意见",
         "群众测评",
-        "☐ 满意",
-        "☐ 基本满意",
-        "☐ 不满意",
+        "▢ 满意",
+        "▢ 基本满意",
+        "▢ 不满意",
         "本人签名",
     ):
         assert label in blank

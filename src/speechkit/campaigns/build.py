@@ -26,7 +26,7 @@ def build_text(source: Path, title: str) -> bytes:
     from speechkit.typeset.layout import reproducible_bytes
     from speechkit.typeset.text import typeset_text
 
-    data = typeset_text(source.read_text(encoding="utf-8"))
+    data = typeset_text(source.read_text(encoding="utf-8"), markdown=source.suffix == ".md")
     return reproducible_bytes(Document(io.BytesIO(data)), title)
 
 
