@@ -15,8 +15,9 @@ from jinja2 import TemplateSyntaxError, meta
 from lxml import etree
 
 from speechkit.docxfile import open_docx
-from speechkit.engine import oxml
-from speechkit.engine.environment import UndefinedVariableError, get_environment
+from speechkit.engine import limits, oxml
+from speechkit.engine.environment import UndefinedVariableError, bound_loops, make_environment
+from speechkit.engine.limits import DEFAULT_LIMITS, LimitExceeded, RenderLimits
 from speechkit.engine.messages import (
     explain_runtime,
     explain_syntax_error,
@@ -59,13 +60,25 @@ class VariableUse:
 class Template:
     """A .docx template compiled once.
 
+    ``filters`` and ``globals`` add Jinja filters and global values or functions (they run
+    in the same sandbox and under the same limits); ``limits`` sets the time and memory
+    budget of each render (:class:`~speechkit.engine.limits.RenderLimits`).
+
     Raises :class:`InputFileError` when the file is missing or not a .docx and
     :class:`TemplateError` (every problem, located) when tags are malformed, unbalanced or
     unknown.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        filters: Mapping[str, Any] | None = None,
+        globals: Mapping[str, Any] | None = None,  # noqa: A002
+        limits: RenderLimits | None = None,
+    ) -> None:
         self.path = Path(path)
+        self.limits = limits or DEFAULT_LIMITS
         self._file = display_path(self.path)
         members = _read_members(self.path, self._file)
         names = {info.filename for info, _ in members}
@@ -96,7 +109,10 @@ class Template:
                 f"模板有 {len(problems)} 处错误，请在 Word 中改正后重试：", problems
             )
 
-        env = get_environment()
+        try:
+            env = make_environment(dict(filters or {}), dict(globals or {}))
+        except ValueError as exc:
+            raise SpeechkitError(str(exc)) from None
         self._parts: dict[str, _CompiledPart] = {}
         self._entries: list[Entry | str] = []
         self._variables: set[str] = set()
@@ -107,7 +123,8 @@ class Template:
                 continue
             try:
                 ast = env.parse(src.source)
-                code = env.compile(ast, name=_jinja_name(src.name), filename=_jinja_name(src.name))
+                self._variables |= meta.find_undeclared_variables(ast)
+                code = env.compile(bound_loops(ast), name=_jinja_name(src.name), filename=_jinja_name(src.name))
             except TemplateSyntaxError as exc:
                 tag = src.tag_at_line(exc.lineno)
                 loc = tag.location if tag else Location(file=self._file, part=src.kind)
@@ -115,7 +132,6 @@ class Template:
                     "模板有 1 处错误，请在 Word 中改正后重试：",
                     [Problem(loc, f"标签写法有误：{explain_syntax_error(exc.message, '')}")],
                 ) from None
-            self._variables |= meta.find_undeclared_variables(ast)
             tmpl = env.template_class.from_code(env, code, env.make_globals(None))
             self._parts[info.filename] = _CompiledPart(src, tmpl)
             self._entries.append(info.filename)
@@ -171,7 +187,8 @@ class Template:
         rendered: dict[str, bytes] = {}
         for name, part in self._parts.items():
             try:
-                xml = part.template.render(context)
+                with limits.budget(self.limits):
+                    xml = part.template.render(context)
             except Exception as exc:  # translate whatever a value or filter raised
                 raise self._render_error(exc, part, context) from None
             xml = postprocess(xml, part.source.has_cell_paragraph_tags, part.source.has_row_tags)
@@ -219,6 +236,12 @@ class Template:
         what = f"标签 {tag.text} " if tag else ""
         if isinstance(exc, SecurityError):
             return RenderError(f"{what}做了模板不允许的操作：{exc}", loc)
+        if isinstance(exc, LimitExceeded):
+            return RenderError(f"{what}超出了模板的资源限制：{exc}", loc)
+        if isinstance(exc, RecursionError):
+            return RenderError(f"{what}渲染失败：宏的递归层数太多（宏调用了自己而没有结束）", loc)
+        if isinstance(exc, MemoryError):
+            return RenderError(f"{what}渲染失败：内存不足，模板生成的内容太多", loc)
         return RenderError(f"{what}渲染失败：{explain_runtime(exc)}", loc)
 
 
