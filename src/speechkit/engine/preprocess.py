@@ -99,6 +99,15 @@ def preprocess_part(xml: bytes, name: str, kind: str, file: str) -> PartSource:
     """Preprocess one part's XML (see the module docstring). Never raises for bad tags: every
     problem is returned in :attr:`PartSource.problems`."""
     root = etree.fromstring(xml, etree.XMLParser(huge_tree=True, resolve_entities=False))
+    if root.getroottree().docinfo.doctype:
+        # Word never writes a DTD; its entities would hide the text (and tags) after them.
+        from speechkit.errors import InputFileError
+
+        raise InputFileError(
+            f"文档的 {name} 含有 DTD（<!DOCTYPE …>）声明，Word 不会生成这种文件，"
+            "其中的实体会让后面的文字和标签丢失：请用 Word 另存为新文件后重试",
+            Location(file=file, part=kind),
+        )
     result = PartSource(name=name, kind=kind, source=None)
     paras = list(root.iter(oxml.W_P))
     tables: dict | None = None
