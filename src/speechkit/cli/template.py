@@ -124,6 +124,22 @@ def _load_context(profile_path: Path | None, data_path: Path | None, required: b
 )
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖。")
 @click.option("--pdf", "want_pdf", is_flag=True, help="同时用 LibreOffice 生成同名 PDF。")
+@click.option(
+    "--time-limit",
+    metavar="秒",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="一次渲染最多用时；超过即停止并报告是哪个标签。",
+)
+@click.option(
+    "--memory-limit",
+    metavar="MB",
+    type=click.IntRange(min=16),
+    default=1024,
+    show_default=True,
+    help="一次渲染最多新增占用的内存。",
+)
 def render_command(
     template_path: Path,
     profile_path: Path | None,
@@ -131,9 +147,11 @@ def render_command(
     out_path: Path | None,
     force: bool,
     want_pdf: bool,
+    time_limit: float,
+    memory_limit: int,
 ) -> None:
     """用乡镇资料（--profile）或数据文件（--data）填写模板，生成 .docx。"""
-    from speechkit.engine import Template
+    from speechkit.engine import RenderLimits, Template
     from speechkit.errors import Location, OutputExistsError, SpeechkitError
 
     if out_path is None:
@@ -150,7 +168,7 @@ def render_command(
                     "输出文件已存在；如要覆盖，请加 --force。", Location(file=str(target))
                 )
     context = _load_context(profile_path, data_path, required=True)
-    tpl = Template(template_path)
+    tpl = Template(template_path, limits=RenderLimits(seconds=time_limit, memory_mb=memory_limit))
     tpl.save(context, out_path)
     click.echo(f"已生成：{out_path}")
     if want_pdf:

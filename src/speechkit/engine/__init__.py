@@ -16,6 +16,7 @@ Tags are docxtpl's: ``{{ }}``, ``{% %}``, ``{# #}`` and ``{%p %}`` ``{%tr %}`` `
 paragraph splits) → well-formedness check → ``package`` (zip with unchanged parts copied).
 """
 
+from speechkit.engine.limits import RenderLimits
 from speechkit.engine.template import Template, VariableUse, check_template
 
-__all__ = ["Template", "VariableUse", "check_template"]
+__all__ = ["RenderLimits", "Template", "VariableUse", "check_template"]
