@@ -65,6 +65,31 @@ def _finalize(value: Any) -> Any:
     return value
 
 
+_COLOR = re.compile(r"#?([0-9A-Fa-f]{6})")
+
+
+def cell_color(value: Any) -> str:
+    """A ``{% cellbg %}`` colour: ``FF0000`` or ``#FF0000`` (``auto`` for none)."""
+    text = str(value).strip()
+    if text.lower() == "auto":
+        return "auto"
+    m = _COLOR.fullmatch(text)
+    if not m:
+        raise ValueError(f"“{text}”不是颜色：底色要写成 6 位十六进制数，如 FF0000（红）、FFFF00（黄）")
+    return m.group(1).upper()
+
+
+def cell_span(value: Any) -> int:
+    """A ``{% colspan %}`` count: a whole number from 1 to 63 (Word's column limit)."""
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        n = 0
+    if isinstance(value, bool) or not 1 <= n <= 63 or n != value and not isinstance(value, str):
+        raise ValueError(f"“{value}”不是合并的列数：应为 1 到 63 的整数")
+    return n
+
+
 class BoundedEnvironment(SandboxedEnvironment):
     """The sandbox plus resource limits: calls and the size-making operators are checked
     before they run (:func:`limits.check_call`, :func:`limits.check_binop`), results after."""
@@ -124,6 +149,8 @@ def _make_environment(
     env.filters = {name: limits.guard_filter(name, f) for name, f in env.filters.items()}
     env.filters["_sk_loop"] = limits.guarded_loop
     env.filters["_sk_size"] = lambda v: limits.check_size(v, "连接（~）的结果")
+    env.filters["_sk_span"] = cell_span
+    env.filters["_sk_color"] = cell_color
     env.globals["lipsum"] = limits.bounded_lipsum
     env.globals["range"] = limits.bounded_range
     env.globals.update(globals or {})

@@ -43,7 +43,11 @@ OPENERS = {
 CLOSERS = {v: k for k, v in OPENERS.items()}
 MIDDLES = {"elif": ("if",), "else": ("if", "for")}
 SIMPLE = {"break", "continue"}
-KNOWN = set(OPENERS) | set(CLOSERS) | set(MIDDLES) | SIMPLE
+#: docxtpl's table-cell tags: merge vertically/horizontally in a loop, span, shade.
+CELL_TAGS = {"vm", "hm", "colspan", "cellbg"}
+KNOWN = set(OPENERS) | set(CLOSERS) | set(MIDDLES) | SIMPLE | CELL_TAGS
+#: docxtpl's escaped delimiters, printed as the delimiters themselves.
+LITERALS = (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}"), ("{_#", "{#"), ("#_}", "#}"))
 
 LEVEL_NAMES = {"": "行内", "r": "文字块", "p": "段落", "tr": "表格行", "tc": "单元格"}
 
@@ -57,6 +61,9 @@ class Tag:
     location: Location
     # Identity of what must be shared by the tags of one block (see _container).
     container: object = None
+    node: object = None  # its <?sk N?> instruction while the tree is being rewritten
+    synthetic: bool = False  # made by the engine (vm, hm, colspan, cellbg), not written
+    dropped: bool = False  # inside a row/cell/paragraph a {#tr #}-style comment removes
 
     @property
     def text(self) -> str:
@@ -112,6 +119,7 @@ def preprocess_part(xml: bytes, name: str, kind: str, file: str) -> PartSource:
     paras = list(root.iter(oxml.W_P))
     tables: dict | None = None
     structural: dict[etree._Element, list[Tag]] = {}
+    cell_tags: list[tuple[Tag, etree._Element, etree._Element]] = []
 
     for number, p in enumerate(paras, start=1):
         nodes = oxml.own_text_nodes(p)
@@ -159,13 +167,20 @@ def preprocess_part(xml: bytes, name: str, kind: str, file: str) -> PartSource:
                     result.has_cell_paragraph_tags = True
                 if level == "tc" and tag.raw.kind == "block":
                     result.has_column_loops = True
+            elif tag.raw.kind == "block" and tag.keyword in CELL_TAGS and not level:
+                cell_tags.append((tag, pis[tag.index], p))
             else:
                 if level == "r":
                     _split_run_at(pis[tag.index])
+                tag.node = pis[tag.index]
                 tag.container = ("inline", p, _depth(pis[tag.index], p))
 
     _replace_structural(structural, result)
-    if not result.tags:
+    for tag, pi, p in cell_tags:
+        if not tag.dropped:
+            _apply_cell_tag(tag, pi, p, result)
+    has_literals = any(lit.encode() in xml for lit, _ in LITERALS)
+    if not result.tags and not has_literals:
         return result
     _check_tags(result)
     result.source = _serialise(root, result)
@@ -279,13 +294,27 @@ def _literal_text(el: etree._Element) -> str:
     return "".join(out)
 
 
+def _drop_tags_inside(el: etree._Element, result: PartSource) -> None:
+    """Mark every tag whose instruction lies inside ``el`` as dropped (a comment removes it)."""
+    for pi in el.iter(etree.ProcessingInstruction):
+        if pi.target == _PI_TARGET:
+            result.tags[int(pi.text)].dropped = True
+
+
 def _replace_structural(structural: dict, result: PartSource) -> None:
-    """Replace each paragraph/row/cell holding a ``{%p %}``-style tag by the tag itself."""
-    for target, tags in structural.items():
+    """Replace each paragraph/row/cell holding a ``{%p %}``-style tag by the tag itself;
+    ``{#tr #}``-style comments first, so whatever they remove is not checked."""
+    order = sorted(structural.items(), key=lambda kv: all(t.raw.kind != "comment" for t in kv[1]))
+    for target, tags in order:
         tag = tags[0]
         level = tag.raw.level
         what = LEVEL_NAMES[level]
-        if len(tags) > 1:
+        if tag.dropped:
+            continue
+        comments = [t for t in tags if t.raw.kind == "comment"]
+        if comments:
+            tag = comments[0]
+        elif len(tags) > 1:
             listed = "、".join(t.text for t in tags)
             result.problems.append(
                 Problem(
@@ -294,6 +323,18 @@ def _replace_structural(structural: dict, result: PartSource) -> None:
                     f"每个标签要单独占一个{what}",
                 )
             )
+            continue
+        if tag.raw.kind == "comment":
+            # {#tr … #}: the whole row (cell, paragraph) is a comment, with whatever it holds.
+            _drop_tags_inside(target, result)
+            tag.dropped = False
+            parent = target.getparent()
+            pi = etree.ProcessingInstruction(_PI_TARGET, str(tag.index))
+            pi.tail = target.tail
+            parent.replace(target, pi)
+            tag.container = ("structural", parent)
+            if level == "tr":
+                result.has_row_tags = True
             continue
         rest = _literal_text(target).strip()
         if rest:
@@ -322,6 +363,87 @@ def _replace_structural(structural: dict, result: PartSource) -> None:
         pi.tail = target.tail
         parent.replace(target, pi)
         tag.container = ("structural", parent)
+
+
+def _remove_pi(pi: etree._Element) -> None:
+    """Remove an instruction, keeping the text after it; drop its run if left empty."""
+    t = pi.getparent()
+    prev = pi.getprevious()
+    if prev is not None:
+        prev.tail = (prev.tail or "") + (pi.tail or "")
+    else:
+        t.text = (t.text or "") + (pi.tail or "")
+    t.remove(pi)
+    if t.tag == oxml.W_T and not (t.text or "") and len(t) == 0:
+        _drop_if_empty_run(t)
+
+
+def _synthetic(result: PartSource, like: Tag, kind: str, body: str) -> Tag:
+    """A tag the engine adds for ``like`` (same location and text, for messages)."""
+    raw = RawTag(like.raw.start, like.raw.end, kind, "", body, like.raw.text)
+    tag = Tag(len(result.tags), raw, like.location, synthetic=True)
+    result.tags.append(tag)
+    return tag
+
+
+def _pi(tag: Tag) -> etree._Element:
+    return etree.ProcessingInstruction(_PI_TARGET, str(tag.index))
+
+
+def _attr(tag: Tag) -> str:
+    """Placeholder for an attribute value computed by ``tag`` (see :func:`_serialise`)."""
+    return f"__sk_attr_{tag.index}__"
+
+
+def _apply_cell_tag(tag: Tag, pi: etree._Element, p: etree._Element, result: PartSource) -> None:
+    """``{% vm %}``, ``{% hm %}``, ``{% colspan n %}``, ``{% cellbg color %}``: remove the tag
+    and set the cell's properties (docxtpl's behaviour)."""
+    kw = tag.keyword
+    tc = oxml.ancestor(p, oxml.W_TC)
+    _remove_pi(pi)
+    if tc is None:
+        result.problems.append(
+            Problem(tag.location, f"{tag.text} 只能写在表格的单元格里")
+        )
+        return
+    arg = tag.raw.body.lstrip("-+").strip()[len(kw) :].strip().rstrip("-+").strip()
+    if kw in ("colspan", "cellbg") and not arg:
+        what = "合并的列数" if kw == "colspan" else "颜色（如 FF0000）"
+        result.problems.append(Problem(tag.location, f"{tag.text} 缺少{what}"))
+        return
+    if kw in ("vm", "hm") and arg:
+        result.problems.append(Problem(tag.location, f"{tag.text} 后面不应再有内容"))
+        return
+    tcpr = oxml.cell_properties(tc)
+    if kw == "colspan":
+        value = _synthetic(result, tag, "var", f"({arg}) | _sk_span")
+        oxml.set_cell_property(tcpr, "w:gridSpan", {"w:val": _attr(value)})
+    elif kw == "cellbg":
+        value = _synthetic(result, tag, "var", f"({arg}) | _sk_color")
+        oxml.set_cell_property(
+            tcpr, "w:shd", {"w:val": "clear", "w:color": "auto", "w:fill": _attr(value)}
+        )
+    elif kw == "vm":
+        value = _synthetic(result, tag, "var", "'restart' if loop.first else 'continue'")
+        oxml.set_cell_property(tcpr, "w:vMerge", {"w:val": _attr(value)})
+        for t in tc.iter(oxml.W_T):
+            opener = _pi(_synthetic(result, tag, "block", "if loop.first"))
+            closer = _pi(_synthetic(result, tag, "block", "endif"))
+            opener.tail, t.text = t.text, None
+            t.insert(0, opener)
+            t.append(closer)
+    else:  # hm
+        span = oxml.get_cell_span(tcpr)
+        value = _synthetic(result, tag, "var", f"loop.length * {span}")
+        oxml.set_cell_property(tcpr, "w:gridSpan", {"w:val": _attr(value)})
+        row = tc.getparent()
+        at = row.index(tc)
+        opener = _pi(_synthetic(result, tag, "block", "if loop.first"))
+        closer = _pi(_synthetic(result, tag, "block", "endif"))
+        closer.tail, tc.tail = tc.tail, None
+        row.insert(at, opener)
+        row.insert(at + 2, closer)
+        result.has_column_loops = True
 
 
 _NON_TEXT = {
@@ -362,7 +484,7 @@ def _check_tags(result: PartSource) -> None:
     stack: list[tuple[Tag, list[Tag]]] = []
     for tag in result.tags:
         raw = tag.raw
-        if raw.kind == "comment":
+        if raw.kind == "comment" or tag.dropped or tag.synthetic:
             continue
         if raw.kind == "var":
             if raw.level in ("p", "tr", "tc"):
@@ -454,6 +576,8 @@ def _same_container(opener: Tag, other: Tag, result: PartSource) -> None:
         return  # already reported
     if a[0] == b[0] and a[1] is b[1] and a[2:] == b[2:]:
         return
+    if a[0] == b[0] == "inline" and a[1] is not b[1] and _same_path(opener.node, other.node):
+        return  # an inline block over whole paragraphs: what it repeats or drops is balanced
     lvl_a = LEVEL_NAMES[opener.raw.level]
     lvl_b = LEVEL_NAMES[other.raw.level]
     if a[0] == "inline" and b[0] == "inline" and a[1] is b[1]:
@@ -467,6 +591,22 @@ def _same_container(opener: Tag, other: Tag, result: PartSource) -> None:
     result.problems.append(
         Problem(other.location, f"{other.text} 与 {_label(opener)} 不在同一层级：{why}")
     )
+
+
+def _same_path(x: object, y: object) -> bool:
+    """True when ``x`` and ``y`` sit under element chains of the same names below their
+    nearest common ancestor, so the XML between them closes what it opens."""
+    if not isinstance(x, etree._Element) or not isinstance(y, etree._Element):
+        return False
+    ax = [x, *x.iterancestors()]
+    ay = [y, *y.iterancestors()]
+    in_y = set(ay)
+    common = next((e for e in ax if e in in_y), None)
+    if common is None:
+        return False
+    px = [e.tag for e in ax[1 : ax.index(common)]]
+    py = [e.tag for e in ay[1 : ay.index(common)]]
+    return px == py and bool(px)
 
 
 def jinja_tag(tag: Tag, newline: bool = True) -> str:
@@ -495,6 +635,8 @@ def _check_syntax(result: PartSource) -> None:
     env = get_environment()
     for tag in result.tags:
         raw = tag.raw
+        if tag.dropped or (tag.synthetic and raw.kind != "var") or raw.keyword in CELL_TAGS:
+            continue
         if raw.kind == "comment" or (
             raw.kind == "var" and (not raw.body or raw.level in ("p", "tr", "tc"))
         ):
@@ -528,18 +670,50 @@ def _check_syntax(result: PartSource) -> None:
 
 
 def _serialise(root: etree._Element, result: PartSource) -> str:
-    """Serialise the tree and turn each ``<?sk N?>`` into its Jinja tag."""
+    """Serialise the tree and turn each ``<?sk N?>`` (and attribute placeholder) into its Jinja
+    tag; ``{%-``/``-%}`` merge with the text before/after them as docxtpl does (the XML from the
+    previous ``</w:t>`` / up to the next ``<w:t>`` is removed); ``{_{`` prints ``{{``."""
     xml = etree.tostring(root, encoding="unicode")
     # Literal newlines/tabs become character references, so that every raw newline in the
     # source is a tag's tracking newline and every one in the output comes from a value.
     xml = xml.replace("\n", "&#10;").replace("\t", "&#9;").replace("\r", "&#13;")
-    out: list[str] = []
+    segments: list[str] = []
+    tags: list[Tag] = []
     pos = 0
-    for m in _PI_RE.finditer(xml):
-        out.append(xml[pos : m.start()])
-        tag = result.tags[int(m.group(1))]
+    for m in _PLACE_RE.finditer(xml):
+        segments.append(xml[pos : m.start()])
+        tags.append(result.tags[int(m.group(1) or m.group(2))])
+        pos = m.end()
+    segments.append(xml[pos:])
+    for i, tag in enumerate(tags):
+        raw = tag.raw
+        if raw.kind != "block" or raw.level:
+            continue
+        if raw.body.startswith("-"):
+            cut = segments[i].rfind("</w:t>")
+            if cut >= 0:
+                segments[i] = segments[i][:cut]
+        if raw.body.endswith("-"):
+            m = _TEXT_START.search(segments[i + 1])
+            if m:
+                segments[i + 1] = segments[i + 1][m.end() :]
+    out: list[str] = []
+    for i, tag in enumerate(tags):
+        out.append(_literals(segments[i]))
         out.append(jinja_tag(tag))
         result.line_tags.append(tag.index)
-        pos = m.end()
-    out.append(xml[pos:])
+    out.append(_literals(segments[-1]))
     return "".join(out)
+
+
+_PLACE_RE = re.compile(r"<\?sk (\d+)\?>|__sk_attr_(\d+)__")
+_TEXT_START = re.compile(r"<w:t(?: [^>]*)?>")
+
+
+def _literals(xml: str) -> str:
+    """``{_{`` → ``{{`` and the other escaped delimiters (docxtpl's literal braces)."""
+    if "_" not in xml:
+        return xml
+    for lit, real in LITERALS:
+        xml = xml.replace(lit, real)
+    return xml
