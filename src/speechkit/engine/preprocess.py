@@ -583,7 +583,10 @@ def _same_container(opener: Tag, other: Tag, result: PartSource) -> None:
     if a[0] == "inline" and b[0] == "inline" and a[1] is b[1]:
         why = "两个标签虽在同一段落，但一个在超链接、修订或域等结构里面，另一个在外面；请让它们处在同样的位置"
     elif a[0] == "inline" and b[0] == "inline":
-        why = "行内标签必须在同一段落中成对出现；跨段落的块请用 {%p %} 标签，各占一段"
+        why = (
+            "跨段落的行内标签，开始和结束须处在同样的结构中（如都在正文段落里），"
+            "否则生成的文档会损坏；也可改用 {%p %} 标签，各占一段"
+        )
     elif opener.raw.level != other.raw.level:
         why = f"开始标签是{lvl_a}级，结束或分支标签是{lvl_b}级，两者须相同（如 {{%p if %}} 配 {{%p endif %}}）"
     else:
