@@ -16,7 +16,7 @@ from jinja2 import StrictUndefined, UndefinedError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
-from speechkit.engine import limits
+from speechkit.engine import limits, objects
 from speechkit.filters import FILTERS
 
 # Characters XML 1.0 forbids (values pasted from Excel sometimes carry them).
@@ -149,6 +149,8 @@ def _make_environment(
     env.filters = {name: limits.guard_filter(name, f) for name, f in env.filters.items()}
     env.filters["_sk_loop"] = limits.guarded_loop
     env.filters["_sk_size"] = lambda v: limits.check_size(v, "连接（~）的结果")
+    env.filters["_sk_r"] = objects.as_runs
+    env.filters["_sk_p"] = objects.as_paragraphs
     env.filters["_sk_span"] = cell_span
     env.filters["_sk_color"] = cell_color
     env.globals["lipsum"] = limits.bounded_lipsum

@@ -97,3 +97,115 @@ def read_package(data: bytes) -> list[tuple[zipfile.ZipInfo, bytes]]:
 
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         return [(info, zf.read(info)) for info in zf.infolist() if not info.is_dir()]
+
+
+_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+_W_STYLE = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}style"
+_W_STYLE_ID = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}styleId"
+
+
+def rels_name(part: str) -> str:
+    """``word/document.xml`` → ``word/_rels/document.xml.rels``."""
+    folder, _, base = part.rpartition("/")
+    return f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels"
+
+
+class PackageChanges:
+    """What one render adds to the package: relationships of rendered parts, media files,
+    content types and styles brought by images, hyperlinks and sub-documents."""
+
+    def __init__(self, originals: dict[str, bytes]) -> None:
+        self._originals = originals
+        self._rels: dict[str, list] = {}
+        self.media: dict[str, bytes] = {}
+        self.content_types: dict[str, str] = {}
+        self.styles: dict[str, bytes] = {}
+        self.drawings = 0
+        self.changed = False
+
+    def add(self, part: str, adds, xml: str) -> str:
+        """Record ``adds`` (an :class:`~speechkit.engine.objects.Additions`) of ``part`` and
+        return its XML with the relationship placeholders replaced by real ids."""
+        import re
+
+        self.changed = True
+        self.drawings = adds.next_id
+        self._rels[part] = list(adds.rels)
+        self.media.update(adds.media)
+        self.content_types.update(adds.content_types)
+        for sid, style in adds.styles.items():
+            self.styles.setdefault(sid, style)
+        return re.sub(r"__sk_rel_(\d+)__", r"rIdSk\1", xml)
+
+    def apply(self, entries: list[Entry]) -> list[Entry]:
+        """``entries`` with the changed parts replaced and the new ones appended."""
+        changed: dict[str, bytes] = {}
+        for part, rels in self._rels.items():
+            if rels:
+                name = rels_name(part)
+                changed[name] = self._relationships(name, rels)
+        if self.content_types:
+            changed["[Content_Types].xml"] = self._types()
+        if self.styles and "word/styles.xml" in self._originals:
+            changed["word/styles.xml"] = self._merged_styles()
+        out = []
+        for e in entries:
+            if e.name in changed:
+                out.append(make_entry(e.name, changed.pop(e.name), level=1))
+            else:
+                out.append(e)
+        out += [make_entry(n, b, level=1) for n, b in changed.items()]
+        out += [make_entry(n, b) for n, b in sorted(self.media.items())]
+        return out
+
+    def _relationships(self, name: str, rels: list) -> bytes:
+        from lxml import etree
+
+        blob = self._originals.get(name)
+        parser = etree.XMLParser(resolve_entities=False, no_network=True)
+        root = (
+            etree.fromstring(blob, parser)
+            if blob
+            else etree.Element(f"{{{_PKG_REL}}}Relationships", nsmap={None: _PKG_REL})
+        )
+        for i, (rtype, target, external) in enumerate(rels):
+            el = etree.SubElement(root, f"{{{_PKG_REL}}}Relationship")
+            el.set("Id", f"rIdSk{i}")
+            el.set("Type", rtype)
+            el.set("Target", target)
+            if external:
+                el.set("TargetMode", "External")
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+    def _types(self) -> bytes:
+        from lxml import etree
+
+        parser = etree.XMLParser(resolve_entities=False, no_network=True)
+        root = etree.fromstring(self._originals["[Content_Types].xml"], parser)
+        known = {
+            (d.get("Extension") or "").lower() for d in root.iter(f"{{{_CT}}}Default")
+        }
+        for ext, ctype in sorted(self.content_types.items()):
+            if ext.lower() not in known:
+                el = etree.Element(f"{{{_CT}}}Default", Extension=ext, ContentType=ctype)
+                root.insert(0, el)
+        if "rels" not in known:
+            el = etree.Element(
+                f"{{{_CT}}}Default",
+                Extension="rels",
+                ContentType="application/vnd.openxmlformats-package.relationships+xml",
+            )
+            root.insert(0, el)
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+    def _merged_styles(self) -> bytes:
+        from lxml import etree
+
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+        root = etree.fromstring(self._originals["word/styles.xml"], parser)
+        have = {s.get(_W_STYLE_ID) for s in root.iter(_W_STYLE)}
+        for sid, blob in self.styles.items():
+            if sid not in have:
+                root.append(etree.fromstring(blob, parser))
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

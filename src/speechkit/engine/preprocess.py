@@ -64,6 +64,7 @@ class Tag:
     node: object = None  # its <?sk N?> instruction while the tree is being rewritten
     synthetic: bool = False  # made by the engine (vm, hm, colspan, cellbg), not written
     dropped: bool = False  # inside a row/cell/paragraph a {#tr #}-style comment removes
+    props: tuple[str, ...] = ()  # {{r }}: the run's rPr; {{p }}: the paragraph's pPr, rPr
 
     @property
     def text(self) -> str:
@@ -171,7 +172,7 @@ def preprocess_part(xml: bytes, name: str, kind: str, file: str) -> PartSource:
                 cell_tags.append((tag, pis[tag.index], p))
             else:
                 if level == "r":
-                    _split_run_at(pis[tag.index])
+                    tag.props = (_props_xml(_split_run_at(pis[tag.index])),)
                 tag.node = pis[tag.index]
                 tag.container = ("inline", p, _depth(pis[tag.index], p))
 
@@ -245,13 +246,24 @@ def _drop_if_empty_run(t: etree._Element) -> None:
             parent.remove(run)
 
 
-def _split_run_at(pi: etree._Element) -> None:
+_NS_DECL = re.compile(r' xmlns:\w+="[^"]*"')
+
+
+def _props_xml(el: etree._Element | None) -> str:
+    """``el`` (a ``<w:rPr>`` or ``<w:pPr>``) serialised without namespace declarations."""
+    if el is None:
+        return ""
+    return _NS_DECL.sub("", etree.tostring(el, encoding="unicode")).replace("\n", "")
+
+
+def _split_run_at(pi: etree._Element) -> etree._Element | None:
     """For ``{%r %}``: split the run holding ``pi`` so the instruction stands between runs
-    (the run's text before and after it stays, each part keeping the run's formatting)."""
+    (the run's text before and after it stays, each part keeping the run's formatting).
+    Returns the run's ``<w:rPr>``, if any."""
     t = pi.getparent()
     run = t.getparent() if t is not None else None
     if run is None or run.tag != oxml.W_R or run.getparent() is None:
-        return
+        return None
     parent = run.getparent()
     after = run.makeelement(oxml.W_R, {})
     rpr = run.find(oxml.W_RPR)
@@ -272,6 +284,7 @@ def _split_run_at(pi: etree._Element) -> None:
     for r in (run, after):
         if _run_is_empty(r):
             parent.remove(r)
+    return rpr
 
 
 def _run_is_empty(run: etree._Element) -> bool:
@@ -358,6 +371,10 @@ def _replace_structural(structural: dict, result: PartSource) -> None:
             continue
         if level == "tr":
             result.has_row_tags = True
+        if level == "p" and tag.raw.kind == "var":
+            first_run = target.find(f".//{oxml.W_R}")
+            rpr = first_run.find(oxml.W_RPR) if first_run is not None else None
+            tag.props = (_props_xml(target.find(oxml.qn("w:pPr"))), _props_xml(rpr))
         parent = target.getparent()
         pi = etree.ProcessingInstruction(_PI_TARGET, str(tag.index))
         pi.tail = target.tail
@@ -487,7 +504,7 @@ def _check_tags(result: PartSource) -> None:
         if raw.kind == "comment" or tag.dropped or tag.synthetic:
             continue
         if raw.kind == "var":
-            if raw.level in ("p", "tr", "tc"):
+            if raw.level in ("tr", "tc"):
                 result.problems.append(
                     Problem(
                         tag.location,
@@ -620,6 +637,11 @@ def jinja_tag(tag: Tag, newline: bool = True) -> str:
         return f"<#{nl}#>"
     body = raw.body
     if raw.kind == "var":
+        if raw.level == "r" and not tag.synthetic:
+            body = f"({body}) | _sk_r({_literal(tag.props[0] if tag.props else '')})"
+        elif raw.level == "p":
+            ppr, rpr = tag.props or ("", "")
+            body = f"({body}) | _sk_p({_literal(ppr)}, {_literal(rpr)})"
         return f"<{{ {body}{nl} }}>"
     strip = ""
     if body.endswith(("-", "+")):
@@ -627,6 +649,11 @@ def jinja_tag(tag: Tag, newline: bool = True) -> str:
     return (
         f"<% {body}{nl}{strip}%>" if not body.startswith(("-", "+")) else f"<%{body}{nl}{strip}%>"
     )
+
+
+def _literal(text: str) -> str:
+    """A Jinja string literal for ``text`` (XML from the template, no newlines)."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def _check_syntax(result: PartSource) -> None:
@@ -641,7 +668,7 @@ def _check_syntax(result: PartSource) -> None:
         if tag.dropped or (tag.synthetic and raw.kind != "var") or raw.keyword in CELL_TAGS:
             continue
         if raw.kind == "comment" or (
-            raw.kind == "var" and (not raw.body or raw.level in ("p", "tr", "tc"))
+            raw.kind == "var" and (not raw.body or raw.level in ("tr", "tc"))
         ):
             continue
         kw = raw.keyword

@@ -24,7 +24,8 @@ from speechkit.engine.messages import (
     missing_message,
     undefined_message,
 )
-from speechkit.engine.package import Entry, make_entry, read_package, write_zip
+from speechkit.engine.objects import ObjectError, collecting
+from speechkit.engine.package import Entry, PackageChanges, make_entry, read_package, write_zip
 from speechkit.engine.postprocess import postprocess
 from speechkit.engine.preprocess import PartSource, preprocess_part
 from speechkit.errors import (
@@ -136,6 +137,12 @@ class Template:
             self._parts[info.filename] = _CompiledPart(src, tmpl)
             self._entries.append(info.filename)
         self._dates = {info.filename: info.date_time for info, _ in members}
+        # what rendered objects (images, links, sub-documents) may need to extend
+        self._extendable = {
+            name: blob
+            for name, blob in data.items()
+            if name.endswith(".rels") or name in ("[Content_Types].xml", "word/styles.xml")
+        }
 
     # -- introspection -------------------------------------------------------------------
     @property
@@ -185,12 +192,15 @@ class Template:
         variable (with a "did you mean"), a failing filter, or output that is not well-formed.
         """
         rendered: dict[str, bytes] = {}
+        package = PackageChanges(self._extendable)
         for name, part in self._parts.items():
             try:
-                with limits.budget(self.limits):
+                with limits.budget(self.limits), collecting(package.drawings) as adds:
                     xml = part.template.render(context)
             except Exception as exc:  # translate whatever a value or filter raised
                 raise self._render_error(exc, part, context) from None
+            if adds.rels or adds.styles:
+                xml = package.add(name, adds, xml)
             xml = postprocess(xml, part.source.has_cell_paragraph_tags, part.source.has_row_tags)
             if part.source.has_column_loops:
                 xml = _fix_grids(xml)
@@ -201,6 +211,8 @@ class Template:
             e if isinstance(e, Entry) else make_entry(e, rendered[e], self._dates[e], level=1)
             for e in self._entries
         ]
+        if package.changed:
+            entries = package.apply(entries)
         return write_zip(entries)
 
     def save(self, context: Mapping[str, Any], path: str | Path) -> Path:
@@ -236,6 +248,8 @@ class Template:
         what = f"标签 {tag.text} " if tag else ""
         if isinstance(exc, SecurityError):
             return RenderError(f"{what}做了模板不允许的操作：{exc}", loc)
+        if isinstance(exc, ObjectError):
+            return RenderError(f"{what}渲染失败：{exc}", loc)
         if isinstance(exc, LimitExceeded):
             return RenderError(f"{what}超出了模板的资源限制：{exc}", loc)
         if isinstance(exc, RecursionError):
