@@ -64,6 +64,7 @@ PART_NAMES = {
     "footer": "页脚",
     "footnote": "脚注",
     "endnote": "尾注",
+    "properties": "文档属性",
 }
 
 

@@ -100,9 +100,12 @@ def _load_context(profile_path: Path | None, data_path: Path | None, required: b
 
         return load_profile(profile_path).context()
     if data_path is not None:
+        from speechkit.engine.objects import from_data
+        from speechkit.errors import display_path
         from speechkit.profiles import load_data_file
 
-        return load_data_file(data_path)
+        # {"$image": …}, {"$docx": …}, {"$text": …} become objects; paths stay in its folder
+        return from_data(load_data_file(data_path), data_path.parent, display_path(data_path))
     if required:
         raise SpeechkitError("请给出 --profile 乡镇.yaml 或 --data 数据文件 二者之一。")
     return None

@@ -17,6 +17,31 @@ paragraph splits) → well-formedness check → ``package`` (zip with unchanged 
 """
 
 from speechkit.engine.limits import RenderLimits
+from speechkit.engine.objects import (
+    Cm,
+    Inches,
+    InlineImage,
+    Listing,
+    Mm,
+    Pt,
+    RichText,
+    RichTextParagraph,
+    Subdoc,
+)
 from speechkit.engine.template import Template, VariableUse, check_template
 
-__all__ = ["RenderLimits", "Template", "VariableUse", "check_template"]
+__all__ = [
+    "Cm",
+    "Inches",
+    "InlineImage",
+    "Listing",
+    "Mm",
+    "Pt",
+    "RenderLimits",
+    "RichText",
+    "RichTextParagraph",
+    "Subdoc",
+    "Template",
+    "VariableUse",
+    "check_template",
+]

@@ -24,10 +24,10 @@ from speechkit.engine.messages import (
     missing_message,
     undefined_message,
 )
-from speechkit.engine.objects import ObjectError, collecting
+from speechkit.engine.objects import ObjectError, Subdoc, collecting
 from speechkit.engine.package import Entry, PackageChanges, make_entry, read_package, write_zip
 from speechkit.engine.postprocess import postprocess
-from speechkit.engine.preprocess import PartSource, preprocess_part
+from speechkit.engine.preprocess import PartSource, preprocess_part, preprocess_properties
 from speechkit.errors import (
     InputFileError,
     Location,
@@ -40,6 +40,7 @@ from speechkit.errors import (
 )
 from speechkit.fsutil import atomic_write_bytes
 
+_CORE = "docProps/core.xml"  # title, subject, author, keywords: rendered too
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
 
 
@@ -92,13 +93,18 @@ class Template:
         if not any(kind == "body" for kind in kinds.values()):
             raise InputFileError("不是 Word 文档（找不到正文部分）。", Location(file=self._file))
 
+        if _CORE in data:
+            kinds[_CORE] = "properties"
         problems: list[Problem] = []
         sources: dict[str, PartSource] = {}
         for name, kind in kinds.items():
             if name not in data:
                 continue
             try:
-                src = preprocess_part(data[name], name, kind, self._file)
+                if kind == "properties":
+                    src = preprocess_properties(data[name], name, self._file)
+                else:
+                    src = preprocess_part(data[name], name, kind, self._file)
             except etree.XMLSyntaxError as exc:
                 raise InputFileError(
                     f"文档已损坏：{name} 不是合法的 XML（{exc}）。", Location(file=self._file)
@@ -184,6 +190,17 @@ class Template:
                 problems.append(Problem(tag.location, msg, key=full))
         return problems
 
+    # -- docxtpl's helpers ---------------------------------------------------------------
+    def new_subdoc(self, docpath: str | Path | None = None) -> Subdoc:
+        """A :class:`Subdoc` of ``docpath``, or an empty one to fill with python-docx calls
+        (``sd.add_paragraph("…")``), as docxtpl's ``new_subdoc``."""
+        return Subdoc(docpath)
+
+    def build_url_id(self, url: str) -> str:
+        """docxtpl's ``build_url_id``: here the link itself (RichText takes it as ``url_id``;
+        the relationship is added when the text is rendered)."""
+        return url
+
     # -- rendering ----------------------------------------------------------------------
     def render(self, context: Mapping[str, Any]) -> bytes:
         """Render with ``context`` and return the bytes of a complete .docx.
@@ -201,7 +218,8 @@ class Template:
                 raise self._render_error(exc, part, context) from None
             if adds.rels or adds.styles:
                 xml = package.add(name, adds, xml)
-            xml = postprocess(xml, part.source.has_cell_paragraph_tags, part.source.has_row_tags)
+            if part.source.kind != "properties":
+                xml = postprocess(xml, part.source.has_cell_paragraph_tags, part.source.has_row_tags)
             if part.source.has_column_loops:
                 xml = _fix_grids(xml)
             body = (XML_DECLARATION + xml).encode("utf-8")
