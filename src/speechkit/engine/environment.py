@@ -59,7 +59,8 @@ def _finalize(value: Any) -> Any:
     if value is None:
         return ""
     if type(value) is str:  # Markup (a subclass) is ours
-        limits.count_printed(value)
+        if len(value) > 256:
+            limits.count_printed(value)
         if _XML_ILLEGAL.search(value):
             return _XML_ILLEGAL.sub("", value)
     return value

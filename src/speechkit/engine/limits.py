@@ -87,7 +87,7 @@ class budget:
         self._saved = (s.deadline, s.memory_base, s.limits, s.printed, s.ticks, s.active)
         s.limits = self.limits
         s.deadline = time.monotonic() + self.limits.seconds
-        s.memory_base = _resident_bytes()
+        s.memory_base = 0  # read at the first memory check (see _check_memory)
         s.printed = 0
         s.ticks = 0
         s.active = True
@@ -106,8 +106,11 @@ def check_time() -> None:
 
 
 def _check_memory() -> None:
+    """Compare the resident memory with the first reading of this render (taken at the first
+    check, so a render with few loop iterations never reads it)."""
     s = _STATE
     if not s.memory_base:
+        s.memory_base = _resident_bytes()
         return
     grown = _resident_bytes() - s.memory_base
     if grown > s.limits.memory_mb * 1024 * 1024:
@@ -153,7 +156,8 @@ def check_size(value: Any, what: str = "生成的内容") -> Any:
 
 
 def count_printed(value: str) -> None:
-    """Account characters printed by a ``{{ }}`` tag against ``max_output``."""
+    """Account characters printed by a ``{{ }}`` tag against ``max_output`` (the engine
+    counts long values only: short ones are bounded by the loop checks)."""
     s = _STATE
     s.printed += len(value)
     if s.printed > s.limits.max_output:

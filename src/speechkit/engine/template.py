@@ -210,21 +210,9 @@ class Template:
         """
         rendered: dict[str, bytes] = {}
         package = PackageChanges(self._extendable)
-        for name, part in self._parts.items():
-            try:
-                with limits.budget(self.limits), collecting(package.drawings) as adds:
-                    xml = part.template.render(context)
-            except Exception as exc:  # translate whatever a value or filter raised
-                raise self._render_error(exc, part, context) from None
-            if adds.rels or adds.styles:
-                xml = package.add(name, adds, xml)
-            if part.source.kind != "properties":
-                xml = postprocess(xml, part.source.has_cell_paragraph_tags, part.source.has_row_tags)
-            if part.source.has_column_loops:
-                xml = _fix_grids(xml)
-            body = (XML_DECLARATION + xml).encode("utf-8")
-            _check_well_formed(body, part, self._file)
-            rendered[name] = body
+        with limits.budget(self.limits):  # one budget for all parts of this document
+            for name, part in self._parts.items():
+                rendered[name] = self._render_part(name, part, context, package)
         entries = [
             e if isinstance(e, Entry) else make_entry(e, rendered[e], self._dates[e], level=1)
             for e in self._entries
@@ -232,6 +220,24 @@ class Template:
         if package.changed:
             entries = package.apply(entries)
         return write_zip(entries)
+
+    def _render_part(
+        self, name: str, part: _CompiledPart, context: Mapping[str, Any], package: PackageChanges
+    ) -> bytes:
+        try:
+            with collecting(package.drawings) as adds:
+                xml = part.template.render(context)
+        except Exception as exc:  # translate whatever a value or filter raised
+            raise self._render_error(exc, part, context) from None
+        if adds.rels or adds.styles:
+            xml = package.add(name, adds, xml)
+        if part.source.kind != "properties":
+            xml = postprocess(xml, part.source.has_cell_paragraph_tags, part.source.has_row_tags)
+        if part.source.has_column_loops:
+            xml = _fix_grids(xml)
+        body = (XML_DECLARATION + xml).encode("utf-8")
+        _check_well_formed(body, part, self._file)
+        return body
 
     def save(self, context: Mapping[str, Any], path: str | Path) -> Path:
         """Render and write ``path`` atomically (overwrites; refusing is the caller's call).
