@@ -78,4 +78,3 @@ def test_symlink_out_of_the_folder_is_refused(cli, make_template, folder):
     res, out = _render(cli, make_template, folder, {"$image": "链接.png"})
     assert res.exit_code == 2 and "文件夹之外" in res.stderr
     assert not out.exists()
-

@@ -151,7 +151,13 @@ CASES = {
         ]
     ),
     "inline_block_over_paragraphs": dict(
-        body=["甲{% if off %}乙", "丙", "丁{% endif %}戊", "{% for y in years %}{{ y }}", "年{% endfor %}"]
+        body=[
+            "甲{% if off %}乙",
+            "丙",
+            "丁{% endif %}戊",
+            "{% for y in years %}{{ y }}",
+            "年{% endfor %}",
+        ]
     ),
     "row_comment": dict(
         table=[

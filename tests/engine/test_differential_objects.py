@@ -47,7 +47,9 @@ CASES = {
 
 def _theirs(path, sub_path):
     tpl = docxtpl.DocxTemplate(str(path))
-    tpl.render(_context(docxtpl, tpl, sub_path), jinja_env=Environment(autoescape=True), autoescape=True)
+    tpl.render(
+        _context(docxtpl, tpl, sub_path), jinja_env=Environment(autoescape=True), autoescape=True
+    )
     buf = io.BytesIO()
     tpl.save(buf)
     return buf.getvalue()

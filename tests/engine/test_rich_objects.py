@@ -195,7 +195,9 @@ def test_images_links_and_subdocs_open_in_libreoffice(make_template, tmp_path):
     d.add_paragraph("附件正文内容")
     d.add_picture(io.BytesIO(make_png()), width=Mm(10))
     d.save(sub)
-    tpl = Template(make_template(["标题{{r rt }}", "{{ img }}", "{{p sub }}"], header=["{{ img }}"]))
+    tpl = Template(
+        make_template(["标题{{r rt }}", "{{ img }}", "{{p sub }}"], header=["{{ img }}"])
+    )
     ctx = {
         "rt": RichText("链接文字", url_id="https://www.gov.cn/", color="0000FF"),
         "img": InlineImage(make_png(), width=Mm(20)),

@@ -76,7 +76,9 @@ def cell_color(value: Any) -> str:
         return "auto"
     m = _COLOR.fullmatch(text)
     if not m:
-        raise ValueError(f"“{text}”不是颜色：底色要写成 6 位十六进制数，如 FF0000（红）、FFFF00（黄）")
+        raise ValueError(
+            f"“{text}”不是颜色：底色要写成 6 位十六进制数，如 FF0000（红）、FFFF00（黄）"
+        )
     return m.group(1).upper()
 
 

@@ -143,9 +143,7 @@ def _size(value: Any) -> int:
 
 
 def _too_big(what: str) -> LimitExceeded:
-    return LimitExceeded(
-        f"{what}超过了模板允许的大小（{_STATE.limits.max_size:,} 个字符或元素）"
-    )
+    return LimitExceeded(f"{what}超过了模板允许的大小（{_STATE.limits.max_size:,} 个字符或元素）")
 
 
 def check_size(value: Any, what: str = "生成的内容") -> Any:
@@ -186,15 +184,15 @@ def check_binop(op: str, left: Any, right: Any) -> None:
                 if n > 0 and _size(seq) * n > limit:
                     raise _too_big("重复（*）的结果")
                 return
-        if isinstance(left, int) and isinstance(right, int):
-            if left.bit_length() + right.bit_length() > MAX_INT_BITS:
-                raise LimitExceeded("乘法（*）的结果数字太大")
+        both_int = isinstance(left, int) and isinstance(right, int)
+        if both_int and left.bit_length() + right.bit_length() > MAX_INT_BITS:
+            raise LimitExceeded("乘法（*）的结果数字太大")
     elif op == "**":
-        if isinstance(left, int) and isinstance(right, int) and right > 0 and abs(left) > 1:
-            if right * left.bit_length() > MAX_INT_BITS:
-                raise LimitExceeded(
-                    f"乘方（**）的结果数字太大（{_short(left)} 的 {_short(right)} 次方）"
-                )
+        growing = isinstance(left, int) and isinstance(right, int) and right > 0
+        if growing and abs(left) > 1 and right * left.bit_length() > MAX_INT_BITS:
+            raise LimitExceeded(
+                f"乘方（**）的结果数字太大（{_short(left)} 的 {_short(right)} 次方）"
+            )
     elif op == "+":
         if _size(left) and _size(right) and _size(left) + _size(right) > limit:
             raise _too_big("相加（+）的结果")
@@ -294,9 +292,7 @@ def guard_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     return guarded
 
 
-def bounded_lipsum(
-    n: int = 5, html: bool = True, min: int = 20, max: int = 100
-) -> str:  # noqa: A002
+def bounded_lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:  # noqa: A002
     """Jinja's ``lipsum`` with ``n`` at most 100 paragraphs and ``max`` at most 1000 words."""
     from jinja2.utils import generate_lorem_ipsum
 

@@ -457,7 +457,11 @@ class Subdoc:
             self._elements = None
             return
         try:
-            data = bytes(source) if isinstance(source, (bytes, bytearray)) else Path(source).read_bytes()
+            data = (
+                bytes(source)
+                if isinstance(source, (bytes, bytearray))
+                else Path(source).read_bytes()
+            )
         except OSError as exc:
             from speechkit.errors import describe_os_error
 
@@ -546,7 +550,10 @@ class Subdoc:
                         node.set(attr, adds.image(blob, ext, ctype))
                     else:
                         node.set(attr, adds.rel(rtype, target, external))
-                if node.tag == "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr":
+                if (
+                    node.tag
+                    == "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+                ):
                     node.set("id", str(adds.drawing_id()))
             out.append(etree.tostring(el, encoding="unicode"))
         self._add_styles(adds, "".join(out))
@@ -617,7 +624,6 @@ def is_rich(value: Any) -> bool:
     return isinstance(value, (RichText, RichTextParagraph, Listing, InlineImage, Subdoc))
 
 
-
 # -- the same objects written in a data file ---------------------------------------------------
 _UNITS = {"mm": Mm, "cm": Cm, "pt": Pt}
 _RICH_KEYS = {
@@ -642,7 +648,9 @@ def _walk(value: Any, base: Path, shown: str, where: str) -> Any:
     if isinstance(value, dict):
         if any(isinstance(k, str) and k.startswith("$") for k in value):
             return _object(value, base, shown, where)
-        return {k: _walk(v, base, shown, f"{where}.{k}" if where else str(k)) for k, v in value.items()}
+        return {
+            k: _walk(v, base, shown, f"{where}.{k}" if where else str(k)) for k, v in value.items()
+        }
     if isinstance(value, list):
         return [_walk(v, base, shown, f"{where}[{i}]") for i, v in enumerate(value)]
     return value
@@ -658,13 +666,17 @@ def _object(spec: dict, base: Path, shown: str, where: str) -> Any:
     kinds = [k for k in ("$image", "$docx", "$text") if k in spec]
     others = [k for k in spec if isinstance(k, str) and k.startswith("$") and k not in kinds]
     if len(kinds) != 1 or others:
-        raise _fail(shown, where, "对象要写成 {\"$image\": 路径}、{\"$docx\": 路径} 或 {\"$text\": 文字} 之一")
+        raise _fail(
+            shown, where, '对象要写成 {"$image": 路径}、{"$docx": 路径} 或 {"$text": 文字} 之一'
+        )
     kind = kinds[0]
     try:
         if kind == "$text":
             bad = sorted(set(spec) - _RICH_KEYS - {"$text"})
             if bad:
-                raise ObjectError(f"不认识的格式 {'、'.join(map(str, bad))}（可用 {'、'.join(sorted(_RICH_KEYS))}）")
+                raise ObjectError(
+                    f"不认识的格式 {'、'.join(map(str, bad))}（可用 {'、'.join(sorted(_RICH_KEYS))}）"
+                )
             props = {k: v for k, v in spec.items() if k != "$text"}
             url = props.pop("url", None)
             return RichText(str(spec["$text"]), url_id=url, **props)
@@ -679,7 +691,9 @@ def _object(spec: dict, base: Path, shown: str, where: str) -> Any:
                 continue
             axis, _, unit = str(key).partition("_")
             if axis not in ("width", "height") or unit not in _UNITS:
-                raise ObjectError(f"不认识的键“{key}”（可用 width_mm、height_mm、width_cm、height_cm、width_pt、height_pt）")
+                raise ObjectError(
+                    f"不认识的键“{key}”（可用 width_mm、height_mm、width_cm、height_cm、width_pt、height_pt）"
+                )
             if isinstance(val, bool) or not isinstance(val, (int, float)) or val <= 0:
                 raise ObjectError(f"{key} 应为正数，却是“{val}”")
             sizes[axis] = _UNITS[unit](val)

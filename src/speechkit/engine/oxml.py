@@ -163,10 +163,26 @@ W_TCPR = qn("w:tcPr")
 # Children of <w:tcPr> in the order the schema requires.
 _TCPR_ORDER = [
     qn(f"w:{n}")
-    for n in (
-        "cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection "
-        "tcFitText vAlign hideMark headers cellIns cellDel cellMerge tcPrChange"
-    ).split()
+    for n in [
+        "cnfStyle",
+        "tcW",
+        "gridSpan",
+        "hMerge",
+        "vMerge",
+        "tcBorders",
+        "shd",
+        "noWrap",
+        "tcMar",
+        "textDirection",
+        "tcFitText",
+        "vAlign",
+        "hideMark",
+        "headers",
+        "cellIns",
+        "cellDel",
+        "cellMerge",
+        "tcPrChange",
+    ]
 ]
 
 

@@ -183,9 +183,7 @@ class PackageChanges:
 
         parser = etree.XMLParser(resolve_entities=False, no_network=True)
         root = etree.fromstring(self._originals["[Content_Types].xml"], parser)
-        known = {
-            (d.get("Extension") or "").lower() for d in root.iter(f"{{{_CT}}}Default")
-        }
+        known = {(d.get("Extension") or "").lower() for d in root.iter(f"{{{_CT}}}Default")}
         for ext, ctype in sorted(self.content_types.items()):
             if ext.lower() not in known:
                 el = etree.Element(f"{{{_CT}}}Default", Extension=ext, ContentType=ctype)

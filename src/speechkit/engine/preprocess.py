@@ -47,7 +47,14 @@ SIMPLE = {"break", "continue"}
 CELL_TAGS = {"vm", "hm", "colspan", "cellbg"}
 KNOWN = set(OPENERS) | set(CLOSERS) | set(MIDDLES) | SIMPLE | CELL_TAGS
 #: docxtpl's escaped delimiters, printed as the delimiters themselves.
-LITERALS = (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}"), ("{_#", "{#"), ("#_}", "#}"))
+LITERALS = (
+    ("{_{", "{{"),
+    ("}_}", "}}"),
+    ("{_%", "{%"),
+    ("%_}", "%}"),
+    ("{_#", "{#"),
+    ("#_}", "#}"),
+)
 
 LEVEL_NAMES = {"": "行内", "r": "文字块", "p": "段落", "tr": "表格行", "tc": "单元格"}
 
@@ -210,7 +217,9 @@ def preprocess_properties(xml: bytes, name: str, file: str) -> PartSource:
             result.tags.append(tag)
             if raw.level:
                 result.problems.append(
-                    Problem(location, f"{tag.text}：文档属性里只能用行内标签，不能用 {{%{raw.level} %}}")
+                    Problem(
+                        location, f"{tag.text}：文档属性里只能用行内标签，不能用 {{%{raw.level} %}}"
+                    )
                 )
             pi = _pi(tag)
             end = raw_tags[i + 1].start if i + 1 < len(raw_tags) else len(text)
@@ -454,9 +463,7 @@ def _apply_cell_tag(tag: Tag, pi: etree._Element, p: etree._Element, result: Par
     tc = oxml.ancestor(p, oxml.W_TC)
     _remove_pi(pi)
     if tc is None:
-        result.problems.append(
-            Problem(tag.location, f"{tag.text} 只能写在表格的单元格里")
-        )
+        result.problems.append(Problem(tag.location, f"{tag.text} 只能写在表格的单元格里"))
         return
     arg = tag.raw.body.lstrip("-+").strip()[len(kw) :].strip().rstrip("-+").strip()
     if kw in ("colspan", "cellbg") and not arg:

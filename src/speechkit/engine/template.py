@@ -131,7 +131,9 @@ class Template:
             try:
                 ast = env.parse(src.source)
                 self._variables |= meta.find_undeclared_variables(ast)
-                code = env.compile(bound_loops(ast), name=_jinja_name(src.name), filename=_jinja_name(src.name))
+                code = env.compile(
+                    bound_loops(ast), name=_jinja_name(src.name), filename=_jinja_name(src.name)
+                )
             except TemplateSyntaxError as exc:
                 tag = src.tag_at_line(exc.lineno)
                 loc = tag.location if tag else Location(file=self._file, part=src.kind)
@@ -155,6 +157,12 @@ class Template:
     def variables(self) -> set[str]:
         """Every top-level variable name the template reads (loop variables excluded)."""
         return set(self._variables)
+
+    def get_undeclared_template_variables(
+        self, context: Mapping[str, Any] | None = None
+    ) -> set[str]:
+        """docxtpl's name: the top-level variables, less those ``context`` provides."""
+        return self.variables - set(context or {})
 
     def variable_uses(self) -> list[VariableUse]:
         """Each read of a top-level variable, with its dotted path and location, in order."""
