@@ -196,16 +196,92 @@ def test_images_links_and_subdocs_open_in_libreoffice(make_template, tmp_path):
     d.add_picture(io.BytesIO(make_png()), width=Mm(10))
     d.save(sub)
     tpl = Template(
-        make_template(["标题{{r rt }}", "{{ img }}", "{{p sub }}"], header=["{{ img }}"])
+        make_template(
+            ["标题{{r rt }}", "{{ img }}", "{{p sub }}", "{{p lst }}"], header=["{{ img }}"]
+        )
     )
+    _numbered_subdoc(tmp_path / "list.docx", "decimal")
     ctx = {
         "rt": RichText("链接文字", url_id="https://www.gov.cn/", color="0000FF"),
         "img": InlineImage(make_png(), width=Mm(20)),
         "sub": Subdoc(sub),
+        "lst": Subdoc(tmp_path / "list.docx"),
     }
     out = tpl.save(ctx, tmp_path / "o.docx")
     pdf = convert_to_pdf(out, tmp_path / "pdf")
     text = "".join(pdf_text(pdf, layout=False).split())
     assert "标题链接文字" in text and "附件正文内容" in text
+    assert "（1）第一项" in text and "（2）第二项" in text  # the list's own numbering
     root = docx.Document(str(out)).element
     assert len(root.findall(".//" + qn("w:drawing"))) == 2
+
+
+def _numbered_subdoc(path, fmt: str) -> None:
+    """A .docx whose two paragraphs are a list of its own (numbering format ``fmt``)."""
+    d = docx.Document()
+    numbering = d.part.numbering_part.element
+    abstract = numbering.makeelement(qn("w:abstractNum"), {qn("w:abstractNumId"): "90"})
+    lvl = abstract.makeelement(qn("w:lvl"), {qn("w:ilvl"): "0"})
+    for tag, val in (("w:start", "1"), ("w:numFmt", fmt), ("w:lvlText", "（%1）")):
+        lvl.append(lvl.makeelement(qn(tag), {qn("w:val"): val}))
+    abstract.append(lvl)
+    numbering.insert(0, abstract)
+    num = numbering.makeelement(qn("w:num"), {qn("w:numId"): "1"})
+    num.append(num.makeelement(qn("w:abstractNumId"), {qn("w:val"): "90"}))
+    for old in numbering.findall(qn("w:num")):
+        if old.get(qn("w:numId")) == "1":
+            numbering.remove(old)
+    numbering.append(num)
+    for text in ("第一项", "第二项"):
+        p = d.add_paragraph(text)
+        ppr = p._p.get_or_add_pPr()
+        numpr = ppr.makeelement(qn("w:numPr"), {})
+        numpr.append(numpr.makeelement(qn("w:ilvl"), {qn("w:val"): "0"}))
+        numpr.append(numpr.makeelement(qn("w:numId"), {qn("w:val"): "1"}))
+        ppr.append(numpr)
+    d.save(path)
+
+
+def test_subdoc_lists_keep_their_own_numbering(make_template, tmp_path, lines):
+    sub = tmp_path / "list.docx"
+    _numbered_subdoc(sub, "chineseCounting")
+    tpl = Template(make_template(["正文", "{{p sub }}"]))
+    data = tpl.render({"sub": Subdoc(sub)})
+    assert lines(data) == ["正文", "第一项", "第二项"]
+    out = docx.Document(io.BytesIO(data))
+    num_ids = {p._p.pPr.numPr.numId.val for p in out.paragraphs[1:]}
+    assert len(num_ids) == 1
+    (num_id,) = num_ids
+    numbering = out.part.numbering_part.element
+    num = next(n for n in numbering.findall(qn("w:num")) if n.get(qn("w:numId")) == str(num_id))
+    abs_id = num.find(qn("w:abstractNumId")).get(qn("w:val"))
+    abstract = next(
+        a for a in numbering.findall(qn("w:abstractNum")) if a.get(qn("w:abstractNumId")) == abs_id
+    )
+    assert abstract.find(".//" + qn("w:numFmt")).get(qn("w:val")) == "chineseCounting"
+    # the template's own list 1 is untouched
+    assert num_id != 1
+
+
+def test_subdoc_lists_into_a_template_without_numbering(make_template, tmp_path, lines):
+    import re
+
+    path = make_template(["正文", "{{p sub }}"])
+    with zipfile.ZipFile(path) as z:
+        members = {n: z.read(n) for n in z.namelist() if n != "word/numbering.xml"}
+    rels = members["word/_rels/document.xml.rels"].decode()
+    members["word/_rels/document.xml.rels"] = re.sub(
+        r"<Relationship [^>]*numbering[^>]*/>", "", rels
+    ).encode()
+    types = members["[Content_Types].xml"].decode()
+    members["[Content_Types].xml"] = re.sub(r"<Override [^>]*numbering[^>]*/>", "", types).encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for name, blob in members.items():
+            z.writestr(name, blob)
+    sub = tmp_path / "list.docx"
+    _numbered_subdoc(sub, "chineseCounting")
+    data = Template(path).render({"sub": Subdoc(sub)})
+    out = docx.Document(io.BytesIO(data))
+    assert [p.text for p in out.paragraphs] == ["正文", "第一项", "第二项"]
+    numbering = out.part.numbering_part.element
+    assert numbering.find(".//" + qn("w:numFmt")).get(qn("w:val")) == "chineseCounting"

@@ -69,6 +69,8 @@ class Additions:
     media: dict[str, bytes] = field(default_factory=dict)  # zip name → bytes
     content_types: dict[str, str] = field(default_factory=dict)  # extension → type
     styles: dict[str, bytes] = field(default_factory=dict)  # styleId → <w:style> XML
+    # list definitions a sub-document brings: placeholder → (<w:num>, <w:abstractNum>) XML
+    numbering: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
     next_id: int = 0
 
     def rel(self, rel_type: str, target: str, external: bool = False) -> str:
@@ -436,6 +438,7 @@ class InlineImage:
 _W = f"{{{W}}}"
 _REL_ATTRS = (f"{{{R}}}embed", f"{{{R}}}id", f"{{{R}}}link")
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_NUM_ID = re.compile(r'<w:numId w:val="(\d+)"/>')
 
 
 class Subdoc:
@@ -482,6 +485,7 @@ class Subdoc:
                     n: zf.read(n)
                     for n in zf.namelist()
                     if n in ("word/document.xml", "word/_rels/document.xml.rels", "word/styles.xml")
+                    or n == "word/numbering.xml"
                     or n.startswith("word/media/")
                 }
         except (zipfile.BadZipFile, OSError, EOFError, ValueError):
@@ -556,16 +560,48 @@ class Subdoc:
                 ):
                     node.set("id", str(adds.drawing_id()))
             out.append(etree.tostring(el, encoding="unicode"))
-        self._add_styles(adds, "".join(out))
-        return "".join(out)
+        body = "".join(out)
+        new_styles = self._add_styles(adds, body)
+        return self._add_numbering(adds, body, new_styles)
 
-    def _add_styles(self, adds: Additions, xml: str) -> None:
+    def _add_numbering(self, adds: Additions, body: str, new_styles: list[str]) -> str:
+        """Give the lists the body (and the styles it brings) uses their own definitions in
+        the output: each ``w:numId`` becomes a placeholder the package resolves to a new id."""
+        blob = self._files.get("word/numbering.xml")
+        texts = [body] + [adds.styles[sid].decode() for sid in new_styles]
+        used = {n for t in texts for n in _NUM_ID.findall(t)} - {"0"}
+        if not blob or not used:
+            return body
+        parser = etree.XMLParser(resolve_entities=False, no_network=True)
+        root = etree.fromstring(blob, parser)
+        nums = {n.get(f"{_W}numId"): n for n in root.iter(f"{_W}num")}
+        abstracts = {a.get(f"{_W}abstractNumId"): a for a in root.iter(f"{_W}abstractNum")}
+        for num_id in sorted(used):
+            num = nums.get(num_id)
+            ref = num.find(f"{_W}abstractNumId") if num is not None else None
+            abstract = abstracts.get(ref.get(f"{_W}val")) if ref is not None else None
+            if abstract is None:
+                continue  # a list id the sub-document does not define: left as it is
+            ph = f"__sk_num_{id(self)}_{num_id}__"
+            adds.numbering[ph] = (etree.tostring(num), etree.tostring(abstract))
+            old = f'<w:numId w:val="{num_id}"/>'
+            body = body.replace(old, f'<w:numId w:val="{ph}"/>')
+            for sid in new_styles:
+                adds.styles[sid] = adds.styles[sid].replace(
+                    old.encode(), f'<w:numId w:val="{ph}"/>'.encode()
+                )
+        return body
+
+    def _add_styles(self, adds: Additions, xml: str) -> list[str]:
+        """Register the styles ``xml`` uses (and those they are based on); returns the ids
+        newly registered."""
         blob = self._files.get("word/styles.xml")
         if not blob:
-            return
+            return []
         used = set(re.findall(r'<w:(?:pStyle|rStyle|tblStyle) w:val="([^"]+)"', xml))
         if not used:
-            return
+            return []
+        added: list[str] = []
         root = etree.fromstring(blob, etree.XMLParser(resolve_entities=False, no_network=True))
         styles = {s.get(f"{_W}styleId"): s for s in root.iter(f"{_W}style")}
         todo = list(used)
@@ -575,10 +611,12 @@ class Subdoc:
             if style is None or sid in adds.styles:
                 continue
             adds.styles[sid] = etree.tostring(style)
+            added.append(sid)
             for ref in ("basedOn", "link", "next"):
                 el = style.find(f"{_W}{ref}")
                 if el is not None and el.get(f"{_W}val") not in adds.styles:
                     todo.append(el.get(f"{_W}val"))
+        return added
 
     def __html__(self) -> str:
         raise ObjectError("附件文档（Subdoc）要用 {{p 变量}} 单独占一段")

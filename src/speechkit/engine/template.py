@@ -149,7 +149,8 @@ class Template:
         self._extendable = {
             name: blob
             for name, blob in data.items()
-            if name.endswith(".rels") or name in ("[Content_Types].xml", "word/styles.xml")
+            if name.endswith(".rels")
+            or name in ("[Content_Types].xml", "word/styles.xml", "word/numbering.xml")
         }
 
     # -- introspection -------------------------------------------------------------------
@@ -237,7 +238,7 @@ class Template:
                 xml = part.template.render(context)
         except Exception as exc:  # translate whatever a value or filter raised
             raise self._render_error(exc, part, context) from None
-        if adds.rels or adds.styles:
+        if adds.rels or adds.styles or adds.numbering:
             xml = package.add(name, adds, xml)
         if part.source.kind != "properties":
             xml = postprocess(xml, part.source.has_cell_paragraph_tags, part.source.has_row_tags)
