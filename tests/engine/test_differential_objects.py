@@ -26,6 +26,7 @@ def _context(lib, tpl, sub_path):
     rtp.add(lib.RichText("一段", bold=True))
     rtp.add(lib.RichText("二段"))
     return {
+        "rt_font": lib.RichText("测试TEST", font="eastAsia:微软雅黑"),
         "rt": rt,
         "rtp": rtp,
         "listing": lib.Listing("甲 <1>\n乙\a丙"),
@@ -37,6 +38,10 @@ def _context(lib, tpl, sub_path):
 
 CASES = {
     "richtext": dict(body=["前{{r rt }}后"]),
+    "richtext_and_if": dict(
+        body=["{% if rt %}{{r rt }}{% endif %}后", "{% if not rt %}无{% endif %}"]
+    ),
+    "richtext_east_asian_font": dict(body=["字体：{{r rt_font }}"]),
     "richtext_in_table": dict(body=["x"], table=[["{{r rt }}", "b"]]),
     "richtext_paragraph": dict(body=["前", "{{p rtp }}", "后"]),
     "listing": dict(body=["{{ listing }}"]),
@@ -93,6 +98,7 @@ def test_same_result_as_docxtpl(case, make_template, lines, rows, sub_path):
     assert _shape(ours) == _shape(theirs)
     if "table" in spec:
         assert rows(ours) == rows(theirs)
+    assert _east_asian_fonts(ours) == _east_asian_fonts(theirs)
     assert any(line.strip() for line in lines(ours)) or "table" in spec
 
 
@@ -115,3 +121,9 @@ def test_core_properties_rendered_like_docxtpl(make_template):
         cp = docx.Document(io.BytesIO(data)).core_properties
         assert (cp.title, cp.subject, cp.author) == want
     assert docx.Document(io.BytesIO(ours)).core_properties.keywords == "东湖镇动员讲话"
+
+
+def _east_asian_fonts(data: bytes) -> list[str]:
+    d = docx.Document(io.BytesIO(data))
+    fonts = d.element.body.iter(docx.oxml.ns.qn("w:rFonts"))
+    return [f.get(docx.oxml.ns.qn("w:eastAsia")) for f in fonts]

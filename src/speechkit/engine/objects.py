@@ -154,6 +154,11 @@ def run_properties(
     if style:
         parts.append(f'<w:rStyle w:val="{_attr(style)}"/>')
     if font:
+        font = str(font)
+        if ":" in font:  # docxtpl's "eastAsia:微软雅黑"; every script gets the font here
+            region, font = font.split(":", 1)
+            if region not in ("eastAsia", "ascii", "hAnsi", "cs"):
+                raise ObjectError(f"字体“{region}:{font}”的前缀应为 eastAsia、ascii、hAnsi 或 cs")
         f = _attr(font)
         parts.append(f'<w:rFonts w:ascii="{f}" w:hAnsi="{f}" w:eastAsia="{f}" w:cs="{f}"/>')
     if bold:
