@@ -59,3 +59,49 @@ def test_any_template_and_data_render_or_fail_cleanly(tmp_path_factory, paras, c
     else:
         assert res.stderr.strip()
         assert not out.exists()
+
+
+PROFILE_TEMPLATE = [
+    "{{ town.name }}{{ town.kind }}：{{ meeting.venue }}",
+    "{{ slogans | paragraphs }}",
+    "{% for s in slogans %}{{ s }}；{% endfor %}",
+    "{{r town.name }}",
+]
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(name=text_value, venue=text_value, slogans=st.lists(text_value, max_size=3))
+def test_any_profile_values_render_or_fail_cleanly(tmp_path_factory, name, venue, slogans):
+    import shutil
+
+    from tests.conftest import PROFILES
+
+    folder = tmp_path_factory.mktemp("fuzzp")
+    profiles = folder / "profiles"
+    shutil.copytree(PROFILES, profiles)
+    town = profiles / "towns" / "donghu.yaml"
+    text = town.read_text(encoding="utf-8")
+    text = text.replace("  name: 东湖镇", f"  name: {json.dumps(name)}", 1)
+    text = text.replace("  venue: 镇政府三楼会议室", f"  venue: {json.dumps(venue)}", 1)
+    text = text.replace("slogans:\n", f"slogans: {json.dumps(slogans)}\nold_slogans:\n", 1)
+    town.write_text(text, encoding="utf-8")
+    tpl = build_docx(folder / "t.docx", PROFILE_TEMPLATE, header=["{{ town.name }}"])
+    out = folder / "o.docx"
+    start = time.monotonic()
+    res = run_cli("render", tpl, "--profile", town, "-o", out, "--time-limit", "2")
+    assert time.monotonic() - start < 20
+    assert res.exit_code in (0, 2), res.output
+    assert "Traceback" not in res.output
+    if res.exit_code == 0:
+        import docx
+
+        d = docx.Document(str(out))
+        body = "\n".join(p.text for p in d.paragraphs)
+        kept = "".join(c for c in name if c.isprintable() and not c.isspace())
+        assert all(c in body for c in kept)  # no printable character of the value lost
+    else:
+        assert res.stderr.strip() and not out.exists()
