@@ -170,6 +170,9 @@ CASES = {
             ["{{ town.secretary }}", "书记"],
         ],
     ),
+    "whitespace_control_on_variables": dict(
+        body=["甲 {{- town.name -}} 乙，{{ -party.branches }}"]
+    ),
     "preserved_spaces": dict(body=["  前导两空格 {{ town.name }}  中间  {{ town.kind }}  "]),
     "escaped_values": dict(
         body=["{{ tricky }}", "{% if tricky %}{{ tricky | upper }}{% endif %}"],
@@ -245,3 +248,9 @@ def test_modulo_and_dict_in_paragraph_tags(make_template, lines):
         ["{%p set r = a % b %}", "{%p set d = {'k': r} %}", "余数{{ d.k }}，{{ '%d%%' % a }}"]
     )
     assert lines(Template(path).render(CTX)) == ["余数1，7%"]
+
+
+def test_merge_markers_never_drop_text_beside_them(make_template, lines):
+    # docxtpl would remove "前文" and "后文" here (its merge cuts up to the next text node)
+    path = make_template(["开头", "前文{%- if flag -%}后文", "{%- endif -%}", "结尾"])
+    assert lines(Template(path).render(CTX)) == ["开头", "前文后文结尾"]

@@ -679,12 +679,18 @@ def jinja_tag(tag: Tag, newline: bool = True) -> str:
         return f"<#{nl}#>"
     body = raw.body
     if raw.kind == "var":
+        lead = "-" if raw.text[2:3] == "-" else ""  # {{- x -}}: Jinja's whitespace control
+        trail = "-" if raw.text[-3:-2] == "-" and len(raw.text) > 5 else ""
+        if lead and body.startswith("-"):
+            body = body[1:].strip()
+        if trail and body.endswith("-"):
+            body = body[:-1].strip()
         if raw.level == "r" and not tag.synthetic:
             body = f"({body}) | _sk_r({_literal(tag.props[0] if tag.props else '')})"
         elif raw.level == "p":
             ppr, rpr = tag.props or ("", "")
             body = f"({body}) | _sk_p({_literal(ppr)}, {_literal(rpr)})"
-        return f"<{{ {body}{nl} }}>"
+        return f"<{{{lead} {body}{nl} {trail}}}>"
     strip = ""
     if body.endswith(("-", "+")):
         body, strip = body[:-1].rstrip(), body[-1]
@@ -761,14 +767,19 @@ def _serialise(root: etree._Element, result: PartSource) -> str:
         raw = tag.raw
         if raw.kind != "block" or raw.level:
             continue
+        # Only where the tag begins (ends) its text: text beside it is never dropped.
         if raw.body.startswith("-"):
-            cut = segments[i].rfind("</w:t>")
-            if cut >= 0:
-                segments[i] = segments[i][:cut]
+            seg = segments[i]
+            cut = seg.rfind("</w:t>")
+            opened = [m.end() for m in _TEXT_START.finditer(seg, max(cut, 0))]
+            if cut >= 0 and opened and not seg[opened[-1] :].strip():
+                segments[i] = seg[:cut]
         if raw.body.endswith("-"):
-            m = _TEXT_START.search(segments[i + 1])
-            if m:
-                segments[i + 1] = segments[i + 1][m.end() :]
+            seg = segments[i + 1]
+            m = _TEXT_START.search(seg)
+            end = seg.find("</w:t>")
+            if m and 0 <= end < m.start() and not seg[:end].strip():
+                segments[i + 1] = seg[m.end() :]
     out: list[str] = []
     for i, tag in enumerate(tags):
         out.append(_literals(segments[i]))
