@@ -90,9 +90,12 @@ def test_ordinary_uses_stay_allowed(make_template, lines):
     text = (
         "{{ '%05d' % 42 }} {{ '{:>6}'.format('甲') }} {{ 'ab' * 3 }} {{ 2 ** 10 }} "
         "{{ [0] * 3 }} {{ 'x'|center(5) }}|{% for i in range(3) %}{{ i }}{% endfor %}"
+        "|{{ missing | default(15000000) }}|{{ 123456789 | cn_number }}"
     )
     data = Template(make_template([text])).render({})
-    assert lines(data) == ["00042      甲 ababab 1024 [0, 0, 0]   x  |012"]
+    assert lines(data) == [
+        "00042      甲 ababab 1024 [0, 0, 0]   x  |012|15000000|一亿二千三百四十五万六千七百八十九"
+    ]
 
 
 def test_limits_do_not_leak_into_the_next_render(make_template):

@@ -264,9 +264,13 @@ def bounded_range(*args: int) -> range:
     return rng
 
 
+# Filters whose integer arguments set the size of what they build or how long they loop.
+_SIZING_FILTERS = {"center", "indent", "wordwrap", "truncate", "batch", "slice"}
+
+
 def guard_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
-    """Wrap a filter: deadline, integer arguments (other than the value) bounded, the result
-    size checked; ``join`` and ``format`` checked before they run."""
+    """Wrap a filter: deadline, sizing arguments bounded, the result size checked; ``join``
+    and ``format`` checked before they run."""
     if getattr(func, "_sk_guarded", False):
         return func
     pass_arg = getattr(func, "jinja_pass_arg", None)
@@ -276,7 +280,8 @@ def guard_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
         tick()
         value_at = 1 if pass_arg is not None else 0
         rest = args[value_at + 1 :]
-        _check_int_args((*rest, *kwargs.values()), f"过滤器 {name} 的参数")
+        if name in _SIZING_FILTERS:
+            _check_int_args((*rest, *kwargs.values()), f"过滤器 {name} 的参数")
         if name == "join" and len(args) > value_at:
             value = args[value_at]
             if isinstance(value, (list, tuple)):
