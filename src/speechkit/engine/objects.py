@@ -15,6 +15,7 @@ package after rendering the part (see ``Template.render``). Nothing here touches
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import re
@@ -82,7 +83,7 @@ class Additions:
 
     def image(self, blob: bytes, ext: str, content_type: str) -> str:
         """Store an image once (by content) and return its relationship placeholder."""
-        name = f"media/sk_{hashlib.sha1(blob).hexdigest()[:16]}.{ext}"
+        name = _media_name(blob, ext)
         self.media["word/" + name] = blob
         self.content_types[ext] = content_type
         return self.rel(REL_IMAGE, name)
@@ -91,6 +92,12 @@ class Additions:
         """A ``wp:docPr`` id unique within the document."""
         self.next_id += 1
         return 700000 + self.next_id
+
+
+@functools.lru_cache(maxsize=256)
+def _media_name(blob: bytes, ext: str) -> str:
+    """``media/sk_<hash>.<ext>``: one name per content (bytes cache their hash)."""
+    return f"media/sk_{hashlib.sha1(blob).hexdigest()[:16]}.{ext}"
 
 
 class _Collector(threading.local):
@@ -444,6 +451,9 @@ _W = f"{{{W}}}"
 _REL_ATTRS = (f"{{{R}}}embed", f"{{{R}}}id", f"{{{R}}}link")
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _NUM_ID = re.compile(r'<w:numId w:val="(\d+)"/>')
+_SUBREL = re.compile(r"__sk_subrel_(\d+)__")
+_DOCPR = "__sk_docpr__"
+_WP_DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
 
 
 class Subdoc:
@@ -506,6 +516,7 @@ class Subdoc:
         if body is None:
             raise ObjectError(f"{name} 不是 Word 文档（.docx）：找不到正文")
         self._elements = [el for el in body if el.tag != f"{_W}sectPr"]
+        self._prepared = None
         self._rels = self._read_rels()
         for el in self._elements:
             for node in el.iter():
@@ -536,11 +547,36 @@ class Subdoc:
 
     def body_xml(self) -> str:
         """The body's paragraphs and tables, with relationship ids of this render."""
-        if self._doc is not None:
+        if self._doc is not None:  # a python-docx document may change between renders
             buf = io.BytesIO()
             self._doc.save(buf)
             self._load(buf.getvalue())
+            self._prepared = None
+        if getattr(self, "_prepared", None) is None:
+            self._prepared = self._prepare()
+        body, refs, styles, lists = self._prepared
         adds = _additions()
+        ids = []
+        for rtype, target, external, blob in refs:
+            if blob is not None:
+                ext = target.rsplit(".", 1)[-1].lower()
+                ctype = {"jpg": "image/jpeg", "jpeg": "image/jpeg"}.get(ext, f"image/{ext}")
+                ids.append(adds.image(blob, ext, ctype))
+            else:
+                ids.append(adds.rel(rtype, target, external))
+        body = _SUBREL.sub(lambda m: ids[int(m.group(1))], body)
+        if _DOCPR in body:
+            body = re.sub(_DOCPR, lambda _: str(adds.drawing_id()), body)
+        for sid, blob in styles.items():
+            adds.styles.setdefault(sid, blob)
+        adds.numbering.update(lists)
+        return body
+
+    def _prepare(self) -> tuple[str, list, dict[str, bytes], dict[str, tuple[bytes, bytes]]]:
+        """Once per sub-document: its body XML with markers for relationship ids and drawing
+        ids, the styles it needs and its own lists."""
+        refs: list[tuple[str, str, bool, bytes | None]] = []
+        index: dict[str, int] = {}
         out = []
         for el in self._elements:
             el = _copy(el)
@@ -549,31 +585,35 @@ class Subdoc:
                     rid = node.get(attr)
                     if rid is None:
                         continue
-                    rtype, target, external = self._rels[rid]
-                    if rtype == REL_IMAGE and not external:
-                        blob = self._files.get("word/" + target.lstrip("/").removeprefix("word/"))
-                        if blob is None:
-                            raise ObjectError(f"{self.name} 已损坏：缺少图片 {target}")
-                        ext = target.rsplit(".", 1)[-1].lower()
-                        ctype = {"jpg": "image/jpeg", "jpeg": "image/jpeg"}.get(ext, f"image/{ext}")
-                        node.set(attr, adds.image(blob, ext, ctype))
-                    else:
-                        node.set(attr, adds.rel(rtype, target, external))
-                if (
-                    node.tag
-                    == "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
-                ):
-                    node.set("id", str(adds.drawing_id()))
+                    if rid not in index:
+                        rtype, target, external = self._rels[rid]
+                        blob = None
+                        if rtype == REL_IMAGE and not external:
+                            blob = self._files.get(
+                                "word/" + target.lstrip("/").removeprefix("word/")
+                            )
+                            if blob is None:
+                                raise ObjectError(f"{self.name} 已损坏：缺少图片 {target}")
+                        index[rid] = len(refs)
+                        refs.append((rtype, target, external, blob))
+                    node.set(attr, f"__sk_subrel_{index[rid]}__")
+                if node.tag == _WP_DOCPR:
+                    node.set("id", _DOCPR)
             out.append(etree.tostring(el, encoding="unicode"))
         body = "".join(out)
-        new_styles = self._add_styles(adds, body)
-        return self._add_numbering(adds, body, new_styles)
+        styles: dict[str, bytes] = {}
+        new_styles = self._add_styles(styles, body)
+        lists: dict[str, tuple[bytes, bytes]] = {}
+        body = self._add_numbering(lists, styles, body, new_styles)
+        return body, refs, styles, lists
 
-    def _add_numbering(self, adds: Additions, body: str, new_styles: list[str]) -> str:
+    def _add_numbering(
+        self, lists: dict, styles: dict[str, bytes], body: str, new_styles: list[str]
+    ) -> str:
         """Give the lists the body (and the styles it brings) uses their own definitions in
         the output: each ``w:numId`` becomes a placeholder the package resolves to a new id."""
         blob = self._files.get("word/numbering.xml")
-        texts = [body] + [adds.styles[sid].decode() for sid in new_styles]
+        texts = [body] + [styles[sid].decode() for sid in new_styles]
         used = {n for t in texts for n in _NUM_ID.findall(t)} - {"0"}
         if not blob or not used:
             return body
@@ -588,16 +628,14 @@ class Subdoc:
             if abstract is None:
                 continue  # a list id the sub-document does not define: left as it is
             ph = f"__sk_num_{id(self)}_{num_id}__"
-            adds.numbering[ph] = (etree.tostring(num), etree.tostring(abstract))
+            lists[ph] = (etree.tostring(num), etree.tostring(abstract))
             old = f'<w:numId w:val="{num_id}"/>'
             body = body.replace(old, f'<w:numId w:val="{ph}"/>')
             for sid in new_styles:
-                adds.styles[sid] = adds.styles[sid].replace(
-                    old.encode(), f'<w:numId w:val="{ph}"/>'.encode()
-                )
+                styles[sid] = styles[sid].replace(old.encode(), f'<w:numId w:val="{ph}"/>'.encode())
         return body
 
-    def _add_styles(self, adds: Additions, xml: str) -> list[str]:
+    def _add_styles(self, found: dict[str, bytes], xml: str) -> list[str]:
         """Register the styles ``xml`` uses (and those they are based on); returns the ids
         newly registered."""
         blob = self._files.get("word/styles.xml")
@@ -613,13 +651,13 @@ class Subdoc:
         while todo:  # styles a used style is based on come along
             sid = todo.pop()
             style = styles.get(sid)
-            if style is None or sid in adds.styles:
+            if style is None or sid in found:
                 continue
-            adds.styles[sid] = etree.tostring(style)
+            found[sid] = etree.tostring(style)
             added.append(sid)
             for ref in ("basedOn", "link", "next"):
                 el = style.find(f"{_W}{ref}")
-                if el is not None and el.get(f"{_W}val") not in adds.styles:
+                if el is not None and el.get(f"{_W}val") not in found:
                     todo.append(el.get(f"{_W}val"))
         return added
 

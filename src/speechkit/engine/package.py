@@ -107,6 +107,19 @@ _W_STYLE = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}style"
 _W_STYLE_ID = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}styleId"
 
 
+_MEDIA: dict[str, Entry] = {}
+
+
+def _media_entry(name: str, blob: bytes) -> Entry:
+    """The stored entry of a media file; names are content-addressed, so entries are reused."""
+    entry = _MEDIA.get(name)
+    if entry is None or entry.size != len(blob):
+        if len(_MEDIA) > 256:
+            _MEDIA.clear()
+        entry = _MEDIA[name] = make_entry(name, blob)
+    return entry
+
+
 def rels_name(part: str) -> str:
     """``word/document.xml`` → ``word/_rels/document.xml.rels``."""
     folder, _, base = part.rpartition("/")
@@ -117,8 +130,12 @@ class PackageChanges:
     """What one render adds to the package: relationships of rendered parts, media files,
     content types and styles brought by images, hyperlinks and sub-documents."""
 
-    def __init__(self, originals: dict[str, bytes]) -> None:
+    def __init__(self, originals: dict[str, bytes], cache: dict | None = None) -> None:
         self._originals = originals
+        # parts built from the same additions are the same bytes: kept across renders
+        self._cache = cache if cache is not None else {}
+        if len(self._cache) > 512:
+            self._cache.clear()
         self._rels: dict[str, list] = {}
         self.media: dict[str, bytes] = {}
         self.content_types: dict[str, str] = {}
@@ -193,11 +210,15 @@ class PackageChanges:
         for part, rels in self._rels.items():
             if rels:
                 name = rels_name(part)
-                changed[name] = self._relationships(name, rels)
+                changed[name] = self._cached(
+                    ("rels", name, tuple(rels)), self._relationships, name, rels
+                )
         if self.content_types:
-            changed["[Content_Types].xml"] = self._types()
+            key = ("types", tuple(sorted(self.content_types.items())))
+            changed["[Content_Types].xml"] = self._cached(key, self._types)
         if self.styles and "word/styles.xml" in self._originals:
-            changed["word/styles.xml"] = self._merged_styles()
+            key = ("styles", tuple(sorted(self.styles.items())))
+            changed["word/styles.xml"] = self._cached(key, self._merged_styles)
         if self._numbering is not None:
             from lxml import etree
 
@@ -217,8 +238,14 @@ class PackageChanges:
             else:
                 out.append(e)
         out += [make_entry(n, b, level=1) for n, b in changed.items()]
-        out += [make_entry(n, b) for n, b in sorted(self.media.items())]
+        out += [_media_entry(n, b) for n, b in sorted(self.media.items())]
         return out
+
+    def _cached(self, key: tuple, build, *args) -> bytes:
+        data = self._cache.get(key)
+        if data is None:
+            data = self._cache[key] = build(*args)
+        return data
 
     def _relationships(self, name: str, rels: list) -> bytes:
         from lxml import etree

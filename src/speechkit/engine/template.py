@@ -145,6 +145,7 @@ class Template:
             self._parts[info.filename] = _CompiledPart(src, tmpl)
             self._entries.append(info.filename)
         self._dates = {info.filename: info.date_time for info, _ in members}
+        self._package_cache: dict = {}
         # what rendered objects (images, links, sub-documents) may need to extend
         self._extendable = {
             name: blob
@@ -218,7 +219,7 @@ class Template:
         variable (with a "did you mean"), a failing filter, or output that is not well-formed.
         """
         rendered: dict[str, bytes] = {}
-        package = PackageChanges(self._extendable)
+        package = PackageChanges(self._extendable, self._package_cache)
         with limits.budget(self.limits):  # one budget for all parts of this document
             for name, part in self._parts.items():
                 rendered[name] = self._render_part(name, part, context, package)
