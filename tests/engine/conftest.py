@@ -141,3 +141,29 @@ def make_jpeg(width: int = 30, height: int = 60) -> bytes:
         + b"\xff\xc0" + struct.pack(">H", len(sof) + 2) + sof
         + b"\xff\xd9"
     )  # fmt: skip
+
+
+def numbered_subdoc(path, fmt: str) -> None:
+    """A .docx whose two paragraphs are a list of its own (numbering format ``fmt``)."""
+    d = docx.Document()
+    numbering = d.part.numbering_part.element
+    abstract = numbering.makeelement(qn("w:abstractNum"), {qn("w:abstractNumId"): "90"})
+    lvl = abstract.makeelement(qn("w:lvl"), {qn("w:ilvl"): "0"})
+    for tag, val in (("w:start", "1"), ("w:numFmt", fmt), ("w:lvlText", "（%1）")):
+        lvl.append(lvl.makeelement(qn(tag), {qn("w:val"): val}))
+    abstract.append(lvl)
+    numbering.insert(0, abstract)
+    num = numbering.makeelement(qn("w:num"), {qn("w:numId"): "1"})
+    num.append(num.makeelement(qn("w:abstractNumId"), {qn("w:val"): "90"}))
+    for old in numbering.findall(qn("w:num")):
+        if old.get(qn("w:numId")) == "1":
+            numbering.remove(old)
+    numbering.append(num)
+    for text in ("第一项", "第二项"):
+        p = d.add_paragraph(text)
+        ppr = p._p.get_or_add_pPr()
+        numpr = ppr.makeelement(qn("w:numPr"), {})
+        numpr.append(numpr.makeelement(qn("w:ilvl"), {qn("w:val"): "0"}))
+        numpr.append(numpr.makeelement(qn("w:numId"), {qn("w:val"): "1"}))
+        ppr.append(numpr)
+    d.save(path)

@@ -11,7 +11,7 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 from tests.conftest import pdf_text, requires_soffice
-from tests.engine.conftest import make_jpeg, make_png
+from tests.engine.conftest import make_jpeg, make_png, numbered_subdoc
 
 from speechkit.engine import (
     InlineImage,
@@ -200,7 +200,7 @@ def test_images_links_and_subdocs_open_in_libreoffice(make_template, tmp_path):
             ["标题{{r rt }}", "{{ img }}", "{{p sub }}", "{{p lst }}"], header=["{{ img }}"]
         )
     )
-    _numbered_subdoc(tmp_path / "list.docx", "decimal")
+    numbered_subdoc(tmp_path / "list.docx", "decimal")
     ctx = {
         "rt": RichText("链接文字", url_id="https://www.gov.cn/", color="0000FF"),
         "img": InlineImage(make_png(), width=Mm(20)),
@@ -216,35 +216,9 @@ def test_images_links_and_subdocs_open_in_libreoffice(make_template, tmp_path):
     assert len(root.findall(".//" + qn("w:drawing"))) == 2
 
 
-def _numbered_subdoc(path, fmt: str) -> None:
-    """A .docx whose two paragraphs are a list of its own (numbering format ``fmt``)."""
-    d = docx.Document()
-    numbering = d.part.numbering_part.element
-    abstract = numbering.makeelement(qn("w:abstractNum"), {qn("w:abstractNumId"): "90"})
-    lvl = abstract.makeelement(qn("w:lvl"), {qn("w:ilvl"): "0"})
-    for tag, val in (("w:start", "1"), ("w:numFmt", fmt), ("w:lvlText", "（%1）")):
-        lvl.append(lvl.makeelement(qn(tag), {qn("w:val"): val}))
-    abstract.append(lvl)
-    numbering.insert(0, abstract)
-    num = numbering.makeelement(qn("w:num"), {qn("w:numId"): "1"})
-    num.append(num.makeelement(qn("w:abstractNumId"), {qn("w:val"): "90"}))
-    for old in numbering.findall(qn("w:num")):
-        if old.get(qn("w:numId")) == "1":
-            numbering.remove(old)
-    numbering.append(num)
-    for text in ("第一项", "第二项"):
-        p = d.add_paragraph(text)
-        ppr = p._p.get_or_add_pPr()
-        numpr = ppr.makeelement(qn("w:numPr"), {})
-        numpr.append(numpr.makeelement(qn("w:ilvl"), {qn("w:val"): "0"}))
-        numpr.append(numpr.makeelement(qn("w:numId"), {qn("w:val"): "1"}))
-        ppr.append(numpr)
-    d.save(path)
-
-
 def test_subdoc_lists_keep_their_own_numbering(make_template, tmp_path, lines):
     sub = tmp_path / "list.docx"
-    _numbered_subdoc(sub, "chineseCounting")
+    numbered_subdoc(sub, "chineseCounting")
     tpl = Template(make_template(["正文", "{{p sub }}"]))
     data = tpl.render({"sub": Subdoc(sub)})
     assert lines(data) == ["正文", "第一项", "第二项"]
@@ -279,7 +253,7 @@ def test_subdoc_lists_into_a_template_without_numbering(make_template, tmp_path,
         for name, blob in members.items():
             z.writestr(name, blob)
     sub = tmp_path / "list.docx"
-    _numbered_subdoc(sub, "chineseCounting")
+    numbered_subdoc(sub, "chineseCounting")
     data = Template(path).render({"sub": Subdoc(sub)})
     out = docx.Document(io.BytesIO(data))
     assert [p.text for p in out.paragraphs] == ["正文", "第一项", "第二项"]
