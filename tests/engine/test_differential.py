@@ -129,6 +129,16 @@ CASES = {
             ["{%tr endfor %}", ""],
         ],
     ),
+    "vertical_merge_nested": dict(
+        table=[
+            ["阶段", "任务"],
+            ["{%tr for ph in phases %}", ""],
+            ["{%tr for t in ph.tasks %}", ""],
+            ["{% vm %}{{ ph.name }}", "{{ t }}"],
+            ["{%tr endfor %}", ""],
+            ["{%tr endfor %}", ""],
+        ],
+    ),
     "horizontal_merge": dict(
         table=[
             ["{%tc for y in years %}", "{% hm %}年度", "{%tc endfor %}"],
