@@ -59,7 +59,7 @@ def test_docx_and_text_from_data(cli, make_template, folder, lines):
         ({"$image": "照片/假图.jpg"}, "不是图片"),
         ({"$image": "照片/张三.jpg", "width_mm": "宽"}, "应为正数"),
         ({"$image": "照片/张三.jpg", "widht_mm": 3}, "不认识的键"),
-        ({"$docx": "假附件.docx"}, "不是 Word 文档"),
+        ({"$docx": "假附件.docx"}, "不是有效的 Word 文件"),
         ({"$text": "x", "color": "红"}, "不是颜色"),
         ({"$text": "x", "blod": True}, "不认识的格式"),
         ({"$image": "照片/张三.jpg", "$docx": "附件.docx"}, "之一"),

@@ -26,8 +26,12 @@ text_value = st.text(
 )  # controls and all
 value = st.recursive(
     st.none() | st.booleans() | st.integers(-(10**20), 10**20) | text_value,
-    lambda inner: st.lists(inner, max_size=4)
-    | st.dictionaries(st.sampled_from(["a", "b", "$image", "$docx", "$text", "width_mm"]), inner),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["a", "b", "$image", "$docx", "$text", "width_mm"]), inner
+        )
+    ),
     max_leaves=8,
 )
 

@@ -159,7 +159,8 @@ def test_empty_subdoc_filled_with_python_docx(make_template, lines):
     [
         (lambda: InlineImage(b"not an image"), "不是图片"),
         (lambda: InlineImage(make_png(), width="2cm"), "不是长度"),
-        (lambda: Subdoc(b"PK not a zip"), "不是 Word 文档"),
+        (lambda: Subdoc(b"PK not a zip"), "压缩包不完整"),
+        (lambda: Subdoc(b"%PDF-1.4 x"), "PDF"),
         (lambda: RichText("x", color="红色"), "不是颜色"),
         (lambda: RichText("x", url_id="javascript:alert(1)"), "不是网址"),
     ],

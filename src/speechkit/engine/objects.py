@@ -450,6 +450,13 @@ class InlineImage:
 _W = f"{{{W}}}"
 _REL_ATTRS = (f"{{{R}}}embed", f"{{{R}}}id", f"{{{R}}}link")
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_SUBDOC_PARTS = {
+    "word/document.xml",
+    "word/_rels/document.xml.rels",
+    "word/styles.xml",
+    "word/numbering.xml",
+}
+_SUBDOC_MAX_BYTES = 200 * 2**20
 _NUM_ID = re.compile(r'<w:numId w:val="(\d+)"/>')
 _SUBREL = re.compile(r"__sk_subrel_(\d+)__")
 _DOCPR = "__sk_docpr__"
@@ -493,9 +500,23 @@ class Subdoc:
         return getattr(doc, attr)  # add_paragraph, add_table, add_picture … of python-docx
 
     def _load(self, data: bytes) -> None:
+        from speechkit.docxfile import docx_problem
+
         name = self.name
+        problem = docx_problem(data)
+        if problem:
+            raise ObjectError(f"附件文档 {name} 不能使用：{problem}")
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                wanted = [
+                    i
+                    for i in zf.infolist()
+                    if i.filename in _SUBDOC_PARTS or i.filename.startswith("word/media/")
+                ]
+                if sum(i.file_size for i in wanted) > _SUBDOC_MAX_BYTES:
+                    raise ObjectError(
+                        f"附件文档 {name} 解压后超过 {_SUBDOC_MAX_BYTES // 2**20} MB，太大，不能插入"
+                    )
                 self._files = {
                     n: zf.read(n)
                     for n in zf.namelist()
