@@ -18,12 +18,14 @@ paragraph splits) → well-formedness check → ``package`` (zip with unchanged 
 
 from speechkit.engine.limits import RenderLimits
 from speechkit.engine.objects import (
+    RP,
     Cm,
     Inches,
     InlineImage,
     Listing,
     Mm,
     Pt,
+    R,
     RichText,
     RichTextParagraph,
     Subdoc,
@@ -37,6 +39,8 @@ __all__ = [
     "Listing",
     "Mm",
     "Pt",
+    "R",
+    "RP",
     "RenderLimits",
     "RichText",
     "RichTextParagraph",

@@ -45,6 +45,8 @@ _HIGHLIGHTS = {
 __all__ = [
     "RichText",
     "RichTextParagraph",
+    "R",
+    "RP",
     "Listing",
     "InlineImage",
     "Subdoc",
@@ -313,6 +315,10 @@ class RichTextParagraph:
 
     def __str__(self) -> str:
         return "\n".join(rt.text for rt, _ in self._paras)
+
+
+R = RichText  # docxtpl's shortcuts
+RP = RichTextParagraph
 
 
 class Listing:
