@@ -264,3 +264,11 @@ def test_merge_markers_never_drop_text_beside_them(make_template, lines):
     # docxtpl would remove "前文" and "后文" here (its merge cuts up to the next text node)
     path = make_template(["开头", "前文{%- if flag -%}后文", "{%- endif -%}", "结尾"])
     assert lines(Template(path).render(CTX)) == ["开头", "前文后文结尾"]
+
+
+def test_merge_markers_do_not_merge_across_cells(make_template, rows):
+    path = make_template(
+        ["x"], table=[["甲", "{%- if flag -%}", "乙"], ["{%- endif -%}", "丙", "丁"]]
+    )
+    data = Template(path).render(CTX)
+    assert rows(data) == [["甲", "", "乙"], ["", "丙", "丁"]]

@@ -772,13 +772,15 @@ def _serialise(root: etree._Element, result: PartSource) -> str:
             seg = segments[i]
             cut = seg.rfind("</w:t>")
             opened = [m.end() for m in _TEXT_START.finditer(seg, max(cut, 0))]
-            if cut >= 0 and opened and not seg[opened[-1] :].strip():
+            crosses = _STRUCTURE.search(seg, max(cut, 0)) is not None
+            if cut >= 0 and opened and not seg[opened[-1] :].strip() and not crosses:
                 segments[i] = seg[:cut]
         if raw.body.endswith("-"):
             seg = segments[i + 1]
             m = _TEXT_START.search(seg)
             end = seg.find("</w:t>")
-            if m and 0 <= end < m.start() and not seg[:end].strip():
+            crosses = m is not None and _STRUCTURE.search(seg, 0, m.end()) is not None
+            if m and 0 <= end < m.start() and not seg[:end].strip() and not crosses:
                 segments[i + 1] = seg[m.end() :]
     out: list[str] = []
     for i, tag in enumerate(tags):
@@ -791,6 +793,8 @@ def _serialise(root: etree._Element, result: PartSource) -> str:
 
 _PLACE_RE = re.compile(r"<\?sk (\d+)\?>|__sk_attr_(\d+)__")
 _TEXT_START = re.compile(r"<w:t(?: [^>]*)?>")
+# A paragraph merge never crosses a cell, row, table, hyperlink or field boundary.
+_STRUCTURE = re.compile(r"</?w:(?:tc|tr|tbl|hyperlink|fldSimple|sdt|txbxContent)[ >/]")
 
 
 def _literals(xml: str) -> str:
