@@ -224,7 +224,9 @@ def _load_context(profile_path: Path | None, data_path: Path | None, required: b
 @click.argument("template_path", metavar="模板.docx", type=_TEMPLATE_ARG)
 @_context_options(
     profile_help="乡镇资料文件（profiles/towns/<代号>.yaml），自动合并 city.yaml 并校验。",
-    data_help="任意 YAML/JSON 数据文件（顶层为映射，不做资料校验），用于活动以外的模板。",
+    data_help="任意 YAML/JSON 数据文件（顶层为映射，不做资料校验），用于活动以外的模板；"
+    "其中 {$image: 照片.jpg, width_mm: 25}、{$docx: 附件.docx}、{$text: 文字, bold: true} "
+    "插入图片、附件文档和带格式的文字（路径相对于数据文件所在文件夹）。",
 )
 @click.option(
     "-o",
