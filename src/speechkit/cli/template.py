@@ -209,7 +209,7 @@ def _load_context(profile_path: Path | None, data_path: Path | None, required: b
 
         return load_profile(profile_path).context()
     if data_path is not None:
-        from speechkit.engine.objects import from_data
+        from speechkit.engine.dataforms import from_data
         from speechkit.errors import display_path
         from speechkit.profiles import load_data_file
 

@@ -28,8 +28,8 @@ from speechkit.engine.objects import (
     R,
     RichText,
     RichTextParagraph,
-    Subdoc,
 )
+from speechkit.engine.subdoc import Subdoc
 from speechkit.engine.template import Template, VariableUse, check_template
 
 __all__ = [

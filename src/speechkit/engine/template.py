@@ -24,10 +24,11 @@ from speechkit.engine.messages import (
     missing_message,
     undefined_message,
 )
-from speechkit.engine.objects import ObjectError, Subdoc, collecting
+from speechkit.engine.objects import ObjectError, collecting
 from speechkit.engine.package import Entry, PackageChanges, make_entry, read_package, write_zip
 from speechkit.engine.postprocess import postprocess
 from speechkit.engine.preprocess import PartSource, preprocess_part, preprocess_properties
+from speechkit.engine.subdoc import Subdoc
 from speechkit.errors import (
     InputFileError,
     Location,
