@@ -58,3 +58,23 @@ def test_every_feature_renders_valid_ooxml(make_template, tmp_path):
     before = set(schema_findings(path))
     after = set(schema_findings(Template(path).render(ctx)))
     assert after - before == set()
+
+
+def test_subdoc_ending_with_a_table_in_a_cell_stays_valid(make_template, tmp_path, rows):
+    sub = docx.Document()
+    sub.add_paragraph("附件")
+    t = sub.add_table(rows=1, cols=1)
+    t.cell(0, 0).text = "内表"
+    sub_path = tmp_path / "sub.docx"
+    sub.save(sub_path)
+    # python-docx's default document ends its body with the section properties only
+    body = sub.element.body
+    assert body[-2].tag.endswith("}tbl")
+    path = make_template(["x"], table=[["{{p sub }}", "乙"]])
+    data = Template(path).render({"sub": Subdoc(sub_path)})
+    before = set(schema_findings(path))
+    assert set(schema_findings(data)) - before == set()
+    cell = docx.Document(io.BytesIO(data)).tables[0].cell(0, 0)
+    assert cell.paragraphs[0].text == "附件" and cell.tables[0].cell(0, 0).text == "内表"
+    # Word requires a paragraph as the last element of every cell (as python-docx notes)
+    assert cell._tc[-1].tag.endswith("}p")
