@@ -184,51 +184,17 @@ def preprocess_part(xml: bytes, name: str, kind: str, file: str) -> PartSource:
                 tag.container = ("inline", p, _depth(pis[tag.index], p))
 
     _replace_structural(structural, result)
-    for tag, pi, p in cell_tags:
-        if not tag.dropped:
-            _apply_cell_tag(tag, pi, p, result)
+    if cell_tags:
+        from speechkit.engine.cells import apply_cell_tag
+
+        for tag, pi, p in cell_tags:
+            if not tag.dropped:
+                apply_cell_tag(tag, pi, p, result)
     has_literals = any(lit.encode() in xml for lit, _ in LITERALS)
     if not result.tags and not has_literals:
         return result
     _check_tags(result)
     result.source = _serialise(root, result)
-    return result
-
-
-def preprocess_properties(xml: bytes, name: str, file: str) -> PartSource:
-    """Preprocess ``docProps/core.xml``: tags in the title, subject, author, keywords and the
-    other text properties (inline tags only)."""
-    root = etree.fromstring(xml, etree.XMLParser(huge_tree=True, resolve_entities=False))
-    result = PartSource(name=name, kind="properties", source=None)
-    for el in root.iter():
-        if not isinstance(el.tag, str) or len(el) or not el.text or "{" not in el.text:
-            continue
-        text = el.text
-        raw_tags, errors = scan(text)
-        prop = etree.QName(el).localname
-        location = Location(file=file, part="properties", snippet=f"{prop}：{_snippet(text)}")
-        for err in errors:
-            result.problems.append(Problem(location, f"{err.message}：{err.text}"))
-        if not raw_tags:
-            continue
-        el.text = text[: raw_tags[0].start]
-        for i, raw in enumerate(raw_tags):
-            tag = Tag(len(result.tags), raw, location, container=("inline", el, 1))
-            result.tags.append(tag)
-            if raw.level:
-                result.problems.append(
-                    Problem(
-                        location, f"{tag.text}：文档属性里只能用行内标签，不能用 {{%{raw.level} %}}"
-                    )
-                )
-            pi = _pi(tag)
-            end = raw_tags[i + 1].start if i + 1 < len(raw_tags) else len(text)
-            pi.tail = text[raw.end : end]
-            el.append(pi)
-            tag.node = pi
-    if result.tags:
-        _check_tags(result)
-        result.source = _serialise(root, result)
     return result
 
 
@@ -424,85 +390,6 @@ def _replace_structural(structural: dict, result: PartSource) -> None:
         pi.tail = target.tail
         parent.replace(target, pi)
         tag.container = ("structural", parent)
-
-
-def _remove_pi(pi: etree._Element) -> None:
-    """Remove an instruction, keeping the text after it; drop its run if left empty."""
-    t = pi.getparent()
-    prev = pi.getprevious()
-    if prev is not None:
-        prev.tail = (prev.tail or "") + (pi.tail or "")
-    else:
-        t.text = (t.text or "") + (pi.tail or "")
-    t.remove(pi)
-    if t.tag == oxml.W_T and not (t.text or "") and len(t) == 0:
-        _drop_if_empty_run(t)
-
-
-def _synthetic(result: PartSource, like: Tag, kind: str, body: str) -> Tag:
-    """A tag the engine adds for ``like`` (same location and text, for messages)."""
-    raw = RawTag(like.raw.start, like.raw.end, kind, "", body, like.raw.text)
-    tag = Tag(len(result.tags), raw, like.location, synthetic=True)
-    result.tags.append(tag)
-    return tag
-
-
-def _pi(tag: Tag) -> etree._Element:
-    return etree.ProcessingInstruction(_PI_TARGET, str(tag.index))
-
-
-def _attr(tag: Tag) -> str:
-    """Placeholder for an attribute value computed by ``tag`` (see :func:`_serialise`)."""
-    return f"__sk_attr_{tag.index}__"
-
-
-def _apply_cell_tag(tag: Tag, pi: etree._Element, p: etree._Element, result: PartSource) -> None:
-    """``{% vm %}``, ``{% hm %}``, ``{% colspan n %}``, ``{% cellbg color %}``: remove the tag
-    and set the cell's properties (docxtpl's behaviour)."""
-    kw = tag.keyword
-    tc = oxml.ancestor(p, oxml.W_TC)
-    _remove_pi(pi)
-    if tc is None:
-        result.problems.append(Problem(tag.location, f"{tag.text} 只能写在表格的单元格里"))
-        return
-    arg = tag.raw.body.lstrip("-+").strip()[len(kw) :].strip().rstrip("-+").strip()
-    if kw in ("colspan", "cellbg") and not arg:
-        what = "合并的列数" if kw == "colspan" else "颜色（如 FF0000）"
-        result.problems.append(Problem(tag.location, f"{tag.text} 缺少{what}"))
-        return
-    if kw in ("vm", "hm") and arg:
-        result.problems.append(Problem(tag.location, f"{tag.text} 后面不应再有内容"))
-        return
-    tcpr = oxml.cell_properties(tc)
-    if kw == "colspan":
-        value = _synthetic(result, tag, "var", f"({arg}) | _sk_span")
-        oxml.set_cell_property(tcpr, "w:gridSpan", {"w:val": _attr(value)})
-    elif kw == "cellbg":
-        value = _synthetic(result, tag, "var", f"({arg}) | _sk_color")
-        oxml.set_cell_property(
-            tcpr, "w:shd", {"w:val": "clear", "w:color": "auto", "w:fill": _attr(value)}
-        )
-    elif kw == "vm":
-        value = _synthetic(result, tag, "var", "'restart' if loop.first else 'continue'")
-        oxml.set_cell_property(tcpr, "w:vMerge", {"w:val": _attr(value)})
-        for t in tc.iter(oxml.W_T):
-            opener = _pi(_synthetic(result, tag, "block", "if loop.first"))
-            closer = _pi(_synthetic(result, tag, "block", "endif"))
-            opener.tail, t.text = t.text, None
-            t.insert(0, opener)
-            t.append(closer)
-    else:  # hm
-        span = oxml.get_cell_span(tcpr)
-        value = _synthetic(result, tag, "var", f"loop.length * {span}")
-        oxml.set_cell_property(tcpr, "w:gridSpan", {"w:val": _attr(value)})
-        row = tc.getparent()
-        at = row.index(tc)
-        opener = _pi(_synthetic(result, tag, "block", "if loop.first"))
-        closer = _pi(_synthetic(result, tag, "block", "endif"))
-        closer.tail, tc.tail = tc.tail, None
-        row.insert(at, opener)
-        row.insert(at + 2, closer)
-        result.has_column_loops = True
 
 
 _NON_TEXT = {

@@ -27,7 +27,8 @@ from speechkit.engine.messages import (
 from speechkit.engine.objects import ObjectError, collecting
 from speechkit.engine.package import Entry, PackageChanges, make_entry, read_package, write_zip
 from speechkit.engine.postprocess import postprocess
-from speechkit.engine.preprocess import PartSource, preprocess_part, preprocess_properties
+from speechkit.engine.preprocess import PartSource, preprocess_part
+from speechkit.engine.properties import preprocess_properties
 from speechkit.engine.subdoc import Subdoc
 from speechkit.errors import (
     InputFileError,
