@@ -65,3 +65,9 @@ def test_cli_time_limit_stops_a_runaway_template(cli, make_template, tmp_path):
     assert "时间限制（0.5 秒）" in res.stderr and "第2段" in res.stderr
     assert "Traceback" not in res.output
     assert not out.exists()
+
+
+def test_chinese_filter_and_global_names_as_in_the_readme(make_template, lines):
+    path = make_template(["{{ year | 落款 }}，{{ 单位 }}"])
+    tpl = Template(path, filters={"落款": lambda d: f"{d}年"}, globals={"单位": "东湖镇"})
+    assert lines(tpl.render({"year": 2024})) == ["2024年，东湖镇"]
