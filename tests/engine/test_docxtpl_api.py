@@ -32,3 +32,13 @@ def test_cell_tag_outside_a_table_is_located(make_template):
     with pytest.raises(TemplateError, match="只能写在表格的单元格里") as info:
         Template(make_template(["前", "{% vm %}文字"]))
     assert info.value.problems[0].location.paragraph == 2
+
+
+def test_merge_tags_outside_a_loop_are_located(make_template):
+    import pytest
+
+    from speechkit.errors import TemplateError
+
+    with pytest.raises(TemplateError, match=r"只能用在\{%tr for %\} 行循环里") as info:
+        Template(make_template(["x"], table=[["{% vm %}甲", "乙"]]))
+    assert info.value.problems[0].location.cell == "表格1 第1行第1列"

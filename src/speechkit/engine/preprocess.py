@@ -502,6 +502,11 @@ def _check_tags(result: PartSource) -> None:
                     continue
             stack.pop()
             _same_container(opener, tag, result)
+        if kw in ("vm", "hm") and not any(o.keyword == "for" for o, _ in stack):
+            loop = "{%tr for %} 行" if kw == "vm" else "{%tc for %} 列"
+            result.problems.append(
+                Problem(tag.location, f"{tag.text} 只能用在{loop}循环里（合并循环生成的单元格）")
+            )
         if kw in SIMPLE and not any(o.keyword == "for" for o, _ in stack):
             result.problems.append(Problem(tag.location, f"{tag.text} 只能用在 {{% for %}} 循环里"))
     for opener, _ in stack:
