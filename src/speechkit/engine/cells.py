@@ -14,10 +14,9 @@ from speechkit.engine import oxml
 from speechkit.engine.preprocess import (
     _PI_TARGET,
     PartSource,
-    RawTag,
-    Tag,
     _drop_if_empty_run,
 )
+from speechkit.engine.tags import RawTag, Tag
 from speechkit.errors import Problem
 
 

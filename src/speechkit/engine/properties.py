@@ -8,12 +8,11 @@ from lxml import etree
 from speechkit.engine.cells import instruction
 from speechkit.engine.preprocess import (
     PartSource,
-    Tag,
     _check_tags,
     _serialise,
     _snippet,
-    scan,
 )
+from speechkit.engine.tags import Tag, scan
 from speechkit.errors import Location, Problem
 
 
