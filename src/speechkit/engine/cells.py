@@ -11,11 +11,7 @@ from __future__ import annotations
 from lxml import etree
 
 from speechkit.engine import oxml
-from speechkit.engine.preprocess import (
-    _PI_TARGET,
-    PartSource,
-    _drop_if_empty_run,
-)
+from speechkit.engine.partsource import PI_TARGET, PartSource, drop_if_empty_run
 from speechkit.engine.tags import RawTag, Tag
 from speechkit.errors import Problem
 
@@ -30,7 +26,7 @@ def remove_pi(pi: etree._Element) -> None:
         t.text = (t.text or "") + (pi.tail or "")
     t.remove(pi)
     if t.tag == oxml.W_T and not (t.text or "") and len(t) == 0:
-        _drop_if_empty_run(t)
+        drop_if_empty_run(t)
 
 
 def synthetic(result: PartSource, like: Tag, kind: str, body: str) -> Tag:
@@ -42,7 +38,7 @@ def synthetic(result: PartSource, like: Tag, kind: str, body: str) -> Tag:
 
 
 def instruction(tag: Tag) -> etree._Element:
-    return etree.ProcessingInstruction(_PI_TARGET, str(tag.index))
+    return etree.ProcessingInstruction(PI_TARGET, str(tag.index))
 
 
 def attribute_placeholder(tag: Tag) -> str:

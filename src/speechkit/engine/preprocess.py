@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -26,10 +25,13 @@ from speechkit.docx.paragraphs import in_fallback, paragraph_addresses
 from speechkit.docx.safexml import parse_part
 from speechkit.engine import oxml
 from speechkit.engine.messages import explain_syntax_error
+from speechkit.engine.partsource import PI_TARGET as _PI_TARGET
+from speechkit.engine.partsource import PartSource
+from speechkit.engine.partsource import drop_if_empty_run as _drop_if_empty_run
+from speechkit.engine.partsource import run_is_empty as _run_is_empty
 from speechkit.engine.tags import Tag, scan
 from speechkit.errors import Location, Problem
 
-_PI_TARGET = "sk"
 _PI_RE = re.compile(r"<\?sk (\d+)\?>")
 
 # Block keywords: openers with their closers, middles with the openers they may sit in.
@@ -59,29 +61,6 @@ LITERALS = (
 )
 
 LEVEL_NAMES = {"": "行内", "r": "文字块", "p": "段落", "tr": "表格行", "tc": "单元格"}
-
-
-@dataclass
-class PartSource:
-    """The result of preprocessing one part: Jinja source (None if it has no tags), the tags in
-    source order, and every problem found."""
-
-    name: str
-    kind: str
-    source: str | None
-    tags: list[Tag] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    line_tags: list[int] = field(default_factory=list)  # Jinja line - 1 → tag index
-    has_column_loops: bool = False
-    has_cell_paragraph_tags: bool = False
-    has_row_tags: bool = False
-
-    def tag_at_line(self, lineno: int | None) -> Tag | None:
-        """The tag whose Jinja source begins on (or just before) ``lineno``."""
-        if not self.line_tags or lineno is None:
-            return None
-        idx = min(max(lineno - 1, 0), len(self.line_tags) - 1)
-        return self.tags[self.line_tags[idx]]
 
 
 def _snippet(text: str, width: int = 40) -> str:
@@ -224,15 +203,6 @@ def _rewrite_text_nodes(
     return pis
 
 
-def _drop_if_empty_run(t: etree._Element) -> None:
-    """Remove the run of ``t`` when joining a tag left it with nothing but formatting."""
-    run = t.getparent()
-    if run is not None and run.tag == oxml.W_R and _run_is_empty(run):
-        parent = run.getparent()
-        if parent is not None:
-            parent.remove(run)
-
-
 _NS_DECL = re.compile(r' xmlns:\w+="[^"]*"')
 
 
@@ -272,17 +242,6 @@ def _split_run_at(pi: etree._Element) -> etree._Element | None:
         if _run_is_empty(r):
             parent.remove(r)
     return rpr
-
-
-def _run_is_empty(run: etree._Element) -> bool:
-    """True when a run holds nothing but properties and empty text."""
-    for child in run:
-        if child.tag == oxml.W_RPR:
-            continue
-        if child.tag == oxml.W_T and not (child.text or "") and len(child) == 0:
-            continue
-        return False
-    return True
 
 
 def _literal_text(el: etree._Element) -> str:
