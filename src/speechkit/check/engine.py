@@ -171,12 +171,17 @@ def _finding(rule: Rule, block: Block, hit) -> Finding:
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
+    """One finding per rule and place, and one per place and correction (a slip two rules
+    know, such as 一如继往 in a word list and as a near-miss of 一如既往, is reported once)."""
     seen = set()
     out = []
     for f in findings:
         key = (f.rule, f.location)
-        if key not in seen:
+        fix = (f.location, f.suggestion) if f.suggestion else None
+        if key not in seen and fix not in seen:
             seen.add(key)
+            if fix is not None:
+                seen.add(fix)
             out.append(f)
     return out
 
@@ -197,7 +202,7 @@ def check_document(
     active = pack.active(doc_type, as_of or dt.date.today(), ignore)
     if any(r.needs_tokens for r in active):
         pack.prepare_tokens()
-    ctx = RunContext(profile=_resolve_profile(profile), as_of=as_of)
+    ctx = RunContext(profile=_resolve_profile(profile), as_of=as_of, rules=tuple(active))
     report = FileReport(
         path=doc.path,
         findings=run_rules(doc, active, ctx),

@@ -35,7 +35,17 @@ class RunContext:
 
     profile: object | None = None
     as_of: dt.date | None = None
+    rules: tuple = ()  # the active rules of this run (detectors may read their data)
     _bounds: dict = field(default_factory=dict)
+    _data: object = None
+
+    def profile_data(self):
+        """The profile as nested data (``profile.context()``), built once per document: the
+        context is a deep copy, too costly to make again for every rule and paragraph."""
+        if self._data is None and self.profile is not None:
+            context = getattr(self.profile, "context", None)
+            self._data = context() if callable(context) else self.profile
+        return self._data
 
     def boundaries(self, block: Block) -> set[int]:
         """Token boundary offsets of ``block`` (jieba, HMM off), computed once per block."""
@@ -356,6 +366,7 @@ class Rule:
             expected="…",
             field="、".join(getattr(self, "fields", ())) or "资料",
             where="…",
+            kind="…",
         )
         try:
             return self.message.format_map(values)

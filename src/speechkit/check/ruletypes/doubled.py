@@ -1,0 +1,99 @@
+"""``doubled``: a character or word written twice where no word allows it (党党, 本本单位,
+工作工作), with real reduplication (常常, 人人, 认认真真, 研究研究) left alone."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from speechkit.check.model import Block
+from speechkit.check.ruletypes.base import Hit, Rule, RunContext, Spec
+
+_PAIR = re.compile(r"([\u4e00-\u9fff])\1")
+
+
+@dataclass
+class Doubled(Rule):
+    """Keys: ``kind`` — ``char`` (a character written twice as two one-character tokens:
+    党党), ``token`` (a two-character dictionary token that only doubles a character: 本本单位)
+    or ``word`` (a two-character word written twice: 工作工作); ``allow`` (correct reduplicated
+    forms: 常常, 研究研究 …); ``skip`` (characters another rule watches, e.g. 的 and 了);
+    ``particles`` (characters that may stand alone before a word starting with themselves:
+    对|对方, 把|把关).
+
+    A pair whose copies both belong to longer jieba tokens (学习习近平), a lone copy next to a
+    token of ``particles`` (对对方), 一 before the pair (一天天) and AABB forms (认认真真) are
+    never reported. The span covers both copies; the suggestion
+    is one copy."""
+
+    allow: frozenset[str] = frozenset()
+    skip: frozenset[str] = frozenset()
+    kind: str = "char"
+    particles: frozenset[str] = frozenset()
+
+    type_name = "doubled"
+    needs_tokens = True
+
+    @classmethod
+    def from_spec(cls, spec: Spec, pack: str, line: int | None) -> Doubled:
+        common = cls.common(spec, pack, line)
+        return cls(
+            **common,
+            allow=frozenset(spec.str_list("allow")),
+            skip=frozenset(spec.str_list("skip")),
+            kind=spec.choice("kind", ("char", "token", "word"), "char"),
+            particles=frozenset("".join(spec.str_list("particles"))),
+        )
+
+    def run(self, block: Block, ctx: RunContext) -> list[Hit]:
+        text = block.scan_text
+        from speechkit.check import tokens
+
+        if self.kind == "word":
+            return [
+                Hit(m.start(), m.end(), m.group(1))
+                for m in _ABAB.finditer(text)
+                if m.group() not in self.allow
+                and not m.group(1).startswith("一")
+                and tokens.is_word(m.group(1))
+                and not tokens.is_word(m.group())
+            ]
+        pairs = [m.start() for m in _PAIR.finditer(text) if m.group(1) not in self.skip]
+        if not pairs:
+            return []
+        toks = tokens.cut(text)
+        starts, pos = [], 0
+        for tok in toks:
+            starts.append(pos)
+            pos += len(tok)
+        token_at: dict[int, int] = {}
+        for k, tok in enumerate(toks):
+            for j in range(starts[k], starts[k] + len(tok)):
+                token_at[j] = k
+        hits = []
+        for i in pairs:
+            a, b = token_at[i], token_at[i + 1]
+            pair = text[i : i + 2]
+            if pair in self.allow or _aabb(text, i):
+                continue
+            if self.kind == "token" and a == b and len(toks[a]) == 2:
+                hits.append(Hit(i, i + 2, text[i]))
+            elif self.kind == "char" and a != b:
+                if len(toks[a]) == 1:  # 党|党的: a lone first copy
+                    if len(toks[b]) == 1 or text[i] not in self.particles:
+                        hits.append(Hit(i, i + 2, text[i]))
+                elif (
+                    len(toks[b]) == 1 and text[i - 1 : i] != "一" and text[i] not in self.particles
+                ):
+                    hits.append(Hit(i, i + 2, text[i]))  # 认真|真|学习: a lone second copy
+        return hits
+
+
+def _aabb(text: str, i: int) -> bool:
+    """True when the pair at ``i`` is one half of an AABB form (认认真真)."""
+    before = i >= 2 and text[i - 2] == text[i - 1] and "\u4e00" <= text[i - 1] <= "\u9fff"
+    after = text[i + 2 : i + 3] == text[i + 3 : i + 4] != "" and "\u4e00" <= text[i + 2] <= "\u9fff"
+    return before or after
+
+
+_ABAB = re.compile(r"([\u4e00-\u9fff]{2})\1")
