@@ -14,12 +14,15 @@ _PAIR = re.compile(r"([\u4e00-\u9fff])\1")
 
 @dataclass
 class Doubled(Rule):
-    """Keys: ``kind`` — ``char`` (a character written twice as two one-character tokens:
-    党党), ``token`` (a two-character dictionary token that only doubles a character: 本本单位)
-    or ``word`` (a two-character word written twice: 工作工作); ``allow`` (correct reduplicated
-    forms: 常常, 研究研究 …); ``skip`` (characters another rule watches, e.g. 的 and 了);
-    ``particles`` (characters that may stand alone before a word starting with themselves:
-    对|对方, 把|把关).
+    """Keys: ``kind`` — ``char`` (a character written twice: 党党的, 认真真) or ``word`` (a
+    two-character word written twice: 工作工作); ``allow`` (correct reduplicated forms: 常常,
+    研究研究 …); ``skip`` (characters another rule watches, e.g. 的 and 了); ``particles``
+    (characters that may stand alone before a word starting with themselves: 对|对方, 把|把关;
+    numerals: 十五|五).
+
+    A character pair is reported when jieba does not keep it in one token and either the first
+    copy stands alone and the pair is no dictionary word (党|党的, but not 红|红脸), or the second
+    copy stands alone after a longer word (全镇|镇|党员).
 
     A pair whose copies both belong to longer jieba tokens (学习习近平), a lone copy next to a
     token of ``particles`` (对对方), 一 before the pair (一天天) and AABB forms (认认真真) are
@@ -41,7 +44,7 @@ class Doubled(Rule):
             **common,
             allow=frozenset(spec.str_list("allow")),
             skip=frozenset(spec.str_list("skip")),
-            kind=spec.choice("kind", ("char", "token", "word"), "char"),
+            kind=spec.choice("kind", ("char", "word"), "char"),
             particles=frozenset("".join(spec.str_list("particles"))),
         )
 
@@ -72,20 +75,17 @@ class Doubled(Rule):
                 token_at[j] = k
         hits = []
         for i in pairs:
-            a, b = token_at[i], token_at[i + 1]
-            pair = text[i : i + 2]
-            if pair in self.allow or _aabb(text, i):
+            x, pair = text[i], text[i : i + 2]
+            if pair in self.allow or x in self.particles or _aabb(text, i):
                 continue
-            if self.kind == "token" and a == b and len(toks[a]) == 2:
-                hits.append(Hit(i, i + 2, text[i]))
-            elif self.kind == "char" and a != b:
-                if len(toks[a]) == 1:  # 党|党的: a lone first copy
-                    if len(toks[b]) == 1 or text[i] not in self.particles:
-                        hits.append(Hit(i, i + 2, text[i]))
-                elif (
-                    len(toks[b]) == 1 and text[i - 1 : i] != "一" and text[i] not in self.particles
-                ):
-                    hits.append(Hit(i, i + 2, text[i]))  # 认真|真|学习: a lone second copy
+            a, b = token_at[i], token_at[i + 1]
+            if a == b:
+                continue  # one token holds both copies: a dictionary word (常常, 本本主义)
+            if len(toks[a]) == 1:
+                if not tokens.is_word(pair):
+                    hits.append(Hit(i, i + 2, x))  # 党|党的, 党|党
+            elif len(toks[b]) == 1 and text[i - 1 : i] != "一":
+                hits.append(Hit(i, i + 2, x))  # 认真|真|学习, 全镇|镇|党员
         return hits
 
 

@@ -10,6 +10,10 @@ from speechkit.check.ruletypes.base import Hit, Rule, RunContext, Spec
 from speechkit.check.ruletypes.formulation import QUOTES, Formulation
 
 
+LONG = 10
+"""From this length on, any one-character substitution inside a standard is reported."""
+
+
 def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
@@ -25,7 +29,8 @@ class FormulationNearMiss(Rule):
 
     A sequence one edit away from a standard is reported against it when the edit lies inside
     (not at either end), involves only Chinese characters, and a substituted character is a
-    sound-alike or shape-alike of the original. Each standard is found through its two halves,
+    sound-alike or shape-alike of the original (any character in standards of :data:`LONG`
+    characters or more). Each standard is found through its two halves,
     one of which an edit leaves intact, so the time is linear in the text."""
 
     standards: tuple[str, ...] = ()
@@ -74,7 +79,7 @@ class FormulationNearMiss(Rule):
                         if any(s < x + n and x < e for x in exact):
                             continue
                         if size == n:
-                            if not confusion_kind(window[off], std[off]):
+                            if n < LONG and not confusion_kind(window[off], std[off]):
                                 continue
                             changed = window[off]
                         else:
