@@ -3,7 +3,8 @@
 The data are package files (see ``data/build_confusion.py`` and the README's data table),
 read on first use only:
 
-- sound-alikes: characters sharing a toneless reading (``pinyin.tsv``, from pypinyin);
+- sound-alikes: characters sharing a toneless reading, zh/z, ch/c, sh/s and -ng/-n blurred
+  (``pinyin.tsv``, from pypinyin);
 - shape-alikes: groups of similar-looking characters (``shape_alike.txt`` from pycorrector,
   Apache-2.0, and ``shape_alike_extra.txt`` written here);
 - fixed phrases: 成语 and 习用语 of jieba's dictionary (``idioms.txt``) and common four-character
@@ -26,15 +27,31 @@ def _lines(name: str) -> list[str]:
     return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
 
 
+_FUZZY = (("zh", "z"), ("ch", "c"), ("sh", "s"))
+
+
+def fuzzy_syllable(syllable: str) -> str:
+    """A toneless syllable with the distinctions many speakers blur removed (zh/z, ch/c, sh/s,
+    -ng/-n after i and e): 明 ming and 民 min, 是 shi and 四 si become alike."""
+    for a, b in _FUZZY:
+        if syllable.startswith(a):
+            syllable = b + syllable[len(a) :]
+            break
+    if syllable.endswith(("ing", "eng")):
+        syllable = syllable[:-1]
+    return syllable
+
+
 @lru_cache(maxsize=1)
-def _readings() -> dict[str, tuple[int, ...]]:
-    """Character → ids of its toneless readings."""
-    out: dict[str, tuple[int, ...]] = {}
-    for i, line in enumerate(_lines("pinyin.tsv")):
-        _, chars = line.split("\t", 1)
+def _readings() -> dict[str, frozenset[str]]:
+    """Character → its toneless readings, blurred by :func:`fuzzy_syllable`."""
+    out: dict[str, set[str]] = {}
+    for line in _lines("pinyin.tsv"):
+        syllable, chars = line.split("\t", 1)
+        key = fuzzy_syllable(syllable)
         for ch in chars:
-            out[ch] = out.get(ch, ()) + (i,)
-    return out
+            out.setdefault(ch, set()).add(key)
+    return {ch: frozenset(v) for ch, v in out.items()}
 
 
 @lru_cache(maxsize=1)
@@ -50,10 +67,11 @@ def _shape_groups() -> dict[str, frozenset[str]]:
 
 
 def sound_alike(a: str, b: str) -> bool:
-    """True when the characters ``a`` and ``b`` share a reading (tones ignored)."""
+    """True when the characters ``a`` and ``b`` share a reading (tones and the distinctions of
+    :func:`fuzzy_syllable` ignored)."""
     ra = _readings().get(a)
     rb = _readings().get(b)
-    return bool(ra and rb and set(ra) & set(rb))
+    return bool(ra and rb and not ra.isdisjoint(rb))
 
 
 def shape_alike(a: str, b: str) -> bool:

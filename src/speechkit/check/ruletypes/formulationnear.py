@@ -19,7 +19,7 @@ def _is_han(ch: str) -> bool:
 
 
 def _bare(text: str) -> str:
-    return "".join(ch for ch in text if ch not in QUOTES and ch not in "、，")
+    return "".join(ch for ch in text if ch not in QUOTES)
 
 
 @dataclass
@@ -28,7 +28,7 @@ class FormulationNearMiss(Rule):
     active ``formulation`` rule are watched as well, without their quotes.
 
     A sequence one edit away from a standard is reported against it when the edit lies inside
-    (not at either end), involves only Chinese characters, and a substituted character is a
+    (at either end only a sound- or shape-alike in a long standard), involves only Chinese characters, and a substituted character is a
     sound-alike or shape-alike of the original (any character in standards of :data:`LONG`
     characters or more). Each standard is found through its two halves,
     one of which an edit leaves intact, so the time is linear in the text."""
@@ -74,7 +74,12 @@ class FormulationNearMiss(Rule):
                         spans.add((s, e))
                         window = text[s:e]
                         off = one_edit(window, std)
-                        if off is None or off == 0 or off >= min(len(window), n) - 1:
+                        if off is None:
+                            continue
+                        at_end = off == 0 or off >= min(len(window), n) - 1
+                        if at_end and (size != n or n < LONG):
+                            continue
+                        if at_end and not confusion_kind(window[off], std[off]):
                             continue
                         if any(s < x + n and x < e for x in exact):
                             continue
