@@ -20,9 +20,9 @@ class Doubled(Rule):
     (characters that may stand alone before a word starting with themselves: 对|对方, 把|把关;
     numerals: 十五|五).
 
-    A character pair is reported when jieba does not keep it in one token and either the first
-    copy stands alone and the pair is no dictionary word (党|党的, but not 红|红脸), or the second
-    copy stands alone after a longer word (全镇|镇|党员).
+    A character pair is reported when jieba does not keep it in one token and either both
+    copies stand alone (于|于), the first stands alone and the pair is no dictionary word
+    (党|党的, but not 红|红脸), or the second stands alone after a longer word (全镇|镇|党员).
 
     A pair whose copies both belong to longer jieba tokens (学习习近平), a lone copy next to a
     token of ``particles`` (对对方), 一 before the pair (一天天) and AABB forms (认认真真) are
@@ -82,8 +82,8 @@ class Doubled(Rule):
             if a == b:
                 continue  # one token holds both copies: a dictionary word (常常, 本本主义)
             if len(toks[a]) == 1:
-                if not tokens.is_word(pair):
-                    hits.append(Hit(i, i + 2, x))  # 党|党的, 党|党
+                if len(toks[b]) == 1 or not tokens.is_word(pair):
+                    hits.append(Hit(i, i + 2, x))  # 于|于, 党|党的 (not 红|红脸)
             elif len(toks[b]) == 1 and text[i - 1 : i] != "一":
                 hits.append(Hit(i, i + 2, x))  # 认真|真|学习, 全镇|镇|党员
         return hits
