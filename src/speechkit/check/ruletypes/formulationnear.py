@@ -9,7 +9,6 @@ from speechkit.check.model import Block
 from speechkit.check.ruletypes.base import Hit, Rule, RunContext, Spec
 from speechkit.check.ruletypes.formulation import QUOTES, Formulation
 
-
 LONG = 10
 """From this length on, any one-character substitution inside a standard is reported."""
 
