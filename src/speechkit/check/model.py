@@ -35,12 +35,15 @@ class Block:
 
     ``scan`` is the text the rules see; it equals ``text`` except where markup was masked
     (Markdown emphasis markers), always with the same length so offsets agree.
+    ``placeholders`` are [start, end) spans of Word content controls that still show their
+    prompt text (``w:showingPlcHdr``).
     """
 
     part: str
     index: int
     text: str
     scan: str | None = None
+    placeholders: tuple[tuple[int, int], ...] = ()  # spans still showing a Word prompt
 
     @property
     def scan_text(self) -> str:

@@ -9,6 +9,8 @@ from pathlib import Path
 from speechkit.check.model import Block, Document
 from speechkit.errors import InputFileError, Location, describe_os_error, display_path
 
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
 SUPPORTED = (".docx", ".txt", ".md")
 MAX_TEXT_BYTES = 16 * 1024 * 1024
 """Largest .txt/.md file read for checking (bytes on disk)."""
@@ -225,7 +227,49 @@ def docx_blocks(data: bytes, shown: str) -> list[Block]:
             "不是常规的 Word 文档（可能是“Strict Open XML”格式），请在 Word/WPS 中另存为 .docx。",
             Location(file=shown),
         )
-    return [
-        Block(part, index, docxparts.paragraph_text(p))
-        for part, index, p in docxparts.iter_part_paragraphs(files)
-    ]
+    out = []
+    for part, index, p in docxparts.iter_part_paragraphs(files):
+        text = docxparts.paragraph_text(p)
+        out.append(Block(part, index, text, placeholders=placeholder_spans(p, len(text))))
+    return out
+
+
+_W_SDT = f"{{{W_NS}}}sdt"
+_W_SHOWING = f"{{{W_NS}}}sdtPr/{{{W_NS}}}showingPlcHdr"
+
+
+def _showing_prompt(sdt) -> bool:
+    return sdt.find(_W_SHOWING) is not None
+
+
+def placeholder_spans(p, length: int) -> tuple[tuple[int, int], ...]:
+    """Spans of paragraph ``p`` inside content controls that still show their prompt text
+    (``w:sdt`` with ``w:showingPlcHdr``): the whole paragraph for a block-level control, the
+    control's runs for an inline one."""
+    from speechkit.check import docxparts
+
+    anc = p.getparent()
+    while anc is not None:
+        if anc.tag == _W_SDT and _showing_prompt(anc):
+            return ((0, length),) if length else ()
+        anc = anc.getparent()
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for r in docxparts.paragraph_runs(p):
+        n = sum(docxparts.run_piece_length(c) for c in r)
+        if n and _inside_prompt(r, p):
+            if spans and spans[-1][1] == pos:
+                spans[-1] = (spans[-1][0], pos + n)
+            else:
+                spans.append((pos, pos + n))
+        pos += n
+    return tuple(spans)
+
+
+def _inside_prompt(run, p) -> bool:
+    el = run.getparent()
+    while el is not None and el is not p:
+        if el.tag == _W_SDT and _showing_prompt(el):
+            return True
+        el = el.getparent()
+    return False

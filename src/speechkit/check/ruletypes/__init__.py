@@ -5,6 +5,7 @@ from __future__ import annotations
 from speechkit.check.ruletypes.balance import Balance
 from speechkit.check.ruletypes.base import Hit, Rule, RunContext, Spec, SpecError
 from speechkit.check.ruletypes.consistency import Consistency
+from speechkit.check.ruletypes.controls import ContentControl
 from speechkit.check.ruletypes.doubled import Doubled
 from speechkit.check.ruletypes.existence import Existence
 from speechkit.check.ruletypes.formulation import Formulation
@@ -27,6 +28,7 @@ RULE_TYPES: dict[str, type[Rule]] = {
         NearMiss,
         Doubled,
         FormulationNearMiss,
+        ContentControl,
     )
 }
 
