@@ -42,43 +42,50 @@ def fuzzy_syllable(syllable: str) -> str:
     return syllable
 
 
+# The tables hold only strings and tuples of strings, which the garbage collector does not
+# track: large tables of lists or sets would make every later collection walk them.
+
+
 @lru_cache(maxsize=1)
-def _readings() -> dict[str, frozenset[str]]:
+def _readings() -> dict[str, tuple[str, ...]]:
     """Character → its toneless readings, blurred by :func:`fuzzy_syllable`."""
-    out: dict[str, set[str]] = {}
+    out: dict[str, tuple[str, ...]] = {}
     for line in _lines("pinyin.tsv"):
         syllable, chars = line.split("\t", 1)
         key = fuzzy_syllable(syllable)
         for ch in chars:
-            out.setdefault(ch, set()).add(key)
-    return {ch: frozenset(v) for ch, v in out.items()}
+            got = out.get(ch, ())
+            if key not in got:
+                out[ch] = got + (key,)
+    return out
 
 
 @lru_cache(maxsize=1)
-def _shape_groups() -> dict[str, frozenset[str]]:
-    """Character → the characters that look like it."""
-    out: dict[str, set[str]] = {}
+def _shape_groups() -> dict[str, str]:
+    """Character → the characters that look like it (as one string)."""
+    out: dict[str, str] = {}
     for name in ("shape_alike.txt", "shape_alike_extra.txt"):
         for line in _lines(name):
-            group = [ch for ch in line if not ch.isspace()]
+            group = "".join(ch for ch in line if not ch.isspace())
             for ch in group:
-                out.setdefault(ch, set()).update(g for g in group if g != ch)
-    return {ch: frozenset(v) for ch, v in out.items()}
+                out[ch] = out.get(ch, "") + group.replace(ch, "")
+    return out
 
 
 def sound_alike(a: str, b: str) -> bool:
     """True when the characters ``a`` and ``b`` share a reading (tones and the distinctions of
     :func:`fuzzy_syllable` ignored)."""
-    ra = _readings().get(a)
-    rb = _readings().get(b)
-    return bool(ra and rb and not ra.isdisjoint(rb))
+    table = _readings()
+    rb = table.get(b, ())
+    return any(x in rb for x in table.get(a, ()))
 
 
 def shape_alike(a: str, b: str) -> bool:
     """True when ``a`` and ``b`` are listed as similar in shape."""
-    return b in _shape_groups().get(a, ())
+    return b in _shape_groups().get(a, "")
 
 
+@lru_cache(maxsize=1 << 16)
 def confusion_kind(a: str, b: str) -> str | None:
     """“音近” or “形近” when ``a`` is easily written for ``b`` (sound first), else None."""
     if a == b:
@@ -91,52 +98,91 @@ def confusion_kind(a: str, b: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
+def official_phrases() -> frozenset[str]:
+    """The four-character phrases of official documents (written here)."""
+    return frozenset(_lines("official_phrases.txt"))
+
+
+@lru_cache(maxsize=1)
 def fixed_phrases() -> frozenset[str]:
     """The four-character fixed phrases (成语, 习用语 and official phrases)."""
-    return frozenset(_lines("idioms.txt")) | frozenset(_lines("official_phrases.txt"))
+    return frozenset(_lines("idioms.txt")) | official_phrases()
 
 
 class PhraseIndex:
-    """Finds four-character sequences one or two characters away from a fixed phrase.
+    """Finds four-character sequences one character away from a fixed phrase, or two away
+    within one half.
 
-    A phrase with one character changed, or two changed within one half, keeps its first two
-    or its last two characters intact; phrases are indexed by both halves, so each window of
-    the text costs two dictionary look-ups."""
+    A phrase with one character changed keeps its first two or its last two characters intact,
+    so only windows of the text starting or ending with such a pair are looked at; each is then
+    matched by dictionary look-ups on the window minus one position."""
 
     def __init__(self, phrases) -> None:
         self.phrases = frozenset(p for p in phrases if len(p) == 4)
-        self.heads: dict[str, list[str]] = {}
-        self.tails: dict[str, list[str]] = {}
-        for p in self.phrases:
-            self.heads.setdefault(p[:2], []).append(p)
-            self.tails.setdefault(p[2:], []).append(p)
+        self.heads: dict[str, tuple[str, ...]] = {}
+        self.tails: dict[str, tuple[str, ...]] = {}
+        self.minus: tuple[dict[str, tuple[str, ...]], ...] = ({}, {}, {}, {})
+        for p in sorted(self.phrases):
+            self.heads[p[:2]] = self.heads.get(p[:2], ()) + (p,)
+            self.tails[p[2:]] = self.tails.get(p[2:], ()) + (p,)
+            for d in range(4):
+                key = p[:d] + p[d + 1 :]
+                self.minus[d][key] = self.minus[d].get(key, ()) + (p,)
 
-    def near(self, window: str) -> list[tuple[str, tuple[int, ...]]]:
-        """(phrase, changed positions) for phrases differing from ``window`` in one place, or in
-        two places of the same half."""
+    def candidates(self, text: str) -> list[int]:
+        """Start offsets of the four-character windows of ``text`` whose first two characters
+        begin a phrase or whose last two end one."""
+        heads, tails = self.heads, self.tails
+        bigrams = [text[i : i + 2] for i in range(len(text) - 1)]
+        return [
+            i
+            for i in range(max(len(text) - 3, 0))
+            if bigrams[i] in heads or bigrams[i + 2] in tails
+        ]
+
+    def near(self, window: str, is_word=None) -> list[tuple[str, tuple[int, ...]]]:
+        """(phrase, changed positions) for phrases differing from ``window`` in one place, or
+        in both places of one half. With ``is_word``, a half that is a word of its own is
+        taken as written (ordinary text, not a slip), which also saves most of the look-ups."""
+        head_ok = window[:2] in self.heads and not (is_word and is_word(window[2:]))
+        tail_ok = window[2:] in self.tails and not (is_word and is_word(window[:2]))
         out = []
-        for phrase in self.heads.get(window[:2], ()):
-            diff = tuple(i for i in (2, 3) if phrase[i] != window[i])
-            if diff:
-                out.append((phrase, diff))
-        for phrase in self.tails.get(window[2:], ()):
-            diff = tuple(i for i in (0, 1) if phrase[i] != window[i])
-            if diff:
-                out.append((phrase, diff))
+        for d in ((2, 3) if head_ok else ()) + ((0, 1) if tail_ok else ()):
+            for phrase in self.minus[d].get(window[:d] + window[d + 1 :], ()):
+                if phrase[d] != window[d]:
+                    out.append((phrase, (d,)))
+        if head_ok:
+            for phrase in self.heads[window[:2]]:
+                if phrase[2] != window[2] and phrase[3] != window[3]:
+                    out.append((phrase, (2, 3)))
+        if tail_ok:
+            for phrase in self.tails[window[2:]]:
+                if phrase[0] != window[0] and phrase[1] != window[1]:
+                    out.append((phrase, (0, 1)))
         return out
 
 
-_INDEX: PhraseIndex | None = None
+_INDEXES: dict[str, PhraseIndex] = {}
 
 
 def phrase_index() -> PhraseIndex:
     """The index of :func:`fixed_phrases`, built once per process."""
-    global _INDEX
-    if _INDEX is None:
+    return _index("all", fixed_phrases)
+
+
+def official_index() -> PhraseIndex:
+    """The index of :func:`official_phrases`, built once per process."""
+    return _index("official", official_phrases)
+
+
+def _index(name: str, phrases) -> PhraseIndex:
+    got = _INDEXES.get(name)
+    if got is None:
         with _LOCK:
-            if _INDEX is None:
-                _INDEX = PhraseIndex(fixed_phrases())
-    return _INDEX
+            got = _INDEXES.get(name)
+            if got is None:
+                got = _INDEXES[name] = PhraseIndex(phrases())
+    return got
 
 
 def one_edit(a: str, b: str) -> int | None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -61,30 +62,30 @@ class Doubled(Rule):
                 and tokens.is_word(m.group(1))
                 and not tokens.is_word(m.group())
             ]
-        pairs = [m.start() for m in _PAIR.finditer(text) if m.group(1) not in self.skip]
+        pairs = [
+            m.start()
+            for m in _PAIR.finditer(text)
+            if m.group(1) not in self.skip
+            and m.group(1) not in self.particles
+            and m.group() not in self.allow
+            and not _aabb(text, m.start())
+        ]
         if not pairs:
             return []
-        toks = tokens.cut(text)
-        starts, pos = [], 0
-        for tok in toks:
-            starts.append(pos)
-            pos += len(tok)
-        token_at: dict[int, int] = {}
-        for k, tok in enumerate(toks):
-            for j in range(starts[k], starts[k] + len(tok)):
-                token_at[j] = k
+        cuts = sorted(ctx.boundaries(block))
         hits = []
         for i in pairs:
             x, pair = text[i], text[i : i + 2]
-            if pair in self.allow or x in self.particles or _aabb(text, i):
-                continue
-            a, b = token_at[i], token_at[i + 1]
-            if a == b:
+            k = bisect.bisect_right(cuts, i) - 1  # token holding the first copy
+            a_start, a_end = cuts[k], cuts[k + 1]
+            if a_end > i + 1:
                 continue  # one token holds both copies: a dictionary word (常常, 本本主义)
-            if len(toks[a]) == 1:
-                if len(toks[b]) == 1 or not tokens.is_word(pair):
+            b_end = cuts[k + 2] if k + 2 < len(cuts) else len(text)
+            first_alone, second_alone = a_end - a_start == 1, b_end - (i + 1) == 1
+            if first_alone:
+                if second_alone or not tokens.is_word(pair):
                     hits.append(Hit(i, i + 2, x))  # 于|于, 党|党的 (not 红|红脸)
-            elif len(toks[b]) == 1 and text[i - 1 : i] != "一":
+            elif second_alone and text[i - 1 : i] != "一":
                 hits.append(Hit(i, i + 2, x))  # 认真|真|学习, 全镇|镇|党员
         return hits
 

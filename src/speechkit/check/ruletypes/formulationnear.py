@@ -46,12 +46,18 @@ class FormulationNearMiss(Rule):
         return cls(**common, standards=tuple(standards))
 
     def watched(self, ctx: RunContext) -> list[str]:
-        """The bare standards this run watches (own list plus active formulation rules)."""
+        """The bare standards this run watches (own list plus active formulation rules),
+        worked out once per run."""
+        cached = getattr(self, "_watched", None)
+        if cached is not None and cached[0] is ctx.rules:
+            return cached[1]
         out = [_bare(s) for s in self.standards]
         for rule in ctx.rules:
             if isinstance(rule, Formulation):
                 out.append(_bare(rule.standard))
-        return [s for s in dict.fromkeys(out) if len(s) >= 6]
+        got = [s for s in dict.fromkeys(out) if len(s) >= 6]
+        self._watched = (ctx.rules, got)
+        return got
 
     def run(self, block: Block, ctx: RunContext) -> list[Hit]:
         from speechkit.check.confusion import confusion_kind, one_edit

@@ -3,14 +3,66 @@ fixed phrase, each changed character a sound-alike or shape-alike of the origina
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from speechkit.check.model import Block
 from speechkit.check.ruletypes.base import Hit, Rule, RunContext, Spec
 
+_HAN_RUN = re.compile("[\u4e00-\u9fff]{4,}")
+
 
 def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
+
+
+def _candidates(run: str) -> list[int]:
+    from speechkit.check import confusion
+
+    starts = set(confusion.phrase_index().candidates(run))
+    starts.update(confusion.official_index().candidates(run))
+    return sorted(starts)
+
+
+@lru_cache(maxsize=1 << 16)
+def judge_window(window: str) -> tuple[str, str] | None:
+    """(phrase, “音近”/“形近”) when the four Chinese characters ``window`` are a near-miss of a
+    shipped fixed phrase, else None. Cached: speeches repeat their wording.
+
+    A half that is a word of its own is taken as ordinary text, except next to the phrases
+    of official documents (实事求实, 警种长鸣), which are watched more closely."""
+    from speechkit.check import confusion, tokens
+
+    index = confusion.phrase_index()
+    if window in index.phrases:
+        return None
+    is_word = tokens.word_test()
+    if is_word(window):
+        return None
+    found = index.near(window, is_word) + confusion.official_index().near(window)
+    return _judge(window, found, index.phrases)
+
+
+def _judge(window: str, found, phrases) -> tuple[str, str] | None:
+    """The closest phrase of ``found`` whose changed characters are all confusable."""
+    from speechkit.check.confusion import confusion_kind
+
+    if not found or window in phrases:
+        return None
+    best = None
+    for phrase, diff in found:
+        kinds = []
+        for d in diff:
+            kind = confusion_kind(window[d], phrase[d])
+            if kind is None:
+                break
+            kinds.append(kind)
+        else:
+            rank = (len(diff), 0 if kinds[0] == "音近" else 1)
+            if best is None or rank < best[0]:
+                best = (rank, phrase, "、".join(dict.fromkeys(kinds)))
+    return None if best is None else (best[1], best[2])
 
 
 @dataclass
@@ -38,50 +90,29 @@ class NearMiss(Rule):
         return cls(**common, phrases=tuple(phrases))
 
     def run(self, block: Block, ctx: RunContext) -> list[Hit]:
-        from speechkit.check import confusion, tokens
-
         text = block.scan_text
         if len(text) < 4:
             return []
-        index = confusion.phrase_index()
         extra = self._extra_index()
-        is_word = tokens.is_word
         hits: list[Hit] = []
-        last_end = -1
-        for i in range(len(text) - 3):
-            window = text[i : i + 4]
-            found = index.near(window)
+        for m in _HAN_RUN.finditer(text):
+            run, base = m.group(), m.start()
+            starts = _candidates(run)
             if extra is not None:
-                found += extra.near(window)
-            if not found or i < last_end:
-                continue
-            if not all(_is_han(ch) for ch in window) or is_word(window):
-                continue
-            if window in index.phrases or (extra is not None and window in extra.phrases):
-                continue
-            hit = self._judge(window, found, is_word)
-            if hit is not None:
-                phrase, kind = hit
-                hits.append(Hit(i, i + 4, phrase, (("kind", kind),)))
-                last_end = i + 4
-        return hits
-
-    def _judge(self, window: str, found, is_word) -> tuple[str, str] | None:
-        from speechkit.check.confusion import confusion_kind
-
-        best = None
-        for phrase, diff in found:
-            kinds = [confusion_kind(window[d], phrase[d]) for d in diff]
-            if not all(kinds):
-                continue
-            if len(diff) == 2:
-                half = window[diff[0] : diff[1] + 1]
-                if is_word(half):
+                starts = sorted(set(starts) | set(extra.candidates(run)))
+            last_end = -1
+            for i in starts:
+                if i < last_end:
                     continue
-            rank = (len(diff), 0 if kinds[0] == "音近" else 1)
-            if best is None or rank < best[0]:
-                best = (rank, phrase, "、".join(dict.fromkeys(kinds)))
-        return None if best is None else (best[1], best[2])
+                window = run[i : i + 4]
+                got = judge_window(window)
+                if got is None and extra is not None:
+                    got = _judge(window, extra.near(window), extra.phrases)
+                if got is not None:
+                    phrase, kind = got
+                    hits.append(Hit(base + i, base + i + 4, phrase, (("kind", kind),)))
+                    last_end = i + 4
+        return hits
 
     def _extra_index(self):
         if not self.phrases:
