@@ -134,6 +134,7 @@ def _capped(rule: Rule, found: list[tuple[Block, Hit]], order: dict) -> list[Fin
             match=block.text[hit.start : hit.end],
             suggestion=None,
             location=TextLocation(block.part, block.index, hit.start, hit.end),
+            name=rule.display_name,
         )
     )
     return out
@@ -150,6 +151,7 @@ def _summary_all(rest: list[Finding]) -> Finding:
         match=first.match,
         suggestion=None,
         location=first.location,
+        name="问题过多",
     )
 
 
@@ -167,6 +169,7 @@ def _finding(rule: Rule, block: Block, hit) -> Finding:
         match=match,
         suggestion=hit.suggestion,
         location=TextLocation(block.part, block.index, hit.start, hit.end),
+        name=rule.display_name,
     )
 
 

@@ -152,7 +152,8 @@ def _document(i: int, r: FileReport) -> str:
             out.append(
                 f'<tr class="sev-{f.severity}"><td><a href="#{ids[id(f)]}">{where}</a></td>'
                 f'<td class="lvl-{f.severity}">{SEVERITY_NAMES[f.severity]}</td>'
-                f"<td><code>{escape(f.rule)}</code></td><td>{escape(f.message)}</td>"
+                f'<td title="{escape(f.rule)}">{escape(f.name or f.rule)}</td>'
+                f"<td>{escape(f.message)}</td>"
                 f"<td>{escape(f.suggestion or '')}</td></tr>"
             )
         out.append("</table>")

@@ -94,9 +94,10 @@ class Finding:
     match: str
     suggestion: str | None
     location: TextLocation
+    name: str = ""  # the rule's Chinese name (reports show it; ``rule`` keeps the id)
 
     def to_dict(self) -> dict:
-        """The JSON shape of the finding (keys fixed by issue 5)."""
+        """The JSON shape of the finding (keys fixed by issue 5; ``rule`` is the id)."""
         return {
             "rule": self.rule,
             "category": self.category,

@@ -259,6 +259,7 @@ class Rule:
     category: str
     severity: str
     message: str
+    name: str | None = None  # the Chinese name shown in reports (see check.names)
     doc_types: tuple[str, ...] = ()
     source: str | None = None
     valid_from: dt.date | None = None
@@ -299,6 +300,7 @@ class Rule:
             "category": spec.choice("category", CATEGORIES),
             "severity": spec.choice("severity", SEVERITIES),
             "message": spec.str("message", required=True) or "",
+            "name": spec.str("name"),
             "doc_types": tuple(doc_types),
             "source": spec.str("source"),
             "valid_from": spec.date("valid_from"),
@@ -350,6 +352,13 @@ class Rule:
                 spans.append((i, i + len(phrase)))
                 i = text.find(phrase, i + 1)
         return spans
+
+    @property
+    def display_name(self) -> str:
+        """The Chinese name shown in reports (``name``, else a default, see check.names)."""
+        from speechkit.check.names import rule_name
+
+        return rule_name(self.id, self.name, self.category)
 
     def fixed_suggestion(self) -> str | None:
         """The suggestion every finding of this rule carries, when it is fixed (else None)."""
