@@ -139,9 +139,7 @@ def with_profile(speech: Path) -> None:
             subprocess.run(cmd, capture_output=True)
             times.append(time.perf_counter() - t)
     w, b = min(w_times), min(b_times)
-    print(
-        f"带资料检查（整个进程）：{w:.2f} s，不带 {b:.2f} s；比值 {w / b:.2f}×（目标 ≤ 1.15×）"
-    )
+    print(f"带资料检查（整个进程）：{w:.2f} s，不带 {b:.2f} s；比值 {w / b:.2f}×（目标 ≤ 1.15×）")
 
 
 def many_documents(speech: Path) -> None:

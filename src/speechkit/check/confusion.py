@@ -49,6 +49,10 @@ def fuzzy_syllable(syllable: str) -> str:
 @lru_cache(maxsize=1)
 def _readings() -> dict[str, tuple[str, ...]]:
     """Character → its toneless readings, blurred by :func:`fuzzy_syllable`."""
+    return cached("readings", _build_readings)
+
+
+def _build_readings() -> dict[str, tuple[str, ...]]:
     out: dict[str, tuple[str, ...]] = {}
     for line in _lines("pinyin.tsv"):
         syllable, chars = line.split("\t", 1)
@@ -117,8 +121,12 @@ class PhraseIndex:
     so only windows of the text starting or ending with such a pair are looked at; each is then
     matched by dictionary look-ups on the window minus one position."""
 
-    def __init__(self, phrases) -> None:
+    def __init__(self, phrases, tables: tuple | None = None) -> None:
         self.phrases = frozenset(p for p in phrases if len(p) == 4)
+        if tables is not None:  # from :meth:`tables` (the marshal cache)
+            self.heads, self.tails, *minus = tables
+            self.minus = tuple(minus)
+            return
         self.heads: dict[str, tuple[str, ...]] = {}
         self.tails: dict[str, tuple[str, ...]] = {}
         self.minus: tuple[dict[str, tuple[str, ...]], ...] = ({}, {}, {}, {})
@@ -128,6 +136,10 @@ class PhraseIndex:
             for d in range(4):
                 key = p[:d] + p[d + 1 :]
                 self.minus[d][key] = self.minus[d].get(key, ()) + (p,)
+
+    def tables(self) -> tuple:
+        """The look-up tables, in a form :mod:`marshal` stores."""
+        return (self.heads, self.tails, *self.minus)
 
     def candidates(self, text: str) -> list[int]:
         """Start offsets of the four-character windows of ``text`` whose first two characters
@@ -181,8 +193,52 @@ def _index(name: str, phrases) -> PhraseIndex:
         with _LOCK:
             got = _INDEXES.get(name)
             if got is None:
-                got = _INDEXES[name] = PhraseIndex(phrases())
+                words = phrases()
+                tables = cached(f"index-{name}", lambda: PhraseIndex(words).tables())
+                got = _INDEXES[name] = PhraseIndex(words, tables)
     return got
+
+
+_CACHE_VERSION = 1
+_DATA_FILES = (
+    "pinyin.tsv",
+    "shape_alike.txt",
+    "shape_alike_extra.txt",
+    "idioms.txt",
+    "official_phrases.txt",
+)
+
+
+def cached(name: str, build):
+    """``build()``'s value, kept in the user cache folder as :mod:`marshal` data keyed by the
+    data files' sizes and times (building the phrase tables costs about ten times more than
+    loading them). Falls back to building when the cache cannot be read or written."""
+    import hashlib
+    import marshal
+
+    from speechkit.check.tokens import cache_dir
+
+    stamp = [_CACHE_VERSION]
+    for f in _DATA_FILES:
+        try:
+            st = (DATA / f).stat()
+            stamp.append((f, st.st_size, st.st_mtime_ns))
+        except OSError:
+            stamp.append((f, None))
+    key = hashlib.sha256(repr(stamp).encode()).hexdigest()[:24]
+    try:
+        path = cache_dir() / f"confusion-{name}-{key}.marshal"
+        return marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    value = build()
+    try:
+        from speechkit.fsutil import atomic_write_bytes
+
+        atomic_write_bytes(path, marshal.dumps(value))
+    except (OSError, ValueError, NameError):
+        pass
+    return value
 
 
 def one_edit(a: str, b: str) -> int | None:

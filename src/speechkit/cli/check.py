@@ -266,7 +266,7 @@ def rules_group():
     help="只列出这个类别的规则：" + "、".join(f"{k}（{v}）" for k, v in _CATEGORY_HELP),
 )
 def rules_list(rule_packs, doc_type, category):
-    """列出生效的规则：编号、类型、类别、级别和说明。"""
+    """列出生效的规则：编号、类型、类别、级别、名称和说明。"""
     from speechkit.check import load_rules
     from speechkit.check.model import CATEGORY_NAMES, DOC_TYPES, SEVERITY_NAMES
 
@@ -284,7 +284,7 @@ def rules_list(rule_packs, doc_type, category):
         types = "、".join(DOC_TYPES[d] for d in r.doc_types) if r.doc_types else "全部"
         click.echo(
             f"{r.id:<{width}}  {r.type_name:<12} {CATEGORY_NAMES.get(r.category, r.category)}"
-            f"  {SEVERITY_NAMES[r.severity]}  适用：{types}  {r.describe()}"
+            f"  {SEVERITY_NAMES[r.severity]}  适用：{types}  【{r.display_name}】{r.describe()}"
         )
     click.echo(f"共 {len(rules)} 条规则。")
 
