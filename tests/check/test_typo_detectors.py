@@ -207,3 +207,20 @@ def test_content_controls_still_showing_their_prompt(tmp_path, make_docx):
 )
 def test_word_prompts_typed_as_text(prompt):
     assert "placeholder.word-prompt" in rules_of(f"正文：{prompt}")
+
+
+def test_confusion_cache_is_rebuilt_when_damaged(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    calls = []
+
+    def build():
+        calls.append(1)
+        return {"甲": ("a",)}
+
+    assert confusion.cached("probe", build) == {"甲": ("a",)}
+    assert confusion.cached("probe", build) == {"甲": ("a",)}
+    assert len(calls) == 1  # the second call read the cache
+    for f in (tmp_path / "speechkit").glob("confusion-probe-*"):
+        f.write_bytes(b"\x00garbage")
+    assert confusion.cached("probe", build) == {"甲": ("a",)}
+    assert len(calls) == 2
