@@ -11,6 +11,12 @@ from speechkit.check.model import Block
 from speechkit.check.ruletypes.base import Hit, Rule, RunContext, Spec
 
 _PAIR = re.compile(r"([\u4e00-\u9fff])\1")
+# The hundred commonest surnames: 刘婷婷, 王军军 are names, not slips.
+SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
+    "龚邵万钱严覃武戴莫孔向汤"
+)
 
 
 @dataclass
@@ -25,7 +31,8 @@ class Doubled(Rule):
     copies stand alone (于|于), the first stands alone and the pair is no dictionary word
     (党|党的, but not 红|红脸), or the second stands alone after a longer word (全镇|镇|党员).
 
-    A pair whose copies both belong to longer jieba tokens (学习习近平), a lone copy next to a
+    A given name after a common surname or before 同志 (刘婷婷, 军军同志) is not a slip. A pair
+    whose copies both belong to longer jieba tokens (学习习近平), a lone copy next to a
     token of ``particles`` (对对方), 一 before the pair (一天天) and AABB forms (认认真真) are
     never reported. The span covers both copies; the suggestion
     is one copy."""
@@ -69,6 +76,8 @@ class Doubled(Rule):
             and m.group(1) not in self.particles
             and m.group() not in self.allow
             and not _aabb(text, m.start())
+            and not (m.start() and text[m.start() - 1] in SURNAMES)
+            and not text.startswith("同志", m.end())
         ]
         if not pairs:
             return []
