@@ -32,6 +32,7 @@ NEW_RULES = {
     "placeholder.content-control",
     "placeholder.repeated-marks",
     "placeholder.name-missing",
+    "placeholder.single-mark",
     "punct.doc-number-brackets",
     "punct.arabic-enum",
     "number.date-no-month",
