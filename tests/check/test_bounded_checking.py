@@ -61,6 +61,7 @@ def test_findings_capped_per_rule_with_a_summary():
     assert summary.message.startswith(f"另有 {1000 - engine.MAX_PER_RULE} 处同类问题")
     assert summary.location.start == engine.MAX_PER_RULE  # at the first one left out
     assert [f.location.start for f in got[:-1]] == list(range(engine.MAX_PER_RULE))
+    assert report.counts()["warning"] == 1000  # totals still count what was left out
 
 
 def test_findings_capped_per_document(monkeypatch):

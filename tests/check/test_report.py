@@ -237,3 +237,14 @@ def test_annotated_rendered_speech_opens_in_libreoffice(tmp_path):
     assert content.count("<office:annotation ") + content.count("<office:annotation>") == 3
     assert content.count("<dc:creator>speechkit</dc:creator>") == 3
     assert content.count("演示批注") == 3
+
+
+def test_findings_rebuilt_from_json_still_show_rule_names():
+    from speechkit.check.model import Finding, TextLocation
+    from speechkit.check.names import finding_name
+
+    report = check_text("工作己经展开，要以身做则")
+    for f in report.findings:
+        data = f.to_dict()
+        rebuilt = Finding(**{**data, "location": TextLocation(**data["location"])})
+        assert finding_name(rebuilt) == f.name != f.rule

@@ -135,6 +135,7 @@ def _capped(rule: Rule, found: list[tuple[Block, Hit]], order: dict) -> list[Fin
             suggestion=None,
             location=TextLocation(block.part, block.index, hit.start, hit.end),
             name=rule.display_name,
+            extra=len(found) - MAX_PER_RULE - 1,
         )
     )
     return out

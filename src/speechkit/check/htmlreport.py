@@ -13,6 +13,7 @@ from speechkit.check.model import (
     FileReport,
     Finding,
 )
+from speechkit.check.names import finding_name
 from speechkit.errors import PART_NAMES, display_path
 
 _CSS = """
@@ -152,7 +153,7 @@ def _document(i: int, r: FileReport) -> str:
             out.append(
                 f'<tr class="sev-{f.severity}"><td><a href="#{ids[id(f)]}">{where}</a></td>'
                 f'<td class="lvl-{f.severity}">{SEVERITY_NAMES[f.severity]}</td>'
-                f'<td title="{escape(f.rule)}">{escape(f.name or f.rule)}</td>'
+                f'<td title="{escape(f.rule)}">{escape(finding_name(f))}</td>'
                 f"<td>{escape(f.message)}</td>"
                 f"<td>{escape(f.suggestion or '')}</td></tr>"
             )

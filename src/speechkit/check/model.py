@@ -95,6 +95,12 @@ class Finding:
     suggestion: str | None
     location: TextLocation
     name: str = ""  # the rule's Chinese name (reports show it; ``rule`` keeps the id)
+    extra: int = 0  # further findings of the rule this one stands for (“另有 N 处”), not listed
+
+    @property
+    def weight(self) -> int:
+        """How many findings this one counts for in totals (itself plus those it stands for)."""
+        return 1 + self.extra
 
     def to_dict(self) -> dict:
         """The JSON shape of the finding (keys fixed by issue 5; ``rule`` is the id)."""
@@ -130,7 +136,7 @@ class FileReport:
         """Number of findings per severity."""
         out = dict.fromkeys(SEVERITIES, 0)
         for f in self.findings:
-            out[f.severity] += 1
+            out[f.severity] += f.weight
         return out
 
     def worst(self) -> str | None:

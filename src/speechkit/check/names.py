@@ -65,3 +65,16 @@ def rule_name(rule_id: str, name: str | None = None, category: str | None = None
     if category in CATEGORY_NAMES:
         return CATEGORY_NAMES[category]
     return rule_id
+
+
+def finding_name(finding) -> str:
+    """The Chinese name of a finding's rule: the one it carries, else (findings rebuilt from
+    JSON, e.g. the batch's cached check results) the default pack's rule of that id."""
+    if finding.name:
+        return finding.name
+    from speechkit.check.pack import default_rules
+
+    rule = default_rules().get(finding.rule)
+    if rule is not None:
+        return rule.display_name
+    return rule_name(finding.rule, None, finding.category)

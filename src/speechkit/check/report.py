@@ -14,6 +14,7 @@ from speechkit.check.model import (
     FileReport,
     Finding,
 )
+from speechkit.check.names import finding_name
 from speechkit.errors import PART_NAMES, display_path
 
 _SNIPPET_CONTEXT = 18
@@ -25,7 +26,7 @@ def summary(reports: Sequence[FileReport]) -> dict:
     out = {"files": len(reports)} | dict.fromkeys(SEVERITIES, 0)
     for r in reports:
         for f in r.findings:
-            out[f.severity] += 1
+            out[f.severity] += f.weight
     return out
 
 
@@ -35,7 +36,7 @@ def by_category(reports: Sequence[FileReport]) -> dict[str, dict[str, int]]:
     for r in reports:
         for f in r.findings:
             row = table.setdefault(f.category, dict.fromkeys(SEVERITIES, 0))
-            row[f.severity] += 1
+            row[f.severity] += f.weight
     return {c: table[c] for c in CATEGORIES if c in table} | {
         c: v for c, v in table.items() if c not in CATEGORIES
     }
@@ -96,9 +97,8 @@ def to_text(reports: Sequence[FileReport], *, color: bool = False, snippets: boo
                 if f.suggestion and f.suggestion not in f.message
                 else ""
             )
-            lines.append(
-                f"{place(r, f)} [{level}] {f.name or f.rule} {f.message}{hint}〔{f.rule}〕"
-            )
+            name = finding_name(f)
+            lines.append(f"{place(r, f)} [{level}] {name} {f.message}{hint}〔{f.rule}〕")
             if snippets:
                 snip = snippet(r, f, color)
                 if snip:
