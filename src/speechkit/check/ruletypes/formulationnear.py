@@ -27,7 +27,7 @@ class FormulationNearMiss(Rule):
     active ``formulation`` rule are watched as well, without their quotes.
 
     A sequence one edit away from a standard is reported against it when the edit lies inside
-    (at either end only a sound- or shape-alike in a long standard), involves only Chinese characters, and a substituted character is a
+    (at either end only a sound- or shape-alike substituted), involves only Chinese characters, and a substituted character is a
     sound-alike or shape-alike of the original (any character in standards of :data:`LONG`
     characters or more). Each standard is found through its two halves,
     one of which an edit leaves intact, so the time is linear in the text."""
@@ -82,7 +82,7 @@ class FormulationNearMiss(Rule):
                         if off is None:
                             continue
                         at_end = off == 0 or off >= min(len(window), n) - 1
-                        if at_end and (size != n or n < LONG):
+                        if at_end and size != n:
                             continue
                         if at_end and not confusion_kind(window[off], std[off]):
                             continue
