@@ -133,7 +133,7 @@ def _capped(rule: Rule, found: list[tuple[Block, Hit]], order: dict) -> list[Fin
             message=f"另有 {len(found) - MAX_PER_RULE} 处同类问题，不再逐一列出。",
             match=block.text[hit.start : hit.end],
             suggestion=None,
-            location=TextLocation(block.part, block.index, hit.start, hit.end),
+            location=TextLocation(block.part, block.index, hit.start, hit.end, block.address),
             name=rule.display_name,
             extra=len(found) - MAX_PER_RULE - 1,
         )
@@ -169,7 +169,7 @@ def _finding(rule: Rule, block: Block, hit) -> Finding:
         message=rule.format(match, hit),
         match=match,
         suggestion=hit.suggestion,
-        location=TextLocation(block.part, block.index, hit.start, hit.end),
+        location=TextLocation(block.part, block.index, hit.start, hit.end, block.address),
         name=rule.display_name,
     )
 
