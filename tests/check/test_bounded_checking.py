@@ -114,3 +114,19 @@ def test_utf16_text_is_read(tmp_path, encoding):
     assert [b.text for b in doc.blocks] == text.split("\n")
     rules = {f.rule for f in check(p).findings}
     assert {"forbidden.congress-numerals", "typo.yi-ji"} <= rules
+
+
+PACK_RULES = sorted((ROOT / "src" / "speechkit" / "packs").glob("*/rules.yaml"))
+
+
+@pytest.mark.parametrize("pack", PACK_RULES, ids=lambda p: p.parent.name)
+def test_campaign_pack_rules_check_in_linear_time(pack, profile):
+    from speechkit.check import load_rules
+
+    rules = load_rules([pack])
+    for unit in ["1", ".", "“", "十", "抽调了", "组成了", "市直", "每周", "{{"]:
+        text = unit * (40_000 // len(unit))
+        t = time.perf_counter()
+        check_text(text, profile=profile, rules=rules)
+        took = time.perf_counter() - t
+        assert took < 2.5, f"{pack.parent.name} {unit!r}: {took:.2f} s"
