@@ -54,3 +54,9 @@ def _csrf_of(client, url: str = "/check") -> str:
 def csrf_of():
     """``csrf_of(client, url="/check")``: the CSRF token of the form on ``url``."""
     return _csrf_of
+
+
+@pytest.fixture(autouse=True)
+def _state_home(tmp_path_factory, monkeypatch):
+    """Keep the web page's persisted secrets out of the real home folder."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))

@@ -60,7 +60,7 @@ def test_trusted_hosts_follow_the_listening_address(tmp_path):
     for host, expected in (("127.0.0.1", ["127.0.0.1", "localhost", "::1"]), ("0.0.0.0", None)):
         server = make_web_server(host, 0, tmp_path / "profiles", tmp_path, tmp_path / "out")
         try:
-            assert server.app.config["TRUSTED_HOSTS"] == expected
+            assert server.app.config["SPEECHKIT_TRUSTED_HOSTS"] == expected
         finally:
             server.server_close()
 

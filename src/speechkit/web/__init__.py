@@ -10,7 +10,6 @@ its own beyond forms, safety and presentation.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,7 +67,8 @@ def create_app(
 ) -> Flask:
     """Build the web app serving ``profiles_dir``, ``templates_dir`` and ``output_dir``.
 
-    The session secret is random per call unless given, so a restart invalidates old forms.
+    The session secret is kept per profiles folder (see :func:`security.persistent_secret`)
+    unless given, so a form opened before a restart still saves after it.
     Uploads larger than ``max_upload`` bytes are refused with a Chinese message.
     ``batch_jobs`` is passed to the batch as its process count (``None``: CPU count).
     Requests whose ``Host`` is not in ``trusted_hosts`` are refused (a web page cannot reach
@@ -76,12 +76,15 @@ def create_app(
     """
     app = Flask(__name__)
     app.config.update(
-        SECRET_KEY=secret_key or secrets.token_bytes(32),
+        SECRET_KEY=secret_key or security.persistent_secret(Path(profiles_dir)),
         MAX_CONTENT_LENGTH=max_upload,
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_HTTPONLY=True,
         TEMPLATES_AUTO_RELOAD=False,
-        TRUSTED_HOSTS=list(trusted_hosts) if trusted_hosts is not None else None,
+        # checked by security.check_host (case-insensitive, [::1] understood), not werkzeug's
+        SPEECHKIT_TRUSTED_HOSTS=(
+            [h.lower() for h in trusted_hosts] if trusted_hosts is not None else None
+        ),
     )
     app.json.ensure_ascii = False
     app.extensions["speechkit"] = Settings(
@@ -93,6 +96,7 @@ def create_app(
     )
     app.extensions["speechkit.jobs"] = JobManager()
 
+    app.before_request(security.check_host)
     app.before_request(security.check_csrf)
     app.after_request(security.add_security_headers)
     app.jinja_env.trim_blocks = True

@@ -191,7 +191,7 @@ def listing():
             rel = path.relative_to(out)
             if any(part.startswith((".", "~$")) for part in rel.parts):
                 continue
-            if path.is_file() and path.suffix.lower() in DOWNLOAD_SUFFIXES:
+            if path.suffix.lower() in DOWNLOAD_SUFFIXES and _inside(path, out):
                 files.append(rel)
     # top-level files (reports) first, then per folder: its own files before its sub-folders
     for rel in sorted(files, key=lambda r: (len(r.parts) > 1, r.parts[0], len(r.parts), r)):
@@ -199,6 +199,14 @@ def listing():
         label = "/".join(rel.parts[1:]) if len(rel.parts) > 1 else rel.name
         groups.setdefault(folder, []).append((rel.as_posix(), label))
     return render_template("output.html", title="已生成的文件", groups=groups)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """True for a regular file that really lies in ``root`` (symlinks pointing out are not)."""
+    try:
+        return path.is_file() and path.resolve().is_relative_to(root)
+    except OSError:
+        return False
 
 
 @bp.get("/files/<path:relpath>")

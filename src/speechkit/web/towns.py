@@ -9,17 +9,23 @@ and the page says so instead of one edit silently overwriting the other.
 from __future__ import annotations
 
 import json
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from speechkit.errors import Problem, ProfileError
 from speechkit.fsutil import sha256_file
 from speechkit.web import forms
 
 bp = Blueprint("towns", __name__)
+
+STALE_NOTICE = (
+    "本页已过期（可能是程序重启过，或在别的窗口退出过），本次没有保存。"
+    "您填写的内容都还在下面，请核对后再次点击“保存”。"
+)
 
 
 @dataclass
@@ -201,40 +207,67 @@ def town(slug: str):
     return _render_town(slug, path, values=values, base=values, sha=sha, problems=problems)
 
 
+_LOCKS: dict[Path, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def file_lock(path: Path) -> threading.Lock:
+    """The lock serialising saves of one file (hash check and replace in one critical section)."""
+    key = Path(path).resolve()
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(key, threading.Lock())
+
+
 @bp.post("/towns/<slug>")
 def save(slug: str):
-    """Validate and save the form round-trip; refuse when the file changed meanwhile."""
+    """Validate and save the form round-trip; refuse when the file changed meanwhile.
+
+    The hash check and the atomic replace happen under the file's lock, so of two saves
+    started from the same version only the first is written; the other gets the merge view.
+    """
     from speechkit.profiles import ConcurrentEditError, update_town_file
 
     path = town_path(slug)
     fields = forms.build_form()
     submitted = forms.read_submission(fields, request.form)
     expected = request.form.get("sha256") or None
-    current_sha = sha256_file(path)
-    data = _raw_town_data(path)
-    changes = forms.changes_between(fields, submitted, data)
     base = _posted_base()
-    if expected != current_sha:
-        return _concurrent(slug, path, fields, submitted, base, data, current_sha)
-    if not changes:
-        flash("没有修改，文件未改动。", "info")
-        return redirect(url_for("towns.town", slug=slug), code=303)
-    try:
-        update_town_file(path, changes, expected_sha256=expected)
-    except ConcurrentEditError:
-        sha = sha256_file(path)
-        return _concurrent(slug, path, fields, submitted, base, _raw_town_data(path), sha)
-    except ProfileError as exc:
+    if g.get("csrf_stale"):
         return _render_town(
             slug,
             path,
             values=submitted,
             base=base,
-            sha=current_sha,
-            problems=exc.problems,
-            status=400,
-            notice=exc.message,
+            sha=expected,
+            problems=[],
+            status=409,
+            notice=STALE_NOTICE,
         )
+    with file_lock(path):
+        current_sha = sha256_file(path)
+        data = _raw_town_data(path)
+        if expected != current_sha:
+            return _concurrent(slug, path, fields, submitted, base, data, current_sha)
+        changes = forms.changes_between(fields, submitted, data)
+        if not changes:
+            flash("没有修改，文件未改动。", "info")
+            return redirect(url_for("towns.town", slug=slug), code=303)
+        try:
+            update_town_file(path, changes, expected_sha256=expected)
+        except ConcurrentEditError:
+            sha = sha256_file(path)
+            return _concurrent(slug, path, fields, submitted, base, _raw_town_data(path), sha)
+        except ProfileError as exc:
+            return _render_town(
+                slug,
+                path,
+                values=submitted,
+                base=base,
+                sha=current_sha,
+                problems=exc.problems,
+                status=400,
+                notice=exc.message,
+            )
     titles = {leaf.key: leaf.title for top in fields for leaf in top.leaves()}
     flash("已保存：" + "、".join(titles.get(k, k) for k in changes), "ok")
     return redirect(url_for("towns.town", slug=slug), code=303)
