@@ -34,7 +34,8 @@ def app(profiles_dir: Path, output_dir: Path):
 
     app = create_app(profiles_dir, TEMPLATES, output_dir, batch_jobs=1, max_upload=256 * 1024)
     app.config["TESTING"] = True
-    return app
+    yield app
+    app.extensions["speechkit.checks"].close()  # the spawned check worker, if one started
 
 
 @pytest.fixture

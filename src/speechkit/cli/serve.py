@@ -61,6 +61,7 @@ def serve(
         click.echo("已停止。")
     finally:
         server.server_close()
+        server.app.extensions["speechkit.checks"].close()
 
 
 COMMANDS = [serve]

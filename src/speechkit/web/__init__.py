@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException, SecurityError
 
 from speechkit.errors import SpeechkitError
 from speechkit.web import forms, security
+from speechkit.web.checkworker import DEFAULT_TIMEOUT, CheckWorker
 from speechkit.web.jobs import JobManager
 
 DEFAULT_MAX_UPLOAD = 10 * 1024 * 1024
@@ -64,6 +65,7 @@ def create_app(
     secret_key: bytes | None = None,
     batch_jobs: int | None = None,
     trusted_hosts: tuple[str, ...] | None = LOOPBACK_HOSTS,
+    check_timeout: float = DEFAULT_TIMEOUT,
 ) -> Flask:
     """Build the web app serving ``profiles_dir``, ``templates_dir`` and ``output_dir``.
 
@@ -95,6 +97,7 @@ def create_app(
         batch_jobs=batch_jobs,
     )
     app.extensions["speechkit.jobs"] = JobManager()
+    app.extensions["speechkit.checks"] = CheckWorker(timeout=check_timeout)
 
     app.before_request(security.check_host)
     app.before_request(security.check_csrf)
@@ -104,6 +107,9 @@ def create_app(
     app.jinja_env.globals["csrf_token"] = security.csrf_token
     app.jinja_env.globals["csrf_field"] = security.CSRF_FIELD
     app.jinja_env.globals["input_type"] = forms.input_type
+    from speechkit.check.model import SEVERITY_NAMES
+
+    app.jinja_env.globals["severity_names"] = SEVERITY_NAMES
 
     from speechkit.web import drafts, generate, towns
 
