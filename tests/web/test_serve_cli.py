@@ -47,7 +47,7 @@ def test_make_web_server_binds_loopback_and_serves(tmp_path):
         assert server.url.startswith("http://127.0.0.1:")
         with urllib.request.urlopen(server.url, timeout=10) as resp:
             html = resp.read().decode("utf-8")
-        assert "没有找到乡镇资料" in html
+        assert "还没有乡镇资料" in html
     finally:
         server.shutdown()
         server.server_close()

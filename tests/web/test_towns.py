@@ -119,8 +119,10 @@ def test_invalid_values_are_refused_with_the_validator_message(
         update_town_file(twin_file, {key: new}, sha256_file(twin_file))
     assert info.value.problems
     for problem in info.value.problems:
-        shown = escape(str(problem).replace(str(twin), str(profiles_dir)), quote=True)
-        assert shown in html
+        # the file:line:col only in the collapsible 详细信息, the sentence without key paths
+        detail = f"{problem.location} {problem.key}".replace(str(twin), str(profiles_dir))
+        assert escape(detail, quote=True) in html
+        assert "<summary>详细信息</summary>" in html
         assert escape(problem.message, quote=True) in html  # also next to the field
     # the refused entry is shown as typed (a number/date input would blank what does not parse)
     kind = "number" if isinstance(new, int) else "text"
@@ -218,4 +220,4 @@ def test_city_problems_are_shown_on_the_list(client, profiles_dir):
         encoding="utf-8",
     )
     html = client.get("/").get_data(as_text=True)
-    assert "全市共用资料" in html and "7000" in html
+    assert "全市层面的问题" in html and "7000" in html

@@ -20,6 +20,7 @@ from speechkit.errors import SpeechkitError
 from speechkit.web import forms, security
 from speechkit.web.checkworker import DEFAULT_TIMEOUT, CheckWorker
 from speechkit.web.jobs import JobManager
+from speechkit.web.validation import ValidationCache
 
 DEFAULT_MAX_UPLOAD = 10 * 1024 * 1024
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -98,6 +99,7 @@ def create_app(
     )
     app.extensions["speechkit.jobs"] = JobManager()
     app.extensions["speechkit.checks"] = CheckWorker(timeout=check_timeout)
+    app.extensions["speechkit.validation"] = ValidationCache()
 
     app.before_request(security.check_host)
     app.before_request(security.check_csrf)
@@ -107,13 +109,16 @@ def create_app(
     app.jinja_env.globals["csrf_token"] = security.csrf_token
     app.jinja_env.globals["csrf_field"] = security.CSRF_FIELD
     app.jinja_env.globals["input_type"] = forms.input_type
+    app.jinja_env.globals["split_title"] = forms.split_title
     from speechkit.check.model import SEVERITY_NAMES
 
     app.jinja_env.globals["severity_names"] = SEVERITY_NAMES
 
-    from speechkit.web import drafts, generate, towns
+    from speechkit.web import city, drafts, generate, rosters, towns
 
     app.register_blueprint(towns.bp)
+    app.register_blueprint(city.bp)
+    app.register_blueprint(rosters.bp)
     app.register_blueprint(generate.bp)
     app.register_blueprint(drafts.bp)
 

@@ -9,6 +9,7 @@ and the page says so instead of one edit silently overwriting the other.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -58,16 +59,35 @@ def _same_file(location_file: str | None, path: Path) -> bool:
         return False
 
 
+_NAMES: dict[tuple[str, str | None], tuple[str, str]] = {}
+
+
 def _town_name(path: Path) -> tuple[str, str]:
+    """``(name, kind)`` written in a town file (cached by content hash)."""
     from speechkit.profiles import load_data_file
 
+    try:
+        key = (str(path), sha256_file(path))
+    except OSError:
+        return path.stem, ""
+    hit = _NAMES.get(key)
+    if hit is not None:
+        return hit
     try:
         town = (load_data_file(path) or {}).get("town") or {}
     except Exception:  # unreadable file: the validation column says why
         return path.stem, ""
     if not isinstance(town, dict):
         return path.stem, ""
-    return str(town.get("name") or path.stem), str(town.get("kind") or "")
+    name = town.get("name")
+    if not isinstance(name, str) or forms.unfilled(name) or not name.strip():
+        name = path.stem
+    kind = town.get("kind")
+    kind = kind if isinstance(kind, str) and not forms.unfilled(kind) else ""
+    if len(_NAMES) > 5000:
+        _NAMES.clear()
+    _NAMES[key] = (name, kind)
+    return name, kind
 
 
 def town_index(problems: list[Problem] | None = None) -> OrderedDict[str, TownEntry]:
@@ -82,26 +102,63 @@ def town_index(problems: list[Problem] | None = None) -> OrderedDict[str, TownEn
     for path in find_towns(settings().profiles_dir):
         name, kind = _town_name(path)
         index[path.stem] = TownEntry(slug=path.stem, path=path, name=name, kind=kind)
+    by_file = {str(entry.path.resolve()): entry for entry in index.values()}
     for problem in problems or ():
-        for entry in index.values():
-            if _same_file(problem.location.file, entry.path):
-                entry.problems.append(problem)
-                break
+        if not problem.location.file:
+            continue
+        try:
+            entry = by_file.get(str(Path(problem.location.file).resolve()))
+        except OSError:
+            entry = None
+        if entry is not None:
+            entry.problems.append(problem)
     return index
 
 
+def validation():
+    """The app's :class:`~speechkit.web.validation.ValidationCache`."""
+    from flask import current_app
+
+    return current_app.extensions["speechkit.validation"]
+
+
 def _validate_all() -> list[Problem]:
-    from speechkit.profiles import validate
     from speechkit.web import settings
 
-    return list(validate([settings().profiles_dir]))
+    return validation().folder(settings().profiles_dir)
 
 
 def _problems_of(path: Path) -> list[Problem]:
     """The validator's problems located in this town file."""
-    from speechkit.profiles import validate
+    from speechkit.profiles.model import CITY_FILE
+    from speechkit.web import settings
 
-    return [p for p in validate([path]) if _same_file(p.location.file, path)]
+    city = settings().profiles_dir / CITY_FILE
+    _profile, found = validation().town(path, city if city.is_file() else None)
+    return [p for p in found if _same_file(p.location.file, path)]
+
+
+def titles() -> dict[str, str]:
+    """Key path → label over the town and city forms (for messages in the page's words)."""
+    return forms.key_titles(forms.build_form(town_only=False))
+
+
+def shown_problems(problems: list[Problem]) -> list[dict]:
+    """Problems as the page shows them: a sentence for people, the file:line:col in a detail."""
+    names = titles()
+    out = []
+    for p in problems:
+        where = str(p.location)
+        detail = f"{where} {p.key}".strip() if p.key else where
+        out.append(
+            {
+                "severity": p.severity,
+                "text": forms.friendly(p.message, names),
+                "detail": detail,
+                "field": names.get(forms.base_key(p.key), "") if p.key else "",
+            }
+        )
+    return out
 
 
 def town_path(slug: str) -> Path:
@@ -119,9 +176,39 @@ def load_town(slug: str):
     return load_profile(town_path(slug))
 
 
+def campaign_info() -> dict:
+    """The campaign this profiles folder belongs to: its name, dates and pack (if named)."""
+    from speechkit.profiles import load_data_file
+    from speechkit.profiles.model import CITY_FILE
+    from speechkit.web import settings
+
+    city = settings().profiles_dir / CITY_FILE
+    try:
+        data = load_data_file(city) if city.is_file() else {}
+    except ProfileError:
+        data = {}
+    campaign = data.get("campaign") if isinstance(data.get("campaign"), dict) else {}
+    city_info = data.get("city") if isinstance(data.get("city"), dict) else {}
+    return {
+        "city": str(city_info.get("name") or ""),
+        "name": str(campaign.get("name") or ""),
+        "batch": str(campaign.get("batch") or ""),
+        "start": forms.display(campaign.get("start")),
+        "end": forms.display(campaign.get("end")),
+        "pack": str(data.get("pack") or ""),
+    }
+
+
+def roster_map():
+    """``{slug: roster path}`` (see :mod:`speechkit.web.rosters`)."""
+    from speechkit.web.rosters import roster_map as _map
+
+    return _map()
+
+
 @bp.get("/")
 def index():
-    """The towns with their validation status."""
+    """The towns with their validation status, the city-level checks, new town, trash."""
     from speechkit.web import settings
 
     problems = _validate_all()
@@ -132,8 +219,13 @@ def index():
         "index.html",
         title="乡镇资料",
         towns=towns,
-        other_problems=other,
+        shown={slug: shown_problems(t.problems) for slug, t in towns.items()},
+        city_problems=shown_problems(other),
         profiles_dir=settings().profiles_dir,
+        campaign=campaign_info(),
+        kinds=KINDS,
+        trash=trash_entries(),
+        rosters=roster_map(),
     )
 
 
@@ -159,22 +251,27 @@ def _render_town(
     concurrent=False,
 ):
     fields = forms.build_form()
-    field_problems: dict[str, list[Problem]] = {}
+    names = titles()
+    field_problems: dict[str, list[dict]] = {}
     for problem in problems:
         key = forms.field_for_problem(fields, problem.key) if problem.key else None
         if key:
-            field_problems.setdefault(key, []).append(problem)
-    name, _ = _town_name(path)
+            text = forms.friendly(problem.message, names)
+            field_problems.setdefault(key, []).append({"severity": problem.severity, "text": text})
+    name, kind = _town_name(path)
     return render_template(
         "town.html",
-        title=f"{name}（{slug}.yaml）",
+        title=name,
         slug=slug,
+        town_name=name,
+        town_kind=kind,
+        kinds=KINDS,
         town_file=path.name,
         fields=fields,
         values=values,
         base_json=json.dumps(base, ensure_ascii=False),
         sha=sha,
-        problems=problems,
+        problems=shown_problems(problems),
         field_problems=field_problems,
         notice=notice,
         taken=[_title_of(fields, key) for key in taken],
@@ -258,19 +355,42 @@ def save(slug: str):
             sha = sha256_file(path)
             return _concurrent(slug, path, fields, submitted, base, _raw_town_data(path), sha)
         except ProfileError as exc:
-            return _render_town(
-                slug,
-                path,
-                values=submitted,
-                base=base,
-                sha=current_sha,
-                problems=exc.problems,
-                status=400,
-                notice=exc.message,
-            )
-    titles = {leaf.key: leaf.title for top in fields for leaf in top.leaves()}
-    flash("已保存：" + "、".join(titles.get(k, k) for k in changes), "ok")
+            fresh = _new_errors(path, changes, exc.problems)
+            if fresh:
+                return _render_town(
+                    slug,
+                    path,
+                    values=submitted,
+                    base=base,
+                    sha=current_sha,
+                    problems=fresh,
+                    status=400,
+                    notice="有几处填写不正确，本次没有保存。请按各栏下方的提示改正后再保存。",
+                )
+            # only fields still to be filled in (a new town): save what was typed
+            _rewrite_values(path, changes)
+    labels = {leaf.key: forms.split_title(leaf.title)[0] for top in fields for leaf in top.leaves()}
+    flash("已保存：" + "、".join(labels.get(k, k) for k in changes), "ok")
     return redirect(url_for("towns.town", slug=slug), code=303)
+
+
+def _new_errors(path: Path, changes: dict, after: list[Problem]) -> list[Problem]:
+    """Errors a save would bring: those at a changed field, or not in the file before it.
+
+    A half-filled new town has errors (unfilled fields) before and after every save; they do
+    not stop the user from saving the fields they did fill in.
+    """
+    before = {(forms.base_key(p.key), p.message) for p in _problems_of(path)}
+    changed = [forms.base_key(k) for k in changes]
+    out = []
+    for p in after:
+        if p.severity != "error" or (p.location.file and not _same_file(p.location.file, path)):
+            continue
+        key = forms.base_key(p.key)
+        touched = any(key == k or key.startswith(k + ".") for k in changed)
+        if touched or (key, p.message) not in before:
+            out.append(p)
+    return out
 
 
 def _posted_base() -> dict:
@@ -311,3 +431,174 @@ def _concurrent(slug, path, fields, submitted, base, data, current_sha):
         conflicts=conflicts,
         concurrent=True,
     )
+
+
+# --- new, rename, delete (to the trash), restore ------------------------------------------
+
+KINDS = ("镇", "区", "街道")
+TRASH_DIR = "回收站"
+_KIND_SUFFIX = re.compile(r"(镇|乡|区|街道|街道办事处)$")
+
+
+def derive_slug(name: str, taken: set[str]) -> str:
+    """A file name for a new town from its Chinese name: 新河镇 → ``xinhe`` (then xinhe-2 …)."""
+    from pypinyin import lazy_pinyin
+
+    stem = _KIND_SUFFIX.sub("", name.strip()) or name.strip()
+    words = [re.sub(r"[^a-z0-9]", "", w.lower()) for w in lazy_pinyin(stem)]
+    slug = "".join(words)[:40].strip("-_") or "town"
+    if not slug[0].isalnum():
+        slug = "town" + slug
+    candidate, n = slug, 2
+    while candidate in taken:
+        candidate = f"{slug}-{n}"
+        n += 1
+    return candidate
+
+
+def _check_name(name: str, kind: str, *, exclude: str | None = None) -> str | None:
+    """A Chinese message when the name or kind cannot be used, else None."""
+    if not name:
+        return "请填写乡镇名称。"
+    if len(name) > 40 or any(c in name for c in "/\\\n\r\t"):
+        return "乡镇名称太长或含有不能用的字符（/ \\ 换行）。"
+    if kind not in KINDS:
+        return "请选择类别：镇、区或街道。"
+    for slug, entry in town_index().items():
+        if slug != exclude and entry.name == name:
+            return f"已经有名为“{name}”的乡镇，请换一个名称。"
+    return None
+
+
+@bp.post("/towns/new")
+def create():
+    """Create a town file from its name and kind; its other fields start empty."""
+    from speechkit.profiles.scaffold import new_town
+    from speechkit.web import settings
+
+    name = (request.form.get("name") or "").strip()
+    kind = (request.form.get("kind") or "").strip()
+    problem = _check_name(name, kind)
+    if problem:
+        flash(problem, "error")
+        return redirect(url_for("towns.index") + "#new-town", code=303)
+    root = settings().profiles_dir
+    taken = set(town_index()) | {p.name.split(".", 1)[0] for p in (root / "towns").glob("*")}
+    slug = derive_slug(name, taken)
+    new_town(root, slug, name, kind)
+    flash(f"已新建“{name}”。请填写下面的资料，填好后点击“保存”。", "ok")
+    return redirect(url_for("towns.town", slug=slug), code=303)
+
+
+@bp.post("/towns/<slug>/rename")
+def rename(slug: str):
+    """Change a town's name (and kind) in its file, round-trip."""
+    from speechkit.profiles import ConcurrentEditError, update_town_file
+
+    path = town_path(slug)
+    name = (request.form.get("name") or "").strip()
+    old_name, old_kind = _town_name(path)
+    kind = (request.form.get("kind") or old_kind or "").strip()
+    problem = _check_name(name, kind, exclude=slug)
+    if problem:
+        flash(problem, "error")
+        return redirect(url_for("towns.town", slug=slug), code=303)
+    changes = {"town.name": name, "town.kind": kind}
+    with file_lock(path):
+        try:
+            update_town_file(path, changes, expected_sha256=None)
+        except ConcurrentEditError:  # pragma: no cover - no hash given
+            pass
+        except ProfileError:
+            # the file has other errors: change only these two lines all the same
+            _rewrite_values(path, changes)
+    flash(f"已改名：{old_name} → {name}", "ok")
+    return redirect(url_for("towns.town", slug=slug), code=303)
+
+
+def _rewrite_values(path: Path, changes: dict) -> None:
+    """Write ``changes`` round-trip without validating the rest (a half-filled town)."""
+    from speechkit.fsutil import atomic_write_bytes
+    from speechkit.profiles.edit import _dump, _load_round_trip, apply_changes
+    from speechkit.profiles.source import decode_bytes
+
+    raw = path.read_bytes()
+    text, encoding = decode_bytes(raw)
+    yaml, data = _load_round_trip(text)
+    apply_changes(data, changes)
+    codec = "gb18030" if encoding == "GB18030" else "utf-8"
+    bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
+    atomic_write_bytes(path, bom + _dump(yaml, data).encode(codec))
+
+
+def _town_files(path: Path) -> list[Path]:
+    """The town file and its roster(s)."""
+    return [path] + sorted(path.parent.glob(f"{path.stem}.members.*"))
+
+
+@bp.post("/towns/<slug>/delete")
+def delete(slug: str):
+    """Move the town file and its roster to the trash folder (restorable from the list)."""
+    import datetime as dt
+
+    from speechkit.web import settings
+
+    path = town_path(slug)
+    name, _kind = _town_name(path)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    folder = settings().profiles_dir / TRASH_DIR / f"{stamp}-{slug}"
+    n = 2
+    while folder.exists():
+        folder = folder.with_name(f"{stamp}-{slug}-{n}")
+        n += 1
+    folder.mkdir(parents=True)
+    with file_lock(path):
+        for f in _town_files(path):
+            f.replace(folder / f.name)
+    flash(f"已删除“{name}”（移到了回收站，可以在本页下方恢复）。", "ok")
+    return redirect(url_for("towns.index"), code=303)
+
+
+def trash_entries() -> list[dict]:
+    """What the trash holds, newest first: ``{"id", "name", "when", "files"}``."""
+    from speechkit.web import settings
+
+    root = settings().profiles_dir / TRASH_DIR
+    if not root.is_dir():
+        return []
+    out = []
+    for folder in sorted(root.iterdir(), reverse=True):
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        towns = [p for p in folder.glob("*.yaml") if ".members." not in p.name]
+        if not towns:
+            continue
+        name, _ = _town_name(towns[0])
+        stamp = folder.name[:15]
+        when = f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]} {stamp[9:11]}:{stamp[11:13]}"
+        out.append({"id": folder.name, "name": name, "when": when})
+    return out
+
+
+@bp.post("/trash/<entry>/restore")
+def restore(entry: str):
+    """Put a deleted town (and its roster) back, unless a town of that file name exists."""
+    from speechkit.web import settings
+    from speechkit.web.security import resolve_inside
+
+    root = settings().profiles_dir / TRASH_DIR
+    folder = resolve_inside(root, entry)
+    if not folder.is_dir() or folder.parent != root.resolve():
+        abort(404)
+    towns_dir = settings().profiles_dir / "towns"
+    files = [p for p in folder.iterdir() if p.is_file() and not p.is_symlink()]
+    clash = [p.name for p in files if (towns_dir / p.name).exists()]
+    if clash:
+        flash(f"无法恢复：乡镇资料中已有同名文件（{'、'.join(clash)}）。", "error")
+        return redirect(url_for("towns.index"), code=303)
+    towns_dir.mkdir(exist_ok=True)
+    for p in files:
+        p.replace(towns_dir / p.name)
+    folder.rmdir()
+    flash("已恢复。", "ok")
+    return redirect(url_for("towns.index"), code=303)

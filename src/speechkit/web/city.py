@@ -1,0 +1,188 @@
+"""The city page: city.yaml's city and campaign sections as a form, saved round-trip.
+
+Same rules as a town: the form is generated from the schema, only changed values are written
+(comments and untouched lines stay), the save is refused with the merge view when the file
+changed since the page was loaded, and hash check and replace happen under the file's lock.
+A save that would leave city.yaml invalid is refused with the problems at their fields.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+
+from speechkit.errors import Location, Problem, ProfileError
+from speechkit.fsutil import atomic_write_bytes, sha256_file
+from speechkit.web import forms
+
+bp = Blueprint("city", __name__)
+
+
+def city_path() -> Path:
+    """The profiles folder's city.yaml (404 when there is none)."""
+    from speechkit.profiles.model import CITY_FILE
+    from speechkit.web import settings
+
+    path = settings().profiles_dir / CITY_FILE
+    if not path.is_file():
+        abort(404, description="资料文件夹中还没有全市资料（city.yaml）。")
+    return path
+
+
+def city_form() -> list[forms.FormField]:
+    """The city and campaign sections of the profile schema, as form fields."""
+    from speechkit.profiles.schema import CITY_SECTIONS
+
+    return [f for f in forms.build_form(town_only=False) if f.key in CITY_SECTIONS]
+
+
+def _raw(path: Path) -> dict:
+    from speechkit.profiles import load_data_file
+
+    data = load_data_file(path)
+    return data if isinstance(data, dict) else {}
+
+
+def _render(path, *, values, base, sha, problems, status=200, notice=None, taken=(),
+            conflicts=(), concurrent=False):  # fmt: skip
+    from speechkit.web.towns import campaign_info, shown_problems, titles
+
+    fields = city_form()
+    names = titles()
+    field_problems: dict[str, list[dict]] = {}
+    for p in problems:
+        key = forms.field_for_problem(fields, p.key) if p.key else None
+        if key:
+            text = forms.friendly(p.message, names)
+            field_problems.setdefault(key, []).append({"severity": p.severity, "text": text})
+    label = {leaf.key: forms.split_title(leaf.title)[0] for top in fields for leaf in top.leaves()}
+    return render_template(
+        "city.html",
+        title="全市资料和活动信息",
+        fields=fields,
+        values=values,
+        base_json=json.dumps(base, ensure_ascii=False),
+        sha=sha,
+        problems=shown_problems(problems),
+        field_problems=field_problems,
+        notice=notice,
+        taken=[label.get(k, k) for k in taken],
+        conflicts=[label.get(k, k) for k in conflicts],
+        concurrent=concurrent,
+        campaign=campaign_info(),
+    ), status
+
+
+def _city_level_problems(path: Path) -> list[Problem]:
+    """city.yaml's own problems plus the cross-town ones (totals, duplicate names)."""
+    from speechkit.web import settings
+    from speechkit.web.towns import town_index, validation
+
+    problems = validation().folder(settings().profiles_dir)
+    in_towns = {str(t.path.resolve()) for t in town_index().values()}
+    out = []
+    for p in problems:
+        f = p.location.file
+        try:
+            if f and str(Path(f).resolve()) in in_towns and p.key != "town.name":
+                continue
+        except OSError:
+            pass
+        out.append(p)
+    return out
+
+
+@bp.get("/city")
+def edit():
+    """The city's and the campaign's data as a form."""
+    path = city_path()
+    try:
+        data = _raw(path)
+    except ProfileError as exc:
+        return render_template(
+            "error.html", title="全市资料无法读取", message=exc.format_message()
+        ), 400
+    values = forms.form_values(city_form(), data)
+    sha = sha256_file(path)
+    return _render(path, values=values, base=values, sha=sha, problems=_city_level_problems(path))
+
+
+def update_city_file(path: Path, changes: dict) -> None:
+    """Write ``changes`` into city.yaml round-trip; refuse (file untouched) if it would not
+    validate on its own."""
+    from speechkit.profiles.edit import _dump, _load_round_trip, apply_changes
+    from speechkit.profiles.source import decode_bytes
+    from speechkit.profiles.validate import validate_city
+
+    raw = path.read_bytes()
+    text, encoding = decode_bytes(raw)
+    yaml, data = _load_round_trip(text)
+    if not isinstance(data, dict):
+        raise ProfileError(
+            "全市资料本身有错误，无法修改：",
+            [Problem(Location(file=path.name, line=1, column=1), "文件顶层应是一组“键: 值”")],
+        )
+    apply_changes(data, changes)
+    codec = "gb18030" if encoding == "GB18030" else "utf-8"
+    bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
+    new_raw = bom + _dump(yaml, data).encode(codec)
+    with tempfile.TemporaryDirectory(prefix="speechkit-city-") as tmp:
+        trial = Path(tmp) / path.name
+        trial.write_bytes(new_raw)
+        errors = [p for p in validate_city(trial) if p.severity == "error"]
+    if errors:
+        raise ProfileError("修改后的全市资料有错误，未保存：", errors)
+    if new_raw != raw:
+        atomic_write_bytes(path, new_raw)
+
+
+@bp.post("/city")
+def save():
+    """Save the city form round-trip (merge view when the file changed meanwhile)."""
+    from speechkit.web.towns import STALE_NOTICE, file_lock
+
+    path = city_path()
+    fields = city_form()
+    submitted = forms.read_submission(fields, request.form)
+    expected = request.form.get("sha256") or None
+    try:
+        base = json.loads(request.form.get("base") or "{}")
+    except ValueError:
+        base = {}
+    base = base if isinstance(base, dict) else {}
+    if g.get("csrf_stale"):
+        return _render(path, values=submitted, base=base, sha=expected, problems=[], status=409,
+                       notice=STALE_NOTICE)  # fmt: skip
+    with file_lock(path):
+        current = sha256_file(path)
+        data = _raw(path)
+        if expected != current:
+            theirs = forms.form_values(fields, data)
+            if base:
+                merged, taken, conflicts = forms.merge_concurrent(fields, base, submitted, theirs)
+            else:
+                merged, taken = submitted, []
+                conflicts = list(forms.changes_between(fields, submitted, data))
+            notice = (
+                "全市资料在您打开本页之后已被修改（可能是别人或其他程序），本次没有保存。"
+                "请核对下面的内容后再次点击“保存”。"
+            )
+            return _render(path, values=merged, base=theirs, sha=current, problems=[],
+                           status=409, notice=notice, taken=taken, conflicts=conflicts,
+                           concurrent=True)  # fmt: skip
+        changes = forms.changes_between(fields, submitted, data)
+        if not changes:
+            flash("没有修改，文件未改动。", "info")
+            return redirect(url_for("city.edit"), code=303)
+        try:
+            update_city_file(path, changes)
+        except ProfileError as exc:
+            return _render(path, values=submitted, base=base, sha=current, problems=exc.problems,
+                           status=400,
+                           notice="有几处填写不正确，本次没有保存。请按各栏下方的提示改正后再保存。")  # fmt: skip
+    label = {leaf.key: forms.split_title(leaf.title)[0] for top in fields for leaf in top.leaves()}
+    flash("已保存：" + "、".join(label.get(k, k) for k in changes), "ok")
+    return redirect(url_for("city.edit"), code=303)
