@@ -199,6 +199,11 @@ def campaign_info() -> dict:
     }
 
 
+def _cross_town(problem: Problem) -> bool:
+    """A problem about several towns at once (a name used twice): shown at the city level too."""
+    return problem.key == "town.name" and "重复" in problem.message
+
+
 def roster_map():
     """``{slug: roster path}`` (see :mod:`speechkit.web.rosters`)."""
     from speechkit.web.rosters import roster_map as _map
@@ -214,7 +219,7 @@ def index():
     problems = _validate_all()
     towns = town_index(problems)
     placed = {id(p) for entry in towns.values() for p in entry.problems}
-    other = [p for p in problems if id(p) not in placed]
+    other = [p for p in problems if id(p) not in placed or _cross_town(p)]
     return render_template(
         "index.html",
         title="乡镇资料",
