@@ -104,7 +104,9 @@ def test_rename_delete_and_restore(client, profiles_dir):
     assert resp.status_code == 303
     assert town.is_file() and roster.is_file()
     assert not trash[0].exists()
-    assert client.post("/trash/..%2F..%2Fetc/restore", data={"csrf_token": token}).status_code == 404
+    assert (
+        client.post("/trash/..%2F..%2Fetc/restore", data={"csrf_token": token}).status_code == 404
+    )
 
 
 def test_city_level_problems_show_on_the_town_list(client, profiles_dir):
@@ -155,7 +157,9 @@ def test_city_phases_round_trip_unchanged(client, profiles_dir):
     html = client.get("/city").get_data(as_text=True)
     # post every field back as shown: nothing changes
     fields = dict(re.findall(r'name="([a-z_.0-9]+)" id="[^"]*" value="([^"]*)"', html))
-    tasks = dict(re.findall(r'name="([a-z_.0-9]+)" id="[^"]*" rows="\d+"[^>]*>([^<]*)</textarea>', html))
+    tasks = dict(
+        re.findall(r'name="([a-z_.0-9]+)" id="[^"]*" rows="\d+"[^>]*>([^<]*)</textarea>', html)
+    )
     data = {"csrf_token": CSRF_RE.search(html)[1], "sha256": SHA_RE.search(html)[1]}
     data.update({k: unescape(v) for k, v in {**fields, **tasks}.items()})
     resp = client.post("/city", data=data)

@@ -7,6 +7,7 @@ Downloads are served only from inside the output folder.
 
 from __future__ import annotations
 
+import contextlib
 from collections import OrderedDict
 from pathlib import Path
 
@@ -55,9 +56,47 @@ def _batch_work(town: str, town_name: str, pdf: bool, check: bool, force: bool, 
     )
 
     def work(progress):
+        total = planned_total(conf.templates_dir, conf.profiles_dir, town)
+        if total:
+            progress({"phase": "render", "done": 0, "total": total, "current": ""})
         return run_batch(options, progress)
 
     return work
+
+
+_PER_MEMBER: dict[tuple[str, str], bool] = {}
+
+
+def planned_total(templates_dir: Path, profiles_dir: Path, town: str = "") -> int:
+    """How many documents the run will render: per town its documents, plus one form per
+    roster member for each per-member template (0 when it cannot be told)."""
+    from speechkit.batch.plan import inspect_template, list_templates
+    from speechkit.batch.roster import find_roster, read_roster
+    from speechkit.fsutil import sha256_file
+    from speechkit.profiles import find_towns
+
+    try:
+        per_town = per_member = 0
+        for path in list_templates(templates_dir):
+            key = (str(path), sha256_file(path))
+            if key not in _PER_MEMBER:
+                _PER_MEMBER[key] = inspect_template(path)[0]
+            if _PER_MEMBER[key]:
+                per_member += 1
+            else:
+                per_town += 1
+        total = 0
+        for path in find_towns(profiles_dir):
+            if town and path.stem != town:
+                continue
+            total += per_town
+            roster = find_roster(path) if per_member else None
+            if roster is not None:
+                with contextlib.suppress(Exception):  # the batch reports the roster's problem
+                    total += per_member * len(read_roster(roster).members)
+        return total
+    except Exception:  # an estimate only: the batch's own events follow
+        return 0
 
 
 @bp.get("/generate")
@@ -166,6 +205,7 @@ def _group_items(result) -> OrderedDict:
         groups.setdefault(item.town or item.town_slug or "（未知乡镇）", []).append(row)
         if item.output:
             by_output[item.output] = row
+    groups = in_town_order(groups)
     for item in pdfs:
         row = by_output.get(item.output[: -len(".pdf")] + ".docx")
         if row is None:
@@ -193,12 +233,84 @@ def listing():
                 continue
             if path.suffix.lower() in DOWNLOAD_SUFFIXES and _inside(path, out):
                 files.append(rel)
-    # top-level files (reports) first, then per folder: its own files before its sub-folders
-    for rel in sorted(files, key=lambda r: (len(r.parts) > 1, r.parts[0], len(r.parts), r)):
-        folder = rel.parts[0] if len(rel.parts) > 1 else "检查报告等"
+    # per folder in the towns' order (then other folders, then loose files such as reports):
+    # a folder's own files before its sub-folders
+    rank = _town_rank()
+    top = "检查报告等"
+
+    def order(r: Path):
+        folder = r.parts[0] if len(r.parts) > 1 else None
+        return (
+            folder is None,
+            rank.get(folder, len(rank)) if folder else 0,
+            folder or "",
+            len(r.parts),
+            r,
+        )
+
+    for rel in sorted(files, key=order):
+        folder = rel.parts[0] if len(rel.parts) > 1 else top
         label = "/".join(rel.parts[1:]) if len(rel.parts) > 1 else rel.name
         groups.setdefault(folder, []).append((rel.as_posix(), label))
-    return render_template("output.html", title="已生成的文件", groups=groups)
+    return render_template("output.html", title="已生成的文件", groups=groups, loose=top)
+
+
+def _town_rank() -> dict[str, int]:
+    """Output folder name (the town's name, as the batch writes it) → place in the town list."""
+    from speechkit.batch.naming import sanitize
+    from speechkit.web.towns import town_index
+
+    rank: dict[str, int] = {}
+    for i, entry in enumerate(town_index().values()):
+        rank.setdefault(entry.name, i)
+        rank.setdefault(sanitize(entry.name), i)
+    return rank
+
+
+def in_town_order(groups: OrderedDict) -> OrderedDict:
+    """The same groups (keyed by town name), in the order the town list shows the towns."""
+    rank = _town_rank()
+    keys = sorted(groups, key=lambda k: (rank.get(k, len(rank)), list(groups).index(k)))
+    return OrderedDict((k, groups[k]) for k in keys)
+
+
+def _zip_files(out: Path, folder: str | None) -> list[Path]:
+    files = []
+    base = resolve_inside(out, folder) if folder else out
+    if not base.is_dir():
+        abort(404)
+    for path in sorted(base.rglob("*")):
+        rel = path.relative_to(out)
+        if any(part.startswith((".", "~$")) for part in rel.parts):
+            continue
+        if path.suffix.lower() in DOWNLOAD_SUFFIXES and _inside(path, out):
+            files.append(path)
+    return files
+
+
+@bp.get("/output.zip", defaults={"folder": None})
+@bp.get("/output/<path:folder>.zip")
+def download_zip(folder: str | None):
+    """One town's outputs (or all of them) as one .zip, built in a temporary file."""
+    import tempfile
+    import zipfile
+
+    from speechkit.web import settings
+
+    out = settings().output_dir
+    if not out.is_dir():
+        abort(404)
+    files = _zip_files(out, folder)
+    if not files:
+        abort(404, description="这里还没有生成的文件。")
+    spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115 (sent, then closed by werkzeug)
+    base = out / folder if folder else out
+    with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in files:
+            zf.write(path, path.relative_to(base if folder else out).as_posix())
+    spool.seek(0)
+    name = f"{Path(folder).name}.zip" if folder else "全部文档.zip"
+    return send_file(spool, mimetype="application/zip", as_attachment=True, download_name=name)
 
 
 def _inside(path: Path, root: Path) -> bool:
