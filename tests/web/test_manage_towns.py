@@ -36,7 +36,7 @@ def test_a_new_town_gets_a_derived_file_name_and_an_empty_form_with_hints(client
     visible = re.sub(r"<details class=\"detail\">.*?</details>", "", html, flags=re.S)
     visible = re.sub(r'<input type="hidden"[^>]*>|[a-z-]+="[^"]*"', "", visible)
     assert "town.secretary" not in visible and "xinhe.yaml" not in visible
-    assert "--" not in visible.split("<main>")[1]  # no command-line advice
+    assert "--" not in visible.split("<main")[1]  # no command-line advice
 
 
 def test_a_half_filled_new_town_can_be_saved(client, profiles_dir):

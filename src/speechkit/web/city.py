@@ -57,7 +57,9 @@ def _render(path, *, values, base, sha, problems, status=200, notice=None, taken
         key = forms.field_for_problem(fields, p.key) if p.key else None
         if key:
             text = forms.friendly(p.message, names)
-            field_problems.setdefault(key, []).append({"severity": p.severity, "text": text})
+            here = field_problems.setdefault(key, [])
+            if not any(item["text"] == text for item in here):
+                here.append({"severity": p.severity, "text": text})
     label = {leaf.key: forms.split_title(leaf.title)[0] for top in fields for leaf in top.leaves()}
     return render_template(
         "city.html",

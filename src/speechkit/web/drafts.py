@@ -100,7 +100,7 @@ def run():
     from speechkit.web.checkworker import CheckFailed, CheckTask
 
     with tempfile.TemporaryDirectory(prefix="speechkit-web-") as tmp:
-        src = Path(tmp) / ("upload" + Path(name).suffix)
+        src = Path(tmp) / name  # the checker guesses the document type from the name
         upload.save(src)
         if src.stat().st_size == 0:
             return _page(f"{name} 是空文件。", 400)

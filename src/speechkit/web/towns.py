@@ -41,13 +41,23 @@ class TownEntry:
 
     @property
     def errors(self) -> int:
-        """Number of error-level problems."""
-        return sum(1 for p in self.problems if p.severity == "error")
+        """Number of error-level problems (not counting fields still to be filled in)."""
+        return sum(1 for p in self.problems if p.severity == "error" and not is_todo(p))
+
+    @property
+    def todo(self) -> int:
+        """Number of fields still to be filled in."""
+        return sum(1 for p in self.problems if p.severity == "error" and is_todo(p))
 
     @property
     def warnings(self) -> int:
         """Number of warnings."""
         return sum(1 for p in self.problems if p.severity != "error")
+
+
+def is_todo(problem: Problem) -> bool:
+    """True for "this field is still empty" (a new town), as opposed to a wrong value."""
+    return "尚未填写" in problem.message or problem.message.startswith("缺少必填键")
 
 
 def _same_file(location_file: str | None, path: Path) -> bool:
@@ -143,19 +153,38 @@ def titles() -> dict[str, str]:
     return forms.key_titles(forms.build_form(town_only=False))
 
 
+def _place(key: str, names: dict[str, str]) -> str:
+    """Where a field sits, in the form's words: ``领导小组 · 组长`` for leading_group.leader.name."""
+    parts = forms.base_key(key).split(".")
+    labels = [names.get(".".join(parts[: i + 1])) for i in range(len(parts) - 1)]
+    return " · ".join(label for label in labels if label)
+
+
 def shown_problems(problems: list[Problem]) -> list[dict]:
-    """Problems as the page shows them: a sentence for people, the file:line:col in a detail."""
+    """Problems as the page shows them: a sentence for people, the file:line:col in a detail.
+
+    ``kind`` is ``todo`` for a field still to be filled in, else the severity.
+    """
     names = titles()
     out = []
+    seen = set()
     for p in problems:
         where = str(p.location)
         detail = f"{where} {p.key}".strip() if p.key else where
+        text = forms.friendly(p.message, names)
+        place = _place(p.key, names) if p.key else ""
+        if (place, text, p.severity) in seen:
+            detail_item = next(o for o in out if (o["place"], o["text"]) == (place, text))
+            detail_item["detail"] += "；" + detail
+            continue
+        seen.add((place, text, p.severity))
         out.append(
             {
                 "severity": p.severity,
-                "text": forms.friendly(p.message, names),
+                "kind": "todo" if p.severity == "error" and is_todo(p) else p.severity,
+                "text": text,
+                "place": place,
                 "detail": detail,
-                "field": names.get(forms.base_key(p.key), "") if p.key else "",
             }
         )
     return out
@@ -262,7 +291,10 @@ def _render_town(
         key = forms.field_for_problem(fields, problem.key) if problem.key else None
         if key:
             text = forms.friendly(problem.message, names)
-            field_problems.setdefault(key, []).append({"severity": problem.severity, "text": text})
+            kind = "todo" if problem.severity == "error" and is_todo(problem) else problem.severity
+            here = field_problems.setdefault(key, [])
+            if not any(item["text"] == text for item in here):
+                here.append({"severity": kind, "text": text})
     name, kind = _town_name(path)
     return render_template(
         "town.html",
