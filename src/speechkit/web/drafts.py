@@ -117,6 +117,8 @@ def run():
         except (CheckFailed, SpeechkitError) as exc:
             message = _without_temp_path(exc, src, name).format_message()
             return _page(message, 400)
+    from speechkit.check.model import SEVERITY_RANK
+
     report = outcome.report
     saved = None
     if outcome.annotated is not None and request.form.get("keep"):
@@ -127,7 +129,10 @@ def run():
         title=f"检查结果：{name}",
         name=name,
         report=report,
-        findings=[_finding_row(report, i, f) for i, f in enumerate(report.findings)],
+        findings=sorted(
+            (_finding_row(report, i, f) for i, f in enumerate(report.findings)),
+            key=lambda row: -SEVERITY_RANK.get(row["severity"], 0),  # worst first, stable
+        ),
         counts=report.counts(),
         paragraphs=_paragraphs(report),
         annotated_b64=(
