@@ -136,3 +136,46 @@ def test_concurrent_merge_takes_untouched_values_from_the_file():
     merged, taken, conflicts = forms.merge_concurrent(fields, base, mine, theirs)
     assert merged == {"party.members": "700", "party.branches": "29", "slogans": ["甲", "乙"]}
     assert taken == ["party.branches"] and conflicts == ["slogans"]
+
+
+def test_form_from_pack_descriptors_groups_and_types():
+    from speechkit.web import forms
+
+    descriptors = [
+        {"key": "town.name", "type": "text", "title": "乡镇名称", "required": True,
+         "help": "东湖镇", "file": "town"},
+        {"key": "town.kind", "type": "choice", "title": "类别", "required": True,
+         "choices": ["镇", "区", "街道"], "file": "town"},
+        {"key": "party.members", "type": "count", "title": "党员数", "file": "town"},
+        {"key": "study.start", "type": "date", "title": "学习开始", "file": "town"},
+        {"key": "study.topics", "type": "list", "title": "专题", "file": "town"},
+        {"key": "leading_group.leader", "type": "person", "title": "组长", "file": "town"},
+        {"key": "leading_group.members", "type": "people", "title": "成员", "file": "town"},
+        {"key": "campaign.name", "type": "text", "title": "活动名称", "file": "city"},
+    ]  # fmt: skip
+    town = forms.from_descriptors(descriptors, "town", sections={"party": "党组织"})
+    assert [f.key for f in town] == ["town", "party", "study", "leading_group"]
+    assert town[1].title == "党组织" and town[0].title == "town"
+    leaves = {leaf.key: leaf for top in town for leaf in top.leaves()}
+    assert leaves["town.name"].title == "乡镇名称（如 东湖镇）" and leaves["town.name"].required
+    assert leaves["town.kind"].choices == ("镇", "区", "街道")
+    assert leaves["party.members"].kind == forms.NUMBER and leaves["party.members"].minimum == 0
+    assert leaves["study.start"].kind == forms.DATE
+    assert leaves["study.topics"].kind == forms.LIST
+    assert "leading_group.leader.name" in leaves and "leading_group.leader.title" in leaves
+    rows = leaves["leading_group.members"]
+    assert rows.kind == forms.ROWS and [c.name for c in rows.children] == ["name", "title"]
+    city = forms.from_descriptors(descriptors, "city")
+    assert [leaf.key for top in city for leaf in top.leaves()] == ["campaign.name"]
+    # values read and written through the same form
+    values = forms.form_values(town, {"party": {"members": 5}, "study": {"topics": ["a", "b"]}})
+    assert values["party.members"] == "5" and values["study.topics"] == ["a", "b"]
+
+
+def test_without_a_packs_library_the_core_schema_makes_the_form():
+    from speechkit.web import forms
+
+    assert forms.pack_descriptors("no-such-pack") is None or forms.pack_descriptors("x") == []
+    town = forms.form_for("town", None)
+    assert [f.key for f in town][:3] == ["town", "party", "meeting"]
+    assert [f.key for f in forms.form_for("city", None)] == ["city", "campaign"]

@@ -33,10 +33,10 @@ def city_path() -> Path:
 
 
 def city_form() -> list[forms.FormField]:
-    """The city and campaign sections of the profile schema, as form fields."""
-    from speechkit.profiles.schema import CITY_SECTIONS
+    """The city and campaign sections as form fields (the pack's, when the folder names one)."""
+    from speechkit.web.towns import campaign_info
 
-    return [f for f in forms.build_form(town_only=False) if f.key in CITY_SECTIONS]
+    return forms.form_for("city", campaign_info()["pack"])
 
 
 def _raw(path: Path) -> dict:

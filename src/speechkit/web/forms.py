@@ -415,3 +415,114 @@ def friendly(message: str, titles: dict[str, str]) -> str:
     text = re.sub(r" ?(“[^”]*”) ?", r"\1", text)
     text = _FILE.sub(lambda m: "全市资料" if m[0].endswith("city.yaml") else "本乡镇资料", text)
     return text
+
+
+# --- forms from campaign-pack field descriptors ------------------------------------------
+
+_PERSON = (("name", "姓名"), ("title", "职务"))
+
+
+def _attr(item: Any, name: str, default: Any = None) -> Any:
+    if isinstance(item, dict):
+        return item.get(name, default)
+    return getattr(item, name, default)
+
+
+def _leaf_from_descriptor(d: Any) -> FormField:
+    key, kind = str(_attr(d, "key")), str(_attr(d, "type", "text"))
+    title = str(_attr(d, "title") or key.rsplit(".", 1)[-1])
+    help_text = str(_attr(d, "help") or "")
+    if help_text and "（" not in title:
+        title = (
+            f"{title}（如 {help_text}）"
+            if not help_text.startswith(("如", "例如"))
+            else (f"{title}（{help_text}）")
+        )
+    required = bool(_attr(d, "required", False))
+    if kind == "count":
+        return FormField(key, title, NUMBER, required, minimum=0)
+    if kind == "date":
+        return FormField(key, title, DATE, required)
+    if kind == "choice":
+        choices = tuple(str(c) for c in (_attr(d, "choices") or ()))
+        return FormField(key, title, CHOICE, required, choices=choices)
+    if kind == "list":
+        return FormField(key, title, LIST, required)
+    if kind == "person":
+        children = [FormField(f"{key}.{n}", t, TEXT, required) for n, t in _PERSON]
+        return FormField(key, title, GROUP, required, children=children)
+    if kind == "people":
+        children = [FormField(n, t, TEXT, True) for n, t in _PERSON]
+        return FormField(key, title, ROWS, required, children=children)
+    return FormField(key, title, TEXT, required)
+
+
+def from_descriptors(descriptors, file: str = "town", sections: dict[str, str] | None = None):
+    """Build the form from a campaign pack's ordered field descriptors.
+
+    Each descriptor has ``key``, ``type`` (text, count, date, choice, list, person, people),
+    ``title``, ``required``, ``help``, ``choices`` and ``file`` (city or town); only those of
+    ``file`` are kept. Fields are grouped by their key's first part, in the order first seen;
+    a group is titled from ``sections`` (``{"party": "党组织"}``) or by the part itself.
+    """
+    sections = sections or {}
+    groups: dict[str, FormField] = {}
+    out: list[FormField] = []
+    for d in descriptors:
+        if str(_attr(d, "file", "town")) != file:
+            continue
+        leaf = _leaf_from_descriptor(d)
+        head, _, rest = leaf.key.partition(".")
+        if not rest:
+            out.append(leaf)
+            continue
+        group = groups.get(head)
+        if group is None:
+            group = FormField(head, sections.get(head, head), GROUP)
+            groups[head] = group
+            out.append(group)
+        _place_in(group, leaf)
+    return out
+
+
+def _place_in(group: FormField, leaf: FormField) -> None:
+    """Put ``leaf`` under ``group``, making sub-groups for deeper key paths."""
+    rest = leaf.key[len(group.key) + 1 :]
+    if "." not in rest:
+        group.children.append(leaf)
+        return
+    head = f"{group.key}.{rest.split('.', 1)[0]}"
+    sub = next((c for c in group.children if c.key == head and c.kind == GROUP), None)
+    if sub is None:
+        sub = FormField(head, head.rsplit(".", 1)[-1], GROUP)
+        group.children.append(sub)
+    _place_in(sub, leaf)
+
+
+def pack_descriptors(pack: str | None):
+    """The campaign pack's field descriptors, when the packs library provides them (else None)."""
+    if not pack:
+        return None
+    try:
+        from speechkit.campaigns import form_fields  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    try:
+        return list(form_fields(pack))
+    except Exception:  # an unknown or broken pack: the core form still works
+        return None
+
+
+def form_for(file: str = "town", pack: str | None = None) -> list[FormField]:
+    """The form of a town file or city.yaml: from the pack's descriptors when the folder names
+    a pack and the packs library provides them, else from the core schema."""
+    from speechkit.profiles.schema import CITY_SECTIONS
+
+    descriptors = pack_descriptors(pack)
+    if descriptors:
+        core = {f.key: f.title for f in build_form(town_only=False)}
+        return from_descriptors(descriptors, file=file, sections=core)
+    fields = build_form(town_only=False)
+    if file == "city":
+        return [f for f in fields if f.key in CITY_SECTIONS]
+    return [f for f in fields if f.key not in CITY_SECTIONS]

@@ -150,7 +150,8 @@ def _problems_of(path: Path) -> list[Problem]:
 
 def titles() -> dict[str, str]:
     """Key path → label over the town and city forms (for messages in the page's words)."""
-    return forms.key_titles(forms.build_form(town_only=False))
+    pack = campaign_info()["pack"]
+    return forms.key_titles(forms.form_for("town", pack), forms.form_for("city", pack))
 
 
 def _place(key: str, names: dict[str, str]) -> str:
@@ -205,6 +206,9 @@ def load_town(slug: str):
     return load_profile(town_path(slug))
 
 
+_CAMPAIGNS: dict[tuple, dict] = {}
+
+
 def campaign_info() -> dict:
     """The campaign this profiles folder belongs to: its name, dates and pack (if named)."""
     from speechkit.profiles import load_data_file
@@ -213,12 +217,19 @@ def campaign_info() -> dict:
 
     city = settings().profiles_dir / CITY_FILE
     try:
-        data = load_data_file(city) if city.is_file() else {}
+        key = (str(city), sha256_file(city))
+    except OSError:
+        key = (str(city), None)
+    hit = _CAMPAIGNS.get(key)
+    if hit is not None:
+        return dict(hit)
+    try:
+        data = load_data_file(city) if key[1] else {}
     except ProfileError:
         data = {}
     campaign = data.get("campaign") if isinstance(data.get("campaign"), dict) else {}
     city_info = data.get("city") if isinstance(data.get("city"), dict) else {}
-    return {
+    info = {
         "city": str(city_info.get("name") or ""),
         "name": str(campaign.get("name") or ""),
         "batch": str(campaign.get("batch") or ""),
@@ -226,6 +237,15 @@ def campaign_info() -> dict:
         "end": forms.display(campaign.get("end")),
         "pack": str(data.get("pack") or ""),
     }
+    if len(_CAMPAIGNS) > 100:
+        _CAMPAIGNS.clear()
+    _CAMPAIGNS[key] = info
+    return dict(info)
+
+
+def town_form() -> list[forms.FormField]:
+    """The town form of this profiles folder (its campaign pack's fields when it names one)."""
+    return forms.form_for("town", campaign_info()["pack"])
 
 
 def _cross_town(problem: Problem) -> bool:
@@ -284,7 +304,7 @@ def _render_town(
     conflicts=(),
     concurrent=False,
 ):
-    fields = forms.build_form()
+    fields = town_form()
     names = titles()
     field_problems: dict[str, list[dict]] = {}
     for problem in problems:
@@ -337,7 +357,7 @@ def town(slug: str):
             "error.html", title=f"{slug}.yaml 无法读取", message=exc.format_message()
         ), 400
     problems = _problems_of(path)
-    values = forms.form_values(forms.build_form(), data)
+    values = forms.form_values(town_form(), data)
     return _render_town(slug, path, values=values, base=values, sha=sha, problems=problems)
 
 
@@ -362,7 +382,7 @@ def save(slug: str):
     from speechkit.profiles import ConcurrentEditError, update_town_file
 
     path = town_path(slug)
-    fields = forms.build_form()
+    fields = town_form()
     submitted = forms.read_submission(fields, request.form)
     expected = request.form.get("sha256") or None
     base = _posted_base()
