@@ -8,6 +8,7 @@ Downloads are served only from inside the output folder.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections import OrderedDict
 from pathlib import Path
 
@@ -65,12 +66,33 @@ def _batch_work(town: str, town_name: str, pdf: bool, check: bool, force: bool, 
 
 
 _PER_MEMBER: dict[tuple[str, str], bool] = {}
+_TAG = re.compile(r"<[^>]*>")
+_MEMBER = re.compile(r"\bmember\b")
+
+
+def mentions_member(template: Path, limit: int = 20 * 1024 * 1024) -> bool:
+    """Whether a .docx template reads ``member`` (one output per roster member).
+
+    A quick look at the body text (tags stripped, so a tag split across runs still shows)
+    instead of compiling the template: the count is only the progress bar's first total.
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(template) as zf:
+            info = zf.getinfo("word/document.xml")
+            if info.file_size > limit:
+                return False
+            xml = zf.read(info).decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile, RuntimeError):
+        return False
+    return bool(_MEMBER.search(_TAG.sub("", xml)))
 
 
 def planned_total(templates_dir: Path, profiles_dir: Path, town: str = "") -> int:
     """How many documents the run will render: per town its documents, plus one form per
     roster member for each per-member template (0 when it cannot be told)."""
-    from speechkit.batch.plan import inspect_template, list_templates
+    from speechkit.batch.plan import list_templates
     from speechkit.batch.roster import find_roster, read_roster
     from speechkit.fsutil import sha256_file
     from speechkit.profiles import find_towns
@@ -80,7 +102,7 @@ def planned_total(templates_dir: Path, profiles_dir: Path, town: str = "") -> in
         for path in list_templates(templates_dir):
             key = (str(path), sha256_file(path))
             if key not in _PER_MEMBER:
-                _PER_MEMBER[key] = inspect_template(path)[0]
+                _PER_MEMBER[key] = mentions_member(path)
             if _PER_MEMBER[key]:
                 per_member += 1
             else:
