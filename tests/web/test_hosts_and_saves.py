@@ -98,3 +98,32 @@ def test_output_list_hides_symlinks_pointing_outside(client, output_dir, tmp_pat
     assert "实施方案.docx" in html
     assert "外面" not in html and "secret" not in html
     assert client.get("/files/东湖镇/外面.docx").status_code == 404
+
+
+def test_hostile_values_in_a_form_never_give_a_500(app, profiles_dir):
+    """Control characters, huge numbers, bidi marks, very long text: a message or a save."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    client = app.test_client()
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(
+        field=st.sampled_from(["town.secretary", "party.members", "meeting.date", "slogans"]),
+        value=st.one_of(
+            st.text(max_size=300),
+            st.sampled_from(["\x01", "\x1b[31m", "1" * 50, "\u202e镇", "〔待填〕", "-0", "1e9"]),
+        ),
+    )
+    def run(field, value):
+        html = client.get("/towns/donghu").get_data(as_text=True)
+        data = {
+            "csrf_token": CSRF_RE.search(html)[1],
+            "sha256": SHA_RE.search(html)[1],
+            field: value,
+        }
+        resp = client.post("/towns/donghu", data=data)
+        assert resp.status_code in (303, 400, 409), resp.status_code
+        assert "Traceback" not in resp.get_data(as_text=True)
+
+    run()
