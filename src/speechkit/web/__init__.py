@@ -57,6 +57,12 @@ _HTTP_MESSAGES = {
 }
 
 
+def _page_words(text):
+    from speechkit.web.generate import page_words
+
+    return page_words(text)
+
+
 def create_app(
     profiles_dir: str | Path,
     templates_dir: str | Path,
@@ -110,6 +116,7 @@ def create_app(
     app.jinja_env.globals["csrf_field"] = security.CSRF_FIELD
     app.jinja_env.globals["input_type"] = forms.input_type
     app.jinja_env.globals["split_title"] = forms.split_title
+    app.jinja_env.filters["page_words"] = _page_words
     from speechkit.check.model import SEVERITY_NAMES
 
     app.jinja_env.globals["severity_names"] = SEVERITY_NAMES

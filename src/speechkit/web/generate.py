@@ -23,6 +23,23 @@ REPORT_NAME = "检查报告.html"
 DOWNLOAD_SUFFIXES = (".docx", ".pdf", ".html")
 
 
+_CLI_ADVICE = (
+    (re.compile(r"加\s*--force\s*"), "勾选“覆盖生成后被修改过的文件”后"),
+    (re.compile(r"用\s*--jobs\s*1\s*"), ""),
+    (re.compile(r"--town\s*"), "生成范围"),
+    (re.compile(r"--template\s*"), "模板"),
+    (re.compile(r"--out\b"), "输出文件夹"),
+)
+
+
+def page_words(text: str | None) -> str:
+    """A batch message with command-line advice put in the page's words (the 覆盖 checkbox)."""
+    out = str(text or "")
+    for pattern, words in _CLI_ADVICE:
+        out = pattern.sub(words, out)
+    return out
+
+
 def soffice_available() -> bool:
     """True when LibreOffice is installed (PDF links and the PDF option are offered)."""
     from speechkit.typeset.pdf import soffice_path
