@@ -165,3 +165,23 @@ def test_city_phases_round_trip_unchanged(client, profiles_dir):
     resp = client.post("/city", data=data)
     assert resp.status_code == 303
     assert city.read_bytes() == before
+
+
+def test_the_campaign_pack_changes_only_through_its_own_form(client, profiles_dir):
+    import pytest
+
+    campaigns = pytest.importorskip("speechkit.campaigns")
+    packs = [p.id for p in campaigns.list_packs(profiles_dir.parent)]
+    if not packs:
+        pytest.skip("no campaign packs found")
+    html = client.get("/city").get_data(as_text=True)
+    assert 'name="pack"' not in html.split('id="change-pack"')[0]  # not a field of the form
+    city = profiles_dir / "city.yaml"
+    resp = client.post("/city/pack", data={"csrf_token": CSRF_RE.search(html)[1], "pack": "nope"})
+    assert resp.status_code == 303 and "pack: nope" not in city.read_text(encoding="utf-8")
+    resp = client.post(
+        "/city/pack", data={"csrf_token": CSRF_RE.search(html)[1], "pack": packs[-1]}
+    )
+    assert resp.status_code == 303
+    assert f"pack: {packs[-1]}" in city.read_text(encoding="utf-8")
+    assert packs[-1] in client.get("/").get_data(as_text=True)

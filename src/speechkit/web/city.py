@@ -75,6 +75,7 @@ def _render(path, *, values, base, sha, problems, status=200, notice=None, taken
         conflicts=[label.get(k, k) for k in conflicts],
         concurrent=concurrent,
         campaign=campaign_info(),
+        packs=available_packs(),
     ), status
 
 
@@ -187,4 +188,50 @@ def save():
                            notice="有几处填写不正确，本次没有保存。请按各栏下方的提示改正后再保存。")  # fmt: skip
     label = {leaf.key: forms.split_title(leaf.title)[0] for top in fields for leaf in top.leaves()}
     flash("已保存：" + "、".join(label.get(k, k) for k in changes), "ok")
+    return redirect(url_for("city.edit"), code=303)
+
+
+def available_packs() -> list[tuple[str, str]]:
+    """``(id, name)`` of the campaign packs the packs library finds (empty without it)."""
+    from speechkit.web import settings
+
+    try:
+        from speechkit.campaigns import list_packs  # type: ignore[import-not-found]
+    except ImportError:
+        return []
+    try:
+        packs = list_packs(settings().profiles_dir.parent)
+    except Exception:  # a broken pack folder: offer nothing rather than fail the page
+        return []
+    return [(str(p.id), str(getattr(p, "name", "") or p.id)) for p in packs]
+
+
+@bp.post("/city/pack")
+def change_pack():
+    """Bind the profiles folder to another campaign pack (an explicit, separate action)."""
+    from speechkit.profiles.edit import _dump, _load_round_trip, apply_changes
+    from speechkit.profiles.source import decode_bytes
+    from speechkit.web.towns import file_lock
+
+    path = city_path()
+    wanted = (request.form.get("pack") or "").strip()
+    packs = dict(available_packs())
+    if wanted not in packs:
+        flash("请选择一个已有的活动包。", "error")
+        return redirect(url_for("city.edit"), code=303)
+    with file_lock(path):
+        raw = path.read_bytes()
+        text, encoding = decode_bytes(raw)
+        yaml, data = _load_round_trip(text)
+        if not isinstance(data, dict):
+            flash("全市资料本身有错误，无法更换活动包。", "error")
+            return redirect(url_for("city.edit"), code=303)
+        if "pack" not in data:
+            data.insert(0, "pack", wanted)
+        else:
+            apply_changes(data, {"pack": wanted})
+        codec = "gb18030" if encoding == "GB18030" else "utf-8"
+        bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
+        atomic_write_bytes(path, bom + _dump(yaml, data).encode(codec))
+    flash(f"已更换活动包：{packs[wanted]}（{wanted}）。", "ok")
     return redirect(url_for("city.edit"), code=303)

@@ -420,6 +420,8 @@ def friendly(message: str, titles: dict[str, str]) -> str:
 # --- forms from campaign-pack field descriptors ------------------------------------------
 
 _PERSON = (("name", "姓名"), ("title", "职务"))
+PACK_KEYS = frozenset({"pack"})
+"""Keys no form edits: the folder's campaign pack changes only by its own explicit action."""
 
 
 def _attr(item: Any, name: str, default: Any = None) -> Any:
@@ -447,6 +449,10 @@ def _leaf_from_descriptor(d: Any) -> FormField:
         choices = tuple(str(c) for c in (_attr(d, "choices") or ()))
         return FormField(key, title, CHOICE, required, choices=choices)
     if kind == "list":
+        items = _attr(d, "items") or ()
+        if items:  # a list of records (a campaign's phases): a table, one column per item key
+            columns = [_leaf_from_descriptor(item) for item in items]
+            return FormField(key, title, ROWS, required, children=columns)
         return FormField(key, title, LIST, required)
     if kind == "person":
         children = [FormField(f"{key}.{n}", t, TEXT, required) for n, t in _PERSON]
@@ -481,11 +487,11 @@ def from_descriptors(descriptors, file: str = "town", sections: dict[str, str] |
             group = FormField(head, sections.get(head, head), GROUP)
             groups[head] = group
             out.append(group)
-        _place_in(group, leaf)
+        _place_in(group, leaf, sections)
     return out
 
 
-def _place_in(group: FormField, leaf: FormField) -> None:
+def _place_in(group: FormField, leaf: FormField, titles: dict[str, str]) -> None:
     """Put ``leaf`` under ``group``, making sub-groups for deeper key paths."""
     rest = leaf.key[len(group.key) + 1 :]
     if "." not in rest:
@@ -494,12 +500,12 @@ def _place_in(group: FormField, leaf: FormField) -> None:
     head = f"{group.key}.{rest.split('.', 1)[0]}"
     sub = next((c for c in group.children if c.key == head and c.kind == GROUP), None)
     if sub is None:
-        sub = FormField(head, head.rsplit(".", 1)[-1], GROUP)
+        sub = FormField(head, titles.get(head, head.rsplit(".", 1)[-1]), GROUP)
         group.children.append(sub)
-    _place_in(sub, leaf)
+    _place_in(sub, leaf, titles)
 
 
-def pack_descriptors(pack: str | None):
+def pack_descriptors(pack: str | None, file: str | None = None):
     """The campaign pack's field descriptors, when the packs library provides them (else None)."""
     if not pack:
         return None
@@ -508,9 +514,38 @@ def pack_descriptors(pack: str | None):
     except ImportError:
         return None
     try:
-        return list(form_fields(pack))
+        return list(form_fields(pack, file=file))
     except Exception:  # an unknown or broken pack: the core form still works
         return None
+
+
+def section_titles(pack: str | None = None) -> dict[str, str]:
+    """Titles of the form's sections and sub-sections (``campaign.events`` → 动员部署时间节点):
+    the core schema's, then the pack's own ``section_titles`` when it has any."""
+    titles: dict[str, str] = {}
+
+    def walk(f: FormField) -> None:
+        if f.kind == GROUP:
+            if f.title != f.name or f.key not in titles:  # an untitled section keeps a title
+                titles[f.key] = f.title
+            for c in f.children:
+                walk(c)
+
+    for top in build_form(town_only=False):
+        walk(top)
+    if pack:
+        try:
+            from speechkit.campaigns import get_pack  # type: ignore[import-not-found]
+
+            found = get_pack(pack)
+            model = getattr(found, "profile_model", None)
+            if model is not None:  # the pack's own model carries its sections' titles
+                for top in build_form(model, town_only=False):
+                    walk(top)
+            titles.update(getattr(found, "section_titles", None) or {})
+        except Exception:  # no packs library or no such pack: the core titles
+            pass
+    return titles
 
 
 def form_for(file: str = "town", pack: str | None = None) -> list[FormField]:
@@ -518,11 +553,11 @@ def form_for(file: str = "town", pack: str | None = None) -> list[FormField]:
     a pack and the packs library provides them, else from the core schema."""
     from speechkit.profiles.schema import CITY_SECTIONS
 
-    descriptors = pack_descriptors(pack)
+    descriptors = pack_descriptors(pack, file)
     if descriptors:
-        core = {f.key: f.title for f in build_form(town_only=False)}
-        return from_descriptors(descriptors, file=file, sections=core)
-    fields = build_form(town_only=False)
+        descriptors = [d for d in descriptors if _attr(d, "key") not in PACK_KEYS]
+        return from_descriptors(descriptors, file=file, sections=section_titles(pack))
+    fields = [f for f in build_form(town_only=False) if f.key not in PACK_KEYS]
     if file == "city":
         return [f for f in fields if f.key in CITY_SECTIONS]
     return [f for f in fields if f.key not in CITY_SECTIONS]
