@@ -60,3 +60,29 @@ def test_planned_total_counts_one_form_per_member(profiles_dir, tmp_path):
     members = len(read_roster(find_roster(profiles_dir / "towns" / "donghu.yaml")).members)
     assert planned_total(folder, profiles_dir, "donghu") == 1 + members
     assert planned_total(folder, profiles_dir, "gushan") == 1  # no roster
+
+
+def test_generate_page_names_the_documents_of_the_templates(client):
+    html = client.get("/generate").get_data(as_text=True)
+    doc = html.split('id="documents">', 1)[1].split("</p>", 1)[0]
+    assert "动员讲话" in doc and "实施方案" in doc and "每名党员一份" in doc
+
+
+def test_without_explicit_templates_the_given_folder_is_used_when_no_pack_library(
+    profiles_dir, output_dir, tmp_path
+):
+    from speechkit.web import create_app
+
+    folder = _template_dir(tmp_path)
+    app = create_app(profiles_dir, folder, output_dir, templates_explicit=False)
+    with app.app_context():
+        from speechkit.web import settings
+
+        chosen = settings().templates_for_run()
+    try:
+        import speechkit.campaigns  # noqa: F401
+    except ImportError:
+        assert chosen == folder.resolve()
+    else:  # the pack named by the demo folder (or the folder itself) — a real folder
+        assert chosen.is_dir()
+    app.extensions["speechkit.checks"].close()

@@ -35,6 +35,19 @@ class Settings:
     output_dir: Path
     max_upload: int = DEFAULT_MAX_UPLOAD
     batch_jobs: int | None = None
+    templates_explicit: bool = True
+
+    def templates_for_run(self) -> Path:
+        """The templates a generation uses: the given folder, or (when none was asked for and
+        the packs library is there) those of the campaign the profiles folder belongs to."""
+        if not self.templates_explicit:
+            try:
+                from speechkit.campaigns import templates_for  # type: ignore[import-not-found]
+
+                return Path(templates_for(self.profiles_dir))
+            except Exception:  # no packs library or no pack: the given folder
+                pass
+        return self.templates_dir
 
 
 def settings() -> Settings:
@@ -73,6 +86,7 @@ def create_app(
     batch_jobs: int | None = None,
     trusted_hosts: tuple[str, ...] | None = LOOPBACK_HOSTS,
     check_timeout: float = DEFAULT_TIMEOUT,
+    templates_explicit: bool = True,
 ) -> Flask:
     """Build the web app serving ``profiles_dir``, ``templates_dir`` and ``output_dir``.
 
@@ -80,6 +94,8 @@ def create_app(
     unless given, so a form opened before a restart still saves after it.
     Uploads larger than ``max_upload`` bytes are refused with a Chinese message.
     ``batch_jobs`` is passed to the batch as its process count (``None``: CPU count).
+    With ``templates_explicit=False`` generation uses the templates of the campaign pack the
+    profiles folder names (when the packs library is installed), else ``templates_dir``.
     Requests whose ``Host`` is not in ``trusted_hosts`` are refused (a web page cannot reach
     the app through DNS rebinding); ``None`` accepts any host (serving on a LAN on purpose).
     """
@@ -102,6 +118,7 @@ def create_app(
         output_dir=Path(output_dir).resolve(),
         max_upload=max_upload,
         batch_jobs=batch_jobs,
+        templates_explicit=templates_explicit,
     )
     app.extensions["speechkit.jobs"] = JobManager()
     app.extensions["speechkit.checks"] = CheckWorker(timeout=check_timeout)

@@ -60,9 +60,10 @@ def _batch_work(town: str, town_name: str, pdf: bool, check: bool, force: bool, 
     from speechkit.web import settings
 
     conf = settings()
+    templates = conf.templates_for_run()
     options = BatchOptions(
         profiles=conf.profiles_dir,
-        templates_dir=conf.templates_dir,
+        templates_dir=templates,
         out=conf.output_dir,
         towns=(town,) if town else (),
         jobs=conf.batch_jobs,
@@ -74,7 +75,7 @@ def _batch_work(town: str, town_name: str, pdf: bool, check: bool, force: bool, 
     )
 
     def work(progress):
-        total = planned_total(conf.templates_dir, conf.profiles_dir, town)
+        total = planned_total(templates, conf.profiles_dir, town)
         if total:
             progress({"phase": "render", "done": 0, "total": total, "current": ""})
         return run_batch(options, progress)
@@ -146,12 +147,27 @@ def form():
 
     return render_template(
         "generate.html",
+        documents=_documents(),
         title="生成文档",
         towns=town_index(),
         selected=request.args.get("town", ""),
         running=jobs().running(),
         pdf_available=soffice_available(),
     )
+
+
+def _documents() -> tuple[list[str], list[str]]:
+    """``(per-town documents, per-member documents)`` the templates will produce, by name."""
+    from speechkit.batch.plan import list_templates
+    from speechkit.web import settings
+
+    try:
+        paths = list_templates(settings().templates_for_run())
+    except Exception:  # no templates folder: the run itself explains
+        return [], []
+    town = [p.stem for p in paths if not mentions_member(p)]
+    member = [p.stem for p in paths if mentions_member(p)]
+    return town, member
 
 
 @bp.post("/generate")
