@@ -22,6 +22,7 @@ from speechkit.errors import SpeechkitError
 
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_MEMORY = 3 * 1024**3
+START_TIMEOUT = 120.0
 
 
 class CheckFailed(SpeechkitError):
@@ -94,6 +95,12 @@ def run_task(task: CheckTask) -> CheckOutcome:
 def _serve(conn, memory_limit: int, target=run_task) -> None:
     """The worker's loop: receive a task, send back ("ok", outcome) or ("error", message)."""
     _limit_memory(memory_limit)
+    if target is run_task:  # load the checker before the clock of the first check starts
+        import contextlib
+
+        with contextlib.suppress(Exception):
+            import speechkit.check  # noqa: F401
+    conn.send(("ready", None))  # the time limit counts from here, not from the spawn
     while True:
         try:
             task = conn.recv()
@@ -138,6 +145,10 @@ class CheckWorker:
         proc.start()
         child.close()
         self._proc, self._conn = proc, parent
+        if not parent.poll(START_TIMEOUT):
+            self._stop()
+            raise CheckFailed("检查进程没能启动（电脑可能太忙），请稍后再试。")
+        parent.recv()
 
     def _stop(self) -> None:
         if self._proc is not None:
@@ -150,10 +161,10 @@ class CheckWorker:
     def run(self, task: CheckTask) -> CheckOutcome:
         """Run ``task`` in the worker; raise :class:`CheckFailed` with a Chinese message."""
         with self._lock:
-            if self._proc is None or not self._proc.is_alive():
-                self._stop()
-                self._start()
             try:
+                if self._proc is None or not self._proc.is_alive():
+                    self._stop()
+                    self._start()
                 self._conn.send(task)
                 if not self._conn.poll(self.timeout):
                     self._stop()
