@@ -279,6 +279,8 @@ def test_two_tabs_editing_the_same_town_do_not_overwrite_each_other(site, browse
         assert "已被修改" in notice and "党支部数" in notice
         assert second.get_by_label("参加活动的单位数").input_value() == "40"  # input kept
         assert second.get_by_label("党支部数").input_value() == "31"  # the other save merged in
+        assert not second.locator("#draft-offer").is_visible()  # the page is the newest typing
+        assert "donghu.yaml" not in notice  # no file names in sentences for people
         shot(second, "10-同时修改")
         text = town_file.read_text(encoding="utf-8")
         assert "branches: 31" in text and "units: 35" in text  # first save kept, second not

@@ -472,7 +472,7 @@ def _concurrent(slug, path, fields, submitted, base, data, current_sha):
         merged, taken = submitted, []
         conflicts = list(forms.changes_between(fields, submitted, data))
     notice = (
-        f"{path.name} 在您打开本页之后已被修改（可能是别人或其他程序），本次没有保存。"
+        "本乡镇的资料在您打开本页之后已被修改（可能是别人或其他程序），本次没有保存。"
         "请核对下面的内容后再次点击“保存”，或重新打开本页放弃您的修改。"
     )
     return _render_town(

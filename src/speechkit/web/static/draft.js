@@ -23,8 +23,12 @@
   function hidden(name) { return form.querySelector('input[name="' + name + '"]'); }
 
   var loaded = entries();
-  var saved = document.querySelector(".flash.ok");
-  if (saved) { localStorage.removeItem(key); }
+  // saved, or the server gave the form back with this user's values (merge view, a refused
+  // value, an expired page): what is on the page is the newest typing, nothing to offer back
+  var returned = document.getElementById("notice");
+  if (document.querySelector(".flash.ok") || returned) {
+    localStorage.removeItem(key);
+  }
 
   var draft = null;
   try { draft = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { draft = null; }
@@ -76,9 +80,9 @@
   }
 
   var timer = null;
-  function store() {
+  function store(force) {
     var now = entries();
-    if (same(now, loaded) && !localStorage.getItem(key)) return;
+    if (force !== true && same(now, loaded) && !localStorage.getItem(key)) return;
     var when = new Date();
     localStorage.setItem(key, JSON.stringify({
       when: when.toLocaleString("zh-CN"),
@@ -87,6 +91,7 @@
       fields: now
     }));
   }
+  if (returned) store(true);  // keep the returned typing until it is saved
   form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(store, 250); });
   form.addEventListener("change", store);
   form.addEventListener("submit", store);
