@@ -57,7 +57,16 @@ def csrf_of():
     return _csrf_of
 
 
-@pytest.fixture(autouse=True)
-def _state_home(tmp_path_factory, monkeypatch):
-    """Keep the web page's persisted secrets out of the real home folder."""
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+@pytest.fixture(autouse=True, scope="session")
+def _state_home(tmp_path_factory):
+    """Keep the web page's persisted secrets out of the real home folder (for the whole
+    session, so module-scoped servers get it too)."""
+    import os
+
+    before = os.environ.get("XDG_STATE_HOME")
+    os.environ["XDG_STATE_HOME"] = str(tmp_path_factory.mktemp("state"))
+    yield
+    if before is None:
+        os.environ.pop("XDG_STATE_HOME", None)
+    else:
+        os.environ["XDG_STATE_HOME"] = before

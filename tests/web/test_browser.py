@@ -494,8 +494,11 @@ def test_keyboard_only_edit_and_labels(site, page):
     page.keyboard.type("35")
     page.keyboard.press("Enter")  # Enter in a field submits the form
     page.wait_for_selector(".flash")
-    # nothing overflows sideways at 1366 px
-    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    # nothing overflows sideways at 1366 px, on any page
+    for path in ("/towns/donghu", "/", "/city", "/towns/donghu/roster", "/generate", "/check"):
+        page.goto(url + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 1366, (path, width)
 
 
 def test_print_stylesheet_hides_the_page_chrome(site, page):
