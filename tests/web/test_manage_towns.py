@@ -185,3 +185,37 @@ def test_the_campaign_pack_changes_only_through_its_own_form(client, profiles_di
     assert resp.status_code == 303
     assert f"pack: {packs[-1]}" in city.read_text(encoding="utf-8")
     assert packs[-1] in client.get("/").get_data(as_text=True)
+
+
+def test_an_empty_folder_is_set_up_from_the_page(tmp_path):
+    """No city.yaml, no towns: start the city, fill it in part by part, then add a town."""
+    from tests.web.conftest import TEMPLATES
+
+    from speechkit.web import create_app
+
+    root = tmp_path / "profiles"
+    root.mkdir()
+    app = create_app(root, TEMPLATES, tmp_path / "out")
+    client = app.test_client()
+    index = client.get("/").get_data(as_text=True)
+    assert 'id="no-city"' in index and "找不到" not in index
+    assert "新建全市资料" in client.get("/city").get_data(as_text=True)
+    token = _token(client, "/city")
+    assert client.post("/towns/new", data={"csrf_token": token, "name": "新河镇", "kind": "镇"}
+                       ).status_code == 303  # fmt: skip
+    assert not (root / "towns" / "xinhe.yaml").exists()  # the city comes first
+
+    assert client.post("/city/new", data={"csrf_token": token}).status_code == 303
+    html = client.get("/city").get_data(as_text=True)
+    assert "〔待填〕" not in html and 'name="city.name" id="city.name" value=""' in html
+    data = {"csrf_token": CSRF_RE.search(html)[1], "sha256": SHA_RE.search(html)[1]}
+    resp = client.post(
+        "/city", data={**data, "city.name": "新城市", "campaign.start": "2026-03-01"}
+    )
+    assert resp.status_code == 303, resp.get_data(as_text=True)[:3000]
+    text = (root / "city.yaml").read_text(encoding="utf-8")
+    assert "name: 新城市" in text and "start: 2026-03-01" in text and "end: 〔待填〕" in text
+
+    assert _new(client).status_code == 303
+    assert (root / "towns" / "xinhe.yaml").is_file()
+    app.extensions["speechkit.checks"].close()

@@ -98,9 +98,41 @@ def _city_level_problems(path: Path) -> list[Problem]:
     return out
 
 
+CITY_SCAFFOLD = """\
+# 全市共用的资料：各乡镇资料（towns/*.yaml）中的同名栏目覆盖这里的值。
+city:
+  name: 〔待填〕                    # 市名，如 海川市
+campaign:
+  name: 〔待填〕                    # 活动名称
+  start: 〔待填〕                   # 开始日期，如 2026-03-01
+  end: 〔待填〕                     # 结束日期
+  members: 〔待填〕                 # 参加活动的党员总数（各乡镇党员数之和）
+"""
+
+
+@bp.post("/city/new")
+def create():
+    """Start city.yaml in a profiles folder that has none (its fields empty, to fill in)."""
+    from speechkit.fsutil import atomic_write_text
+    from speechkit.profiles.model import CITY_FILE
+    from speechkit.web import settings
+
+    path = settings().profiles_dir / CITY_FILE
+    if not path.exists():
+        (settings().profiles_dir / "towns").mkdir(parents=True, exist_ok=True)
+        atomic_write_text(path, CITY_SCAFFOLD)
+        flash("已新建全市资料，请填写下面的栏目后保存。", "ok")
+    return redirect(url_for("city.edit"), code=303)
+
+
 @bp.get("/city")
 def edit():
-    """The city's and the campaign's data as a form."""
+    """The city's and the campaign's data as a form (or an offer to start it)."""
+    from speechkit.profiles.model import CITY_FILE
+    from speechkit.web import settings
+
+    if not (settings().profiles_dir / CITY_FILE).is_file():
+        return render_template("city_new.html", title="全市资料和活动信息")
     path = city_path()
     try:
         data = _raw(path)
@@ -113,9 +145,10 @@ def edit():
     return _render(path, values=values, base=values, sha=sha, problems=_city_level_problems(path))
 
 
-def update_city_file(path: Path, changes: dict) -> None:
+def update_city_file(path: Path, changes: dict, *, allowed: set | None = None) -> None:
     """Write ``changes`` into city.yaml round-trip; refuse (file untouched) if it would not
-    validate on its own."""
+    validate on its own. Errors in ``allowed`` (``(key, message)`` pairs the file already
+    had, such as fields still to be filled in) do not stop the save, unless at a changed key."""
     from speechkit.profiles.edit import _dump, _load_round_trip, apply_changes
     from speechkit.profiles.source import decode_bytes
     from speechkit.profiles.validate import validate_city
@@ -136,6 +169,15 @@ def update_city_file(path: Path, changes: dict) -> None:
         trial = Path(tmp) / path.name
         trial.write_bytes(new_raw)
         errors = [p for p in validate_city(trial) if p.severity == "error"]
+    if allowed is not None:
+        changed = [forms.base_key(k) for k in changes]
+        errors = [
+            p
+            for p in errors
+            if (forms.base_key(p.key), p.message) not in allowed
+            or any(forms.base_key(p.key) == k or forms.base_key(p.key).startswith(k + ".")
+                   for k in changed)
+        ]  # fmt: skip
     if errors:
         raise ProfileError("修改后的全市资料有错误，未保存：", errors)
     if new_raw != raw:
@@ -180,8 +222,12 @@ def save():
         if not changes:
             flash("没有修改，文件未改动。", "info")
             return redirect(url_for("city.edit"), code=303)
+        from speechkit.web.towns import validation
+
+        before = {(forms.base_key(p.key), p.message) for p in validation().city(path)
+                  if p.severity == "error"}  # fmt: skip
         try:
-            update_city_file(path, changes)
+            update_city_file(path, changes, allowed=before)
         except ProfileError as exc:
             return _render(path, values=submitted, base=base, sha=current, problems=exc.problems,
                            status=400,

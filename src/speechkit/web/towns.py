@@ -269,6 +269,11 @@ def index():
     towns = town_index(problems)
     placed = {id(p) for entry in towns.values() for p in entry.problems}
     other = [p for p in problems if id(p) not in placed or _cross_town(p)]
+    from speechkit.profiles.model import CITY_FILE
+
+    has_city = (settings().profiles_dir / CITY_FILE).is_file()
+    if not has_city:  # the page offers to start it instead of naming a missing file
+        other = [p for p in other if p.key or "找不到" not in p.message]
     return render_template(
         "index.html",
         title="乡镇资料",
@@ -280,6 +285,7 @@ def index():
         kinds=KINDS,
         trash=trash_entries(),
         rosters=roster_map(),
+        has_city=has_city,
     )
 
 
@@ -530,9 +536,13 @@ def _check_name(name: str, kind: str, *, exclude: str | None = None) -> str | No
 @bp.post("/towns/new")
 def create():
     """Create a town file from its name and kind; its other fields start empty."""
+    from speechkit.profiles.model import CITY_FILE
     from speechkit.profiles.scaffold import new_town
     from speechkit.web import settings
 
+    if not (settings().profiles_dir / CITY_FILE).is_file():
+        flash("请先新建并填写全市资料，再新建乡镇。", "error")
+        return redirect(url_for("city.edit"), code=303)
     name = (request.form.get("name") or "").strip()
     kind = (request.form.get("kind") or "").strip()
     problem = _check_name(name, kind)
