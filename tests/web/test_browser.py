@@ -332,8 +332,13 @@ def test_create_a_town_fill_save_generate_and_download_the_zip(site, page, tmp_p
     }
     for label, value in fill.items():
         page.get_by_label(label).fill(value)
-    page.get_by_label("动员大会日期").fill("2024-07-06")
-    page.get_by_label("实施方案印发日期").fill("2024-07-09")
+    import datetime as dt
+
+    from speechkit.profiles import load_data_file
+
+    start = load_data_file(profiles / "city.yaml")["campaign"]["start"]  # dates in the campaign
+    page.get_by_label("动员大会日期").fill((start + dt.timedelta(days=5)).isoformat())
+    page.get_by_label("实施方案印发日期").fill((start + dt.timedelta(days=8)).isoformat())
     page.locator('input[name="slogans"]').first.fill("建设新河")
     page.locator('input[name="supervision.members"]').first.fill("褚督导")
     for key in ("leader", "office"):
