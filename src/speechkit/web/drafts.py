@@ -117,9 +117,8 @@ def run():
         except (CheckFailed, SpeechkitError) as exc:
             message = _without_temp_path(exc, src, name).format_message()
             return _page(message, 400)
-    from speechkit.check.model import SEVERITY_RANK
-
     report = outcome.report
+    rows, lines = report_view(report)
     saved = None
     if outcome.annotated is not None and request.form.get("keep"):
         shown = outcome.annotated_name.removeprefix("批注-")
@@ -129,12 +128,9 @@ def run():
         title=f"检查结果：{name}",
         name=name,
         report=report,
-        findings=sorted(
-            (_finding_row(report, i, f) for i, f in enumerate(report.findings)),
-            key=lambda row: -SEVERITY_RANK.get(row["severity"], 0),  # worst first, stable
-        ),
+        findings=rows,
         counts=report.counts(),
-        paragraphs=_paragraphs(report),
+        lines=lines,
         annotated_b64=(
             base64.b64encode(outcome.annotated).decode("ascii") if outcome.annotated else None
         ),
@@ -151,20 +147,14 @@ def check_worker():
     return current_app.extensions["speechkit.checks"]
 
 
-def _finding_row(report, i: int, f) -> dict:
+def _finding_row(item: dict) -> dict:
     """One line of the findings table: where, how serious, what kind (rule id as a tooltip)."""
     from speechkit.check.model import CATEGORY_NAMES, SEVERITY_NAMES
-    from speechkit.errors import PART_NAMES
 
-    loc = f.location
-    if report.path.lower().endswith((".txt", ".md")):
-        where = f"第{loc.paragraph}行 第{loc.start + 1}字"
-    else:
-        part = PART_NAMES.get(loc.part, loc.part)
-        where = f"{part}第{loc.paragraph}段 第{loc.start + 1}字"
+    f = item["f"]
     return {
-        "anchor": f"f{i}",
-        "where": where,
+        "anchor": item["id"],
+        "where": item["where"],
         "severity": f.severity,
         "severity_name": SEVERITY_NAMES.get(f.severity, f.severity),
         "kind": CATEGORY_NAMES.get(f.category, f.category),
@@ -174,29 +164,18 @@ def _finding_row(report, i: int, f) -> dict:
     }
 
 
-def _paragraphs(report) -> list[tuple[int, str, str]]:
-    """The text with the findings marked: ``(number, part name, safe HTML)`` per paragraph."""
-    from markupsafe import Markup
+def report_view(report) -> tuple[list[dict], list[dict]]:
+    """``(findings rows, text lines)`` of a report, prepared as the HTML report prepares them
+    (same places, same marking of each finding in the text)."""
+    from speechkit.check import htmlreport
+    from speechkit.check.model import SEVERITY_RANK
 
-    from speechkit.check.htmlreport import _highlight as highlight  # one marking for both
-    from speechkit.check.model import PARTS
-    from speechkit.errors import PART_NAMES
-
-    ids = {id(f): f"f{k}" for k, f in enumerate(report.findings)}
-    by_block: dict = {}
-    for f in report.findings:
-        by_block.setdefault((f.location.part, f.location.paragraph), []).append(f)
-    out = []
-    blocks = sorted(
-        report.blocks, key=lambda b: (PARTS.index(b.part) if b.part in PARTS else 9, b.index)
+    doc = htmlreport._document(0, report)  # the report's own view of one document
+    rows = sorted(
+        (_finding_row(item) for item in doc["findings"]),
+        key=lambda row: -SEVERITY_RANK.get(row["severity"], 0),  # worst first, stable
     )
-    for b in blocks:
-        found = by_block.get((b.part, b.index), [])
-        if not b.text.strip() and not found:
-            continue
-        part = "" if b.part == "body" else PART_NAMES.get(b.part, b.part)
-        out.append((b.index, part, Markup(highlight(b.text, found, ids))))
-    return out
+    return rows, doc["lines"]
 
 
 def _keep_copy(output_dir: Path, name: str, data: bytes) -> str:
