@@ -12,7 +12,6 @@ gets an annotated Word file.
 from __future__ import annotations
 
 import base64
-import re
 import tempfile
 from pathlib import Path
 
@@ -20,23 +19,11 @@ from flask import Blueprint, render_template, request
 
 from speechkit.errors import InputFileError, SpeechkitError, display_path
 from speechkit.fsutil import atomic_write_bytes
+from speechkit.web.security import clean_upload_name
 
 bp = Blueprint("drafts", __name__)
 
 ALLOWED_SUFFIXES = (".docx", ".txt")
-_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
-
-
-def clean_upload_name(filename: str | None) -> str:
-    """Return a harmless base name for an uploaded file (keeps Chinese; no folders)."""
-    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = _UNSAFE_NAME.sub("_", name).strip()
-    stem, dot, ext = name.rpartition(".")
-    if not dot:
-        stem, ext = name, ""
-    suffix = "." + ext.lower()[:10] if ext.strip() else ""
-    stem = stem.strip(" .")[:80] or "文稿"
-    return stem + suffix
 
 
 def _without_temp_path(exc: SpeechkitError, src: Path, name: str) -> InputFileError:

@@ -31,18 +31,6 @@ def roster_of(town_file: Path) -> Path | None:
     return find_roster(town_file)
 
 
-def roster_map() -> dict[str, Path]:
-    """``{slug: roster path}`` for every town that has a roster."""
-    from speechkit.web.towns import town_index
-
-    out = {}
-    for slug, entry in town_index().items():
-        path = roster_of(entry.path)
-        if path is not None:
-            out[slug] = path
-    return out
-
-
 def _table(path: Path) -> dict:
     """The roster as the page shows it: header, rows (with problems in place), counts."""
     from speechkit.batch.roster import read_roster, read_rows
@@ -148,7 +136,7 @@ def view(slug: str):
 def upload(slug: str):
     """Replace the roster with an uploaded .xlsx/.csv (refused if it cannot be read at all)."""
     from speechkit.batch.roster import SUFFIXES, read_roster
-    from speechkit.web.drafts import clean_upload_name
+    from speechkit.web.security import clean_upload_name
     from speechkit.web.towns import file_lock, town_path
 
     town = town_path(slug)

@@ -9,6 +9,7 @@ given base folder (``..``, absolute paths, symlinks pointing out, NUL bytes).
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -150,3 +151,18 @@ def resolve_inside(base: Path, relative: str) -> Path:
     if target != root and not target.is_relative_to(root):
         abort(404)
     return target
+
+
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
+
+
+def clean_upload_name(filename: str | None) -> str:
+    """Return a harmless base name for an uploaded file (keeps Chinese; no folders)."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = _UNSAFE_NAME.sub("_", name).strip()
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    suffix = "." + ext.lower()[:10] if ext.strip() else ""
+    stem = stem.strip(" .")[:80] or "文稿"
+    return stem + suffix

@@ -253,11 +253,16 @@ def _cross_town(problem: Problem) -> bool:
     return problem.key == "town.name" and "重复" in problem.message
 
 
-def roster_map():
-    """``{slug: roster path}`` (see :mod:`speechkit.web.rosters`)."""
-    from speechkit.web.rosters import roster_map as _map
+def roster_map(towns: OrderedDict[str, TownEntry] | None = None) -> dict[str, Path]:
+    """``{slug: roster path}`` for every town that has a roster beside its file."""
+    from speechkit.batch.roster import find_roster
 
-    return _map()
+    out = {}
+    for slug, entry in (towns if towns is not None else town_index()).items():
+        path = find_roster(entry.path)
+        if path is not None:
+            out[slug] = path
+    return out
 
 
 @bp.get("/")
@@ -284,7 +289,7 @@ def index():
         campaign=campaign_info(),
         kinds=KINDS,
         trash=trash_entries(),
-        rosters=roster_map(),
+        rosters=roster_map(towns),
         has_city=has_city,
     )
 
