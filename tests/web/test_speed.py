@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import time
 
-from tests.web.conftest import TEMPLATES
+from tests.web.conftest import PROFILES, TEMPLATES
 
 
 def test_fifty_towns_list_and_form_within_300_ms(tmp_path):
@@ -13,8 +13,8 @@ def test_fifty_towns_list_and_form_within_300_ms(tmp_path):
 
     root = tmp_path / "profiles"
     (root / "towns").mkdir(parents=True)
-    shutil.copy(TEMPLATES.parent / "profiles" / "city.yaml", root / "city.yaml")
-    source = (TEMPLATES.parent / "profiles" / "towns" / "donghu.yaml").read_text(encoding="utf-8")
+    shutil.copy(PROFILES / "city.yaml", root / "city.yaml")
+    source = (PROFILES / "towns" / "donghu.yaml").read_text(encoding="utf-8")
     for i in range(50):
         text = source.replace("name: 东湖镇", f"name: 东湖{i}镇").replace(
             "members: 612", f"members: {100 + i}"
