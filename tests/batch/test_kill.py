@@ -29,7 +29,7 @@ def wait_for_forms(ws: Path, proc: subprocess.Popen, count: int) -> None:
     forms = ws / "out" / "东湖镇" / "党性分析评议表"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if forms.is_dir() and sum(1 for _ in forms.iterdir()) >= count:
+        if forms.is_dir() and sum(1 for _ in forms.rglob("*.docx")) >= count:
             return
         assert proc.poll() is None, proc.stderr.read().decode()
         time.sleep(0.01)
@@ -70,7 +70,7 @@ def test_sigkill_mid_run_leaves_no_partial_files(workspace: Path) -> None:
             break
         assert time.monotonic() < deadline, "worker processes outlived the killed batch"
         time.sleep(0.05)
-    forms = list((workspace / "out/东湖镇/党性分析评议表").iterdir())
+    forms = list((workspace / "out/东湖镇/党性分析评议表").rglob("*.docx"))
     assert 100 <= len(forms) < MEMBERS
     assert_consistent(workspace / "out", allow_pending=True)
     finish(workspace)

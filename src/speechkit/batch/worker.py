@@ -1,10 +1,9 @@
 """Code that runs inside worker processes (or in-process with ``--jobs 1``).
 
 Workers render and write their outputs themselves (atomically, see
-:func:`speechkit.batch.manifest.write_atomic`) and send back only the hash, so the parent does
-little per output. Each worker keeps its compiled templates and loaded profiles in a
-per-process cache so each template is compiled once per worker; this module-level cache is the
-worker's whole state.
+:func:`speechkit.batch.files.write_atomic`) and send back only the hash, so the parent does
+little per output. Templates and profiles come from :mod:`speechkit.batch.cache` (compiled
+once per worker). This module imports nothing of the planner.
 """
 
 from __future__ import annotations
@@ -16,12 +15,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from speechkit.batch.manifest import write_atomic
+from speechkit.batch.cache import compiled, profile
+from speechkit.batch.files import write_atomic
 from speechkit.batch.naming import kept_name
 from speechkit.fsutil import sha256_bytes
-
-_TEMPLATES: dict[str, Any] = {}
-_PROFILES: dict[str, Any] = {}
 
 Result = tuple[int, Any, str]  # (index, value or None, error message)
 
@@ -57,27 +54,10 @@ def _quick_exit() -> None:
     os._exit(0)
 
 
-def reset_caches() -> None:
-    """Forget compiled templates and loaded profiles (a new run in the same process, e.g. the
-    web app with one job, must see edited templates and profiles)."""
-    _TEMPLATES.clear()
-    _PROFILES.clear()
-
-
 def warm_up() -> None:
     """Import what rendering and planning need, so the first real chunk starts at once."""
     import speechkit.engine  # noqa: F401
     import speechkit.profiles  # noqa: F401
-
-
-def compiled(path: str):
-    """The template at ``path``, compiled once per process."""
-    tpl = _TEMPLATES.get(path)
-    if tpl is None:
-        from speechkit.engine import Template
-
-        tpl = _TEMPLATES[path] = Template(Path(path))
-    return tpl
 
 
 def error_text(exc: BaseException) -> str:
@@ -105,32 +85,6 @@ def produce(target: str, data: bytes, keep_stamp: str) -> dict:
     write_atomic(path, data, sync=False)
     st = path.stat()
     return {"sha256": sha256_bytes(data), "kept": kept, "stat": (st.st_size, st.st_mtime_ns)}
-
-
-def template_chunk(chunk: list[tuple[int, str]], shared: Any = None) -> list[Result]:
-    """Inspect ``(index, template path)`` items: ``(index, (per_member, error), "")``."""
-    from speechkit.batch.plan import inspect_template
-
-    results: list[Result] = []
-    for index, path in chunk:
-        try:
-            results.append((index, inspect_template(Path(path)), ""))
-        except Exception as exc:  # not a template error: the template fails, the run goes on
-            results.append((index, None, error_text(exc)))
-    return results
-
-
-def town_chunk(chunk: list[tuple[int, Path, bool]], shared: Any = None) -> list[Result]:
-    """Load ``(index, town profile path, read roster)`` items for the planner."""
-    from speechkit.batch.plan import load_town
-
-    results: list[Result] = []
-    for index, path, roster in chunk:
-        try:
-            results.append((index, load_town(Path(path), roster), ""))
-        except Exception as exc:  # pragma: no cover - load_town records its own errors
-            results.append((index, None, error_text(exc)))
-    return results
 
 
 def render_chunk(
@@ -167,15 +121,6 @@ def render_chunk(
     return results
 
 
-def _profile(town_path: str):
-    profile = _PROFILES.get(town_path)
-    if profile is None:
-        from speechkit.profiles import load_profile
-
-        profile = _PROFILES[town_path] = load_profile(Path(town_path))
-    return profile
-
-
 def check_chunk(chunk: list[tuple[int, str, str, str, str]], shared: Any = None) -> list[Result]:
     """Check ``(index, document path, town profile path, template name, label)`` items.
 
@@ -196,7 +141,7 @@ def check_chunk(chunk: list[tuple[int, str, str, str, str]], shared: Any = None)
         try:
             report = check(
                 Path(doc_path),
-                profile=_profile(town_path),
+                profile=profile(town_path),
                 doc_type=infer_doc_type(template_name),
                 label=label,
             )
