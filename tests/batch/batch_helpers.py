@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import sqlite3
 from pathlib import Path
 
@@ -83,9 +84,10 @@ def read_manifest(out: Path) -> dict[str, dict]:
     db = sqlite3.connect(f"file:{out / MANIFEST_NAME}?mode=ro", uri=True)
     try:
         rows = db.execute(f"SELECT rel, {', '.join(COLUMNS)} FROM outputs").fetchall()
+        sources = {i: json.loads(t) for i, t in db.execute("SELECT id, inputs FROM sources")}
     finally:
         db.close()
-    return {row[0]: row_to_entry(row[1:]) for row in rows}
+    return {row[0]: row_to_entry(row[1:], sources) for row in rows}
 
 
 def assert_consistent(

@@ -22,12 +22,12 @@ n = len(manifest)
 print("ready", flush=True)
 while True:
     rows = [(f"镇/表/{n + i:07d}.docx", new_entry("form", {"row": str(n + i)}, b"x", town="镇"))
-            for i in range(%d)]
+            for i in range(BATCH)]
     for rel, entry in rows:
         manifest.put(rel, dict(entry, size=1, mtime_ns=1))
     manifest.save()
-    n += %d
-""" % (BATCH, BATCH)
+    n += BATCH
+""".replace("BATCH", str(BATCH))
 
 
 def test_sigkill_during_commits_leaves_whole_transactions(tmp_path: Path) -> None:

@@ -49,6 +49,7 @@ COLUMNS = (
     "document",
     "member",
     "inputs",
+    "row",
     "key",
     "sha256",
     "size",
@@ -57,14 +58,17 @@ COLUMNS = (
     "check_result",
     "pending",
 )
+# ``inputs`` holds the id of a row of ``sources`` (the inputs shared by many outputs: template,
+# profile, version) and ``row`` the roster row's digest, so a million forms of a hundred towns
+# store a few hundred distinct input sets once.
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS outputs (
-    rel TEXT PRIMARY KEY, kind TEXT, town TEXT, document TEXT, member TEXT, inputs TEXT,
-    key TEXT, sha256 TEXT, size INTEGER, mtime_ns INTEGER, generated TEXT, check_result TEXT,
-    pending TEXT
+    rel TEXT PRIMARY KEY, kind TEXT, town TEXT, document TEXT, member TEXT, inputs INTEGER,
+    row TEXT, key TEXT, sha256 TEXT, size INTEGER, mtime_ns INTEGER, generated TEXT,
+    check_result TEXT, pending TEXT
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS outputs_pending ON outputs(rel) WHERE pending IS NOT NULL;
-CREATE INDEX IF NOT EXISTS outputs_town ON outputs(town, document);
+CREATE TABLE IF NOT EXISTS sources (id INTEGER PRIMARY KEY, inputs TEXT UNIQUE);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
 """
 CORRUPT = (
@@ -86,27 +90,23 @@ __all__ = [
 ]
 
 
-def row_to_entry(row: tuple) -> dict:
-    """A database row (``COLUMNS`` order) as the entry dict of the module docstring."""
+def row_to_entry(row: tuple, sources: dict[int, dict]) -> dict:
+    """A database row (``COLUMNS`` order) as the entry dict of the module docstring;
+    ``sources`` maps ``sources.id`` to its inputs."""
     entry: dict = {}
     for name, value in zip(COLUMNS, row, strict=True):
+        if name == "row":
+            continue
         if value is None:
             continue
-        if name in ("inputs", "check_result", "pending"):
+        if name == "inputs":
+            value = dict(sources.get(value, {}))
+            if row[COLUMNS.index("row")] is not None or "row" in value:
+                value["row"] = row[COLUMNS.index("row")]
+        elif name in ("check_result", "pending"):
             value = json.loads(value)
         entry["check" if name == "check_result" else name] = value
     return entry
-
-
-def _entry_values(entry: dict) -> list:
-    """The column values of ``entry`` in ``COLUMNS`` order (``pending`` excluded: last)."""
-    values = []
-    for name in COLUMNS[:-1]:
-        value = entry.get("check" if name == "check_result" else name)
-        if name in ("inputs", "check_result") and value is not None:
-            value = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-        values.append(value)
-    return values
 
 
 class Manifest:
@@ -117,6 +117,38 @@ class Manifest:
         self.db = db
         self.settled = False  # True when opening settled entries a killed run left pending
         self._planned = False
+        self._sources: dict[int, dict] = {}
+        self._source_ids: dict[str, int] = {}
+        for sid, text in db.execute("SELECT id, inputs FROM sources"):
+            self._sources[sid] = json.loads(text)
+            self._source_ids[text] = sid
+
+    def _source_id(self, inputs: dict) -> int:
+        """The ``sources`` id of ``inputs`` without its ``row`` (added when new)."""
+        shared = {k: v for k, v in inputs.items() if k != "row"}
+        text = json.dumps(shared, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        sid = self._source_ids.get(text)
+        if sid is None:
+            self._begin()
+            sid = self.db.execute("INSERT INTO sources (inputs) VALUES (?)", (text,)).lastrowid
+            self._sources[sid], self._source_ids[text] = shared, sid
+        return sid
+
+    def _values(self, entry: dict) -> list:
+        """The column values of ``entry`` in ``COLUMNS`` order, ``pending`` left out."""
+        values = []
+        inputs = entry.get("inputs")
+        for name in COLUMNS[:-1]:
+            if name == "inputs":
+                value = None if inputs is None else self._source_id(inputs)
+            elif name == "row":
+                value = None if inputs is None else inputs.get("row")
+            else:
+                value = entry.get("check" if name == "check_result" else name)
+                if name == "check_result" and value is not None:
+                    value = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+            values.append(value)
+        return values
 
     @property
     def path(self) -> Path:
@@ -204,12 +236,12 @@ class Manifest:
         row = self.db.execute(
             f"SELECT {', '.join(COLUMNS)} FROM outputs WHERE rel = ?", (rel,)
         ).fetchone()
-        return None if row is None else row_to_entry(row)
+        return None if row is None else row_to_entry(row, self._sources)
 
     def entries(self) -> dict[str, dict]:
         """Every entry, by relative path (tests and small folders; a run never loads all)."""
         rows = self.db.execute(f"SELECT rel, {', '.join(COLUMNS)} FROM outputs ORDER BY rel")
-        return {row[0]: row_to_entry(row[1:]) for row in rows}
+        return {row[0]: row_to_entry(row[1:], self._sources) for row in rows}
 
     def __len__(self) -> int:
         return self.db.execute("SELECT count(*) FROM outputs").fetchone()[0]
@@ -217,7 +249,7 @@ class Manifest:
     def put(self, rel: str, entry: dict) -> None:
         """Store ``entry`` (recorded, with its hash) as the current entry of ``rel``."""
         self._begin()
-        values = _entry_values(entry)
+        values = self._values(entry)
         self.db.execute(
             f"INSERT OR REPLACE INTO outputs (rel, {', '.join(COLUMNS)}) "
             f"VALUES (?, {', '.join('?' * len(COLUMNS))})",
@@ -285,7 +317,7 @@ class Manifest:
         rows = self.db.execute(
             f"SELECT rel, {', '.join(COLUMNS)} FROM outputs WHERE pending IS NOT NULL"
         ).fetchall()
-        return [(row[0], row_to_entry(row[1:])) for row in rows]
+        return [(row[0], row_to_entry(row[1:], self._sources)) for row in rows]
 
     def mark_planned(self, rels: list[str]) -> None:
         """Note outputs this run plans (a temporary table, on disk: not kept in memory)."""
@@ -297,18 +329,18 @@ class Manifest:
 
     def not_planned(self, towns: list[str]) -> Iterator[tuple[str, dict]]:
         """``(rel, entry)`` of the documents and forms recorded for these town slugs that this
-        run did not plan (see :meth:`mark_planned`)."""
+        run did not plan (see :meth:`mark_planned`); one pass over the table."""
         if not self._planned:
             self.mark_planned([])
-        for town in towns:
-            rows = self.db.execute(
-                f"SELECT rel, {', '.join(COLUMNS)} FROM outputs WHERE town = ? "
-                "AND kind IN ('document', 'form') AND sha256 IS NOT NULL "
-                "AND rel NOT IN (SELECT rel FROM temp.planned) ORDER BY rel",
-                (town,),
-            ).fetchall()
-            for row in rows:
-                yield row[0], row_to_entry(row[1:])
+        wanted = set(towns)
+        rows = self.db.execute(
+            f"SELECT rel, {', '.join(COLUMNS)} FROM outputs WHERE "
+            "kind IN ('document', 'form') AND sha256 IS NOT NULL "
+            "AND rel NOT IN (SELECT rel FROM temp.planned) ORDER BY rel"
+        )
+        for row in rows:
+            if row[2] in wanted:
+                yield row[0], row_to_entry(row[1:], self._sources)
 
     # --------------------------------------------------------------- disk
 
