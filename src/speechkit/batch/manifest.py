@@ -362,7 +362,14 @@ class Manifest:
             entry = self.get(rel)
         if entry and entry.get("size") == st.st_size and entry.get("mtime_ns") == st.st_mtime_ns:
             return entry.get("sha256")
-        return sha256_file(path)
+        sha = sha256_file(path)
+        if entry and sha == entry.get("sha256"):  # touched, same content: not hashed again
+            self._begin()
+            self.db.execute(
+                "UPDATE outputs SET size = ?, mtime_ns = ? WHERE rel = ? AND sha256 = ?",
+                (st.st_size, st.st_mtime_ns, rel, sha),
+            )
+        return sha
 
 
 def reconcile(manifest: Manifest) -> bool:

@@ -390,10 +390,12 @@ class BatchPlan:
         return tasks, failures, warnings
 
 
-def form_folders(members: list[Member], limit: int = FOLDER_MAX) -> list[str]:
+def form_folders(members: list[Member], limit: int | None = None) -> list[str]:
     """The sub-folder of each member's form: ``""`` for a town of at most ``limit`` members;
     else by branch (``NO_BRANCH`` for the rest), and a branch of more than ``limit`` split into
-    ``<branch>（1）``, ``<branch>（2）``... in roster order; without any branch, ``0001``..."""
+    ``<branch>（1）``, ``<branch>（2）``... in roster order; without any branch, ``0001``...
+    ``limit`` defaults to :data:`FOLDER_MAX`."""
+    limit = limit or FOLDER_MAX
     if len(members) <= limit:
         return [""] * len(members)
     if not any(m.branch for m in members):

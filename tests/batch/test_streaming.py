@@ -1,4 +1,4 @@
-"""Round-3 speed-ups keep behaviour: town listing, pool runs that start before all is decided."""
+"""Streamed runs: the pool renders while the parent decides; a broken pool or a capped item list loses nothing."""
 
 from __future__ import annotations
 
