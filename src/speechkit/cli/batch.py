@@ -69,7 +69,8 @@ class _RichProgress:
         if task is None:
             label = PHASES.get(event.phase, event.phase)
             task = self.tasks[event.phase] = self.bar.add_task(label, total=event.total, current="")
-        self.bar.update(task, completed=event.done, current=event.current[-40:])
+        # the total grows as towns are read (the plan is streamed)
+        self.bar.update(task, completed=event.done, total=event.total, current=event.current[-40:])
 
     def close(self) -> None:
         """Stop redrawing."""
@@ -147,6 +148,7 @@ def batch_command(
     \b
     输出：<输出文件夹>/<乡镇名>/<模板名>.docx
           <输出文件夹>/<乡镇名>/党性分析评议表/<姓名>.docx
+          （超过 1,000 人的乡镇按支部分子文件夹）
     再次运行只重新生成输入有变化的文件；手工修改过的文件不会被覆盖（除非 --force）。
     有任何一项失败时退出码为 1。
     """
