@@ -194,6 +194,7 @@ def child(profiles: Path, out: Path, jobs: int) -> None:
     elapsed = time.perf_counter() - started
     stop.set()
     watcher.join()
+    own = resource.getrusage(resource.RUSAGE_SELF)
     figures = {
         "forms": result.count("generated"),
         "unchanged": result.count("unchanged"),
@@ -204,6 +205,7 @@ def child(profiles: Path, out: Path, jobs: int) -> None:
         "worker_peak_mb": max(peaks.values(), default=0) / 1024,
         "workers": len(peaks),
         "parent_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "parent_cpu_seconds": own.ru_utime + own.ru_stime,
         "cpu_seconds": sum(
             r.ru_utime + r.ru_stime
             for r in (
