@@ -36,7 +36,8 @@ class BatchOptions:
     count; 1 renders in the calling process. ``now`` fixes the timestamp used for the names of
     kept edited files (tests). ``keep_items`` bounds how many generated/unchanged items
     ``BatchResult.items`` keeps (memory stays flat at a million forms; counts stay exact);
-    with ``merge``, ``check``, ``report`` or ``pdf`` every item is kept.
+    with ``merge``, ``check``, ``report`` or ``pdf`` every item is kept. ``zip`` writes each
+    town's per-member forms into one ``<template>.zip`` instead of one file each.
     """
 
     profiles: Path = Path("profiles")
@@ -52,6 +53,7 @@ class BatchOptions:
     pdf: bool = False
     now: dt.datetime | None = None
     keep_items: int = 20_000
+    zip: bool = False
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,8 @@ MERGED = "（合订本）"
 
 
 def _document_name(task: Task) -> str:
+    if task.kind == "zip":
+        return f"{task.template.name}（压缩包）"
     if task.template.per_member and task.kind == "document":
         return f"{task.template.name}（无名册，空白表）"
     return task.template.name
@@ -97,8 +99,13 @@ class Phases:
         tpl = str(task.template.path)
         slug = task.town.slug
 
+        entries = task.entries
+
         def args(keep_stamp: str, adopt_sha: str = "") -> tuple:
-            context = member.context() if member else None
+            if entries:  # one archive: (entry name, member) for every form
+                context = [(entry, m.context()) for entry, m in entries]
+            else:
+                context = member.context() if member else None
             return (tpl, slug, context, target, keep_stamp, adopt_sha)
 
         return Output(

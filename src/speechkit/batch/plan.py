@@ -9,6 +9,7 @@ that cannot be read becomes failed :class:`~speechkit.batch.model.ItemResult` en
 
 from __future__ import annotations
 
+import json
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
@@ -20,7 +21,7 @@ from speechkit.batch.model import FAILED, WARNING, BatchOptions, ItemResult
 from speechkit.batch.naming import disambiguate, sanitize, with_suffix
 from speechkit.batch.roster import Member, find_roster, read_roster
 from speechkit.errors import Location, Problem, SpeechkitError, display_path
-from speechkit.fsutil import sha256_file
+from speechkit.fsutil import sha256_bytes, sha256_file
 
 MEMBER_VARIABLE = "member"
 ALL_TOWNS = "（全部乡镇）"  # town column of a failure that concerns every town (a template)
@@ -66,12 +67,13 @@ class Task:
     """One output to produce: ``rel`` is its path below ``--out`` with ``/`` separators."""
 
     rel: str
-    kind: str  # "document" or "form"
+    kind: str  # "document", "form" or "zip" (every form of a town in one archive)
     town: LoadedTown
     template: TemplateInfo
     inputs: dict
     member: Member | None = None
     label: str = ""
+    entries: list[tuple[str, Member]] = field(default_factory=list)  # zip: (entry name, member)
 
 
 def list_templates(templates_dir: Path) -> list[Path]:
@@ -114,6 +116,10 @@ def check_selection(options: BatchOptions) -> None:
     ``--template`` or ``--town``) before any worker starts or anything is written."""
     select_templates(options)
     select_towns(options)
+    if options.zip and (options.merge or options.check or options.report or options.pdf):
+        raise SpeechkitError(
+            "--zip 不能与 --merge、--check、--report、--pdf 同时使用（压缩包里的评议表不逐份处理）。"
+        )
 
 
 def inspect_template(path: Path) -> tuple[bool, str]:
@@ -375,6 +381,9 @@ class BatchPlan:
                     ItemResult(town.name, town.slug, tpl.name, "", FAILED, town.roster_error)
                 )
                 continue
+            if tpl.per_member and town.roster_path is not None and self.options.zip:
+                tasks.append(self._zip_task(town, tpl, name, base))
+                continue
             if tpl.per_member and town.roster_path is not None:
                 folders = form_folders(town.members)
                 rows = zip(town.members, town.labels, town.row_digests, folders, strict=True)
@@ -388,6 +397,21 @@ class BatchPlan:
             rel = f"{town.folder}/{name}.docx"
             tasks.append(Task(rel, "document", town, tpl, dict(base, row=None)))
         return tasks, failures, warnings
+
+    def _zip_task(self, town: LoadedTown, tpl: TemplateInfo, name: str, base: dict) -> Task:
+        """One archive with every form of ``town``: entries named as the files would be."""
+        folders = form_folders(town.members)
+        entries = [
+            (f"{sub}/{label}.docx" if sub else f"{label}.docx", member)
+            for member, label, sub in zip(town.members, town.labels, folders, strict=True)
+        ]
+        rows = json.dumps(
+            [[entry, digest] for (entry, _), digest in zip(entries, town.row_digests, strict=True)],
+            ensure_ascii=False,
+        )
+        inputs = dict(base, rows=sha256_bytes(rows.encode("utf-8")))
+        rel = f"{town.folder}/{name}.zip"
+        return Task(rel, "zip", town, tpl, inputs, entries=entries)
 
 
 def form_folders(members: list[Member], limit: int | None = None) -> list[str]:

@@ -92,7 +92,9 @@ def render_chunk(
 ) -> list[Result]:
     """Render and write ``(index, template, slug, member, target, keep_stamp, adopt_sha)`` items.
 
-    ``contexts`` maps the chunk's town slugs to their template contexts. With ``adopt_sha`` (an
+    ``contexts`` maps the chunk's town slugs to their template contexts. A ``member`` that is a
+    list of ``(entry name, member)`` asks for one archive of all those forms (:func:`write_zip`).
+    With ``adopt_sha`` (an
     existing file the manifest does not know) nothing is written when the rendering is
     identical to it (``{"adopted": True, ...}``) or, without ``keep_stamp``, when it differs
     (``{"differs": True}``). A failing item yields ``(index, None, message)``; the rest of the
@@ -101,6 +103,12 @@ def render_chunk(
     results: list[Result] = []
     for index, template_path, slug, member, target, keep_stamp, adopt_sha in chunk:
         try:
+            if isinstance(member, list):  # every form of a town in one archive
+                meta = write_zip(
+                    template_path, contexts[slug], member, target, keep_stamp, adopt_sha
+                )
+                results.append((index, meta, ""))
+                continue
             context = dict(contexts[slug])
             if member is not None:
                 context["member"] = member
@@ -119,6 +127,72 @@ def render_chunk(
         except Exception as exc:  # one bad item never stops the rest
             results.append((index, None, error_text(exc)))
     return results
+
+
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed entry times: the same forms give the same archive
+
+
+def write_zip(
+    template_path: str,
+    context: dict,
+    entries: list[tuple[str, dict]],
+    target: str,
+    keep_stamp: str,
+    adopt_sha: str = "",
+) -> dict:
+    """Render every ``(entry name, member)`` form into one archive at ``target``.
+
+    The archive is written under a hidden name beside ``target`` (a kill leaves only that,
+    removed at the next run) and renamed into place when complete; entries are stored, not
+    compressed again (a .docx is already a zip). Memory holds one form at a time. Any form
+    that fails fails the archive, naming the first ones. ``keep_stamp`` and ``adopt_sha`` as
+    in :func:`render_chunk`.
+    """
+    import hashlib
+    import zipfile
+
+    from speechkit.batch.files import hidden_name
+
+    path = Path(target)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(hidden_name(path.name))
+    template = compiled(template_path)
+    failures: list[str] = []
+    try:
+        with zipfile.ZipFile(temp, "w", zipfile.ZIP_STORED) as archive:
+            for name, member in entries:
+                try:
+                    data = template.render(dict(context, member=member))
+                except Exception as exc:
+                    failures.append(f"{name}：{error_text(exc)}")
+                    continue
+                archive.writestr(zipfile.ZipInfo(name, ZIP_TIME), data)
+        if failures:
+            more = f"等 {len(failures)} 份" if len(failures) > 3 else ""
+            from speechkit.errors import SpeechkitError
+
+            raise SpeechkitError("压缩包中的评议表生成失败：" + "；".join(failures[:3]) + more)
+        digest = hashlib.sha256()
+        with open(temp, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+        sha = digest.hexdigest()
+        if adopt_sha:
+            if sha == adopt_sha:
+                st = os.stat(target)
+                return {"sha256": sha, "stat": (st.st_size, st.st_mtime_ns), "adopted": True}
+            if not keep_stamp:
+                return {"differs": True}
+        kept = ""
+        if keep_stamp and path.exists():
+            aside = kept_name(path, keep_stamp)
+            os.replace(path, aside)
+            kept = str(aside)
+        os.replace(temp, path)
+        st = path.stat()
+        return {"sha256": sha, "kept": kept, "stat": (st.st_size, st.st_mtime_ns)}
+    finally:
+        temp.unlink(missing_ok=True)
 
 
 def check_chunk(chunk: list[tuple[int, str, str, str, str]], shared: Any = None) -> list[Result]:

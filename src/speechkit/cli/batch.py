@@ -130,6 +130,12 @@ class _RichProgress:
 )
 @click.option("--merge", is_flag=True, help="每个乡镇另出一份合订本（每份评议表单独一页）。")
 @click.option("--pdf", is_flag=True, help="同时生成 PDF（需要 LibreOffice）。")
+@click.option(
+    "--zip",
+    "as_zip",
+    is_flag=True,
+    help="每个乡镇的评议表写进一个 <模板名>.zip，不逐份落成文件（网络共享盘上文件少）。",
+)
 def batch_command(
     profiles: Path,
     templates_dir: Path,
@@ -142,6 +148,7 @@ def batch_command(
     report: Path | None,
     merge: bool,
     pdf: bool,
+    as_zip: bool,
 ) -> int:
     """为每个乡镇生成全部文档，并按党员名册每人生成一份党性分析评议表。
 
@@ -171,6 +178,7 @@ def batch_command(
         report=report,
         merge=merge,
         pdf=pdf,
+        zip=as_zip,
     )
     err_console = Console(file=sys.stderr)
     progress = _RichProgress(err_console) if err_console.is_terminal else _PlainProgress(sys.stderr)
