@@ -119,6 +119,7 @@ class Manifest:
         self._planned = False
         self._sources: dict[int, dict] = {}
         self._source_ids: dict[str, int] = {}
+        self._source_fast: dict[str, int] = {}
         for sid, text in db.execute("SELECT id, inputs FROM sources"):
             self._sources[sid] = json.loads(text)
             self._source_ids[text] = sid
@@ -126,12 +127,17 @@ class Manifest:
     def _source_id(self, inputs: dict) -> int:
         """The ``sources`` id of ``inputs`` without its ``row`` (added when new)."""
         shared = {k: v for k, v in inputs.items() if k != "row"}
+        fast = repr(sorted(shared.items()))  # cheaper than JSON for the lookup
+        sid = self._source_fast.get(fast)
+        if sid is not None:
+            return sid
         text = json.dumps(shared, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         sid = self._source_ids.get(text)
         if sid is None:
             self._begin()
             sid = self.db.execute("INSERT INTO sources (inputs) VALUES (?)", (text,)).lastrowid
             self._sources[sid], self._source_ids[text] = shared, sid
+        self._source_fast[fast] = sid
         return sid
 
     def _values(self, entry: dict) -> list:

@@ -36,9 +36,19 @@ class Recorder:
             self.last_save = time.monotonic()
         self.manifest.stage_many(staged)
 
-    def record(self, rel: str, sha256: str, stat: tuple[int, int] | None = None) -> None:
-        """Record a produced output; commit now and then."""
-        self.manifest.commit(rel, sha256, stat)
+    def record(
+        self,
+        rel: str,
+        sha256: str,
+        stat: tuple[int, int] | None = None,
+        entry: dict | None = None,
+    ) -> None:
+        """Record a produced output (``entry``: the one staged for it, saves reading it back);
+        commit now and then."""
+        if entry is not None and stat is not None:
+            self.manifest.put(rel, dict(entry, sha256=sha256, size=stat[0], mtime_ns=stat[1]))
+        else:
+            self.manifest.commit(rel, sha256, stat)
         self.unsaved += 1
         if time.monotonic() - self.last_save >= FLUSH_SECONDS:
             self.save()

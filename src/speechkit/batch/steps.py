@@ -84,7 +84,7 @@ def produce(
     inflight: dict[int, Output] = {}
     ready: deque[tuple] = deque()  # decided and staged work not yet handed out
     again: deque[Output] = deque()  # outputs to decide again after a worker died
-    fresh: dict[int, dict] = {}  # adopt: the entry to record if the file is ours
+    fresh: dict[int, dict] = {}  # the entry staged for each output in flight
     counter = iter(range(1 << 62))
     done = 0
 
@@ -120,8 +120,8 @@ def produce(
                 index = next(counter)
                 entry = new_entry(out.kind, out.inputs, when=when, key=key, **out.fields)
                 keep = stamp if action == "replace" or ctx.force else ""
+                fresh[index] = entry
                 if action == "adopt":
-                    fresh[index] = entry
                     if ctx.force:  # the worker may write: write-ahead as usual
                         staged.append((out.rel, entry))
                     args = out.args(keep, disk)
@@ -165,7 +165,7 @@ def produce(
             if meta["kept"]:
                 item.kept = Path(meta["kept"]).relative_to(ctx.root).as_posix()
                 item.reason = f"原文件已被修改，已另存为 {item.kept}"
-            ctx.recorder.record(out.rel, meta["sha256"], meta.get("stat"))
+            ctx.recorder.record(out.rel, meta["sha256"], meta.get("stat"), fresh.get(index))
         fresh.pop(index, None)
         finish(out)
 
