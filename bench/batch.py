@@ -179,7 +179,15 @@ def child(profiles: Path, out: Path, jobs: int) -> None:
 
     watcher = threading.Thread(target=poll, daemon=True)
     watcher.start()
-    ticks: list[float] = []
+    ticks: list[float] = []  # first and last render tick only: memory stays the batch's own
+
+    def tick(event) -> None:
+        if event.phase == "render":
+            if len(ticks) < 2:
+                ticks.append(time.perf_counter())
+            else:
+                ticks[1] = time.perf_counter()
+
     started = time.perf_counter()
     result = run_batch(
         BatchOptions(
@@ -189,7 +197,7 @@ def child(profiles: Path, out: Path, jobs: int) -> None:
             jobs=jobs,
             templates=(FORM,),
         ),
-        lambda event: event.phase == "render" and ticks.append(time.perf_counter()),
+        tick,
     )
     elapsed = time.perf_counter() - started
     stop.set()
