@@ -14,7 +14,7 @@ from typing import Any
 
 from speechkit.batch import cache, worker
 
-IN_FLIGHT = 3  # chunks queued per worker: enough to keep it busy while the parent records
+IN_FLIGHT = 6  # chunks queued per worker: enough to keep it busy while the parent decides a batch
 
 
 class Executor:

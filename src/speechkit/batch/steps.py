@@ -24,7 +24,7 @@ from speechkit.batch.pool import Executor
 from speechkit.batch.record import Recorder, decide
 
 CHUNK_MAX = 64  # outputs per worker chunk: fewer round trips, still a fine progress bar
-STAGE_BATCH = 2048  # outputs decided and staged (one commit) at a time
+STAGE_BATCH = 1024  # outputs decided and staged (one commit) at a time
 FOREIGN_REASON = (
     "文件已存在，但清单中没有它的记录且内容与本次生成的不同，未覆盖"
     "（加 --force 重新生成，原文件会另存一份）"
