@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -42,6 +43,8 @@ class _PlainProgress:
 class _RichProgress:
     """A rich progress bar per phase with counts and ETA (terminal)."""
 
+    EVERY = 0.05  # seconds between updates of the bar
+
     def __init__(self, console) -> None:
         from rich.progress import (
             BarColumn,
@@ -62,6 +65,7 @@ class _RichProgress:
             transient=False,
         )
         self.tasks: dict[str, int] = {}
+        self.last = 0.0
         self.bar.start()
 
     def __call__(self, event) -> None:
@@ -69,6 +73,10 @@ class _RichProgress:
         if task is None:
             label = PHASES.get(event.phase, event.phase)
             task = self.tasks[event.phase] = self.bar.add_task(label, total=event.total, current="")
+        now = time.monotonic()
+        if event.done != event.total and now - self.last < self.EVERY:
+            return  # a million forms: the bar redraws 10 times a second anyway
+        self.last = now
         # the total grows as towns are read (the plan is streamed)
         self.bar.update(task, completed=event.done, total=event.total, current=event.current[-40:])
 
