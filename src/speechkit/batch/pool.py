@@ -70,10 +70,9 @@ class Executor:
         contexts). A worker that dies raises ``BrokenProcessPool`` from here.
         """
         share = shared or (lambda chunk: None)
-        if self.jobs == 1:
+        if self.jobs == 1:  # a chunk at a time too: e.g. PDFs share one LibreOffice start
             while work := feed():
-                for item in work:
-                    yield from fn([item], share([item]))
+                yield from fn(work, share(work))
             return
         pool = self._get_pool()
         pending: set[cf.Future] = set()

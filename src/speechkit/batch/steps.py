@@ -71,11 +71,13 @@ def produce(
     ctx: Context,
     shared: Callable[[list], Any] | None = None,
     planned: Callable[[list[str]], None] | None = None,
+    chunk: int | None = None,
 ) -> None:
     """Decide, produce and record every output of ``outputs`` (see the module docstring).
 
     ``fn`` is the worker function; ``shared(chunk)`` what a chunk needs besides its items;
-    ``planned(rels)`` is told the outputs decided (the run's list of planned outputs).
+    ``planned(rels)`` is told the outputs decided (the run's list of planned outputs);
+    ``chunk`` fixes the outputs per worker call (PDFs: several per LibreOffice start).
     """
     now = ctx.now or dt.datetime.now()
     stamp, when = now.strftime("%Y%m%d-%H%M%S"), now.isoformat(timespec="seconds")
@@ -141,8 +143,7 @@ def produce(
         while not ready:
             if not decide_batch():
                 return []
-        hint = ready_hint()
-        size = max(1, min(CHUNK_MAX, hint // (ctx.executor.jobs * 8)))
+        size = chunk or max(1, min(CHUNK_MAX, ready_hint() // (ctx.executor.jobs * 8)))
         return [ready.popleft() for _ in range(min(size, len(ready)))]
 
     def ready_hint() -> int:
