@@ -23,7 +23,7 @@ from speechkit.batch.model import (
     ProgressCallback,
     ProgressEvent,
 )
-from speechkit.batch.phases import MERGED, Phases
+from speechkit.batch.phases import MERGED, PDF_CHUNK, Phases
 from speechkit.batch.plan import BatchPlan, check_selection
 from speechkit.batch.pool import Executor
 from speechkit.batch.record import Recorder
@@ -139,4 +139,4 @@ def _pdf_sources(items: list[ItemResult]) -> list[ItemResult]:
     return [i for i in items if i.reason != LEFTOVER_REASON]
 
 
-__all__ = ["run"]
+__all__ = ["run", "PDF_CHUNK"]  # PDF_CHUNK: PDFs per LibreOffice start (tests)
