@@ -21,7 +21,13 @@ def start(ws: Path) -> subprocess.Popen:
     cmd += ["--templates", str(ws / "templates"), "--out", str(ws / "out"), "--jobs", "2"]
     cmd += ["--town", "donghu"]
     return subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        # as from a shell: Ctrl-C not ignored even if the test process ignores it (Python
+        # leaves an inherited SIG_IGN in place, and then a SIGINT would do nothing)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 
