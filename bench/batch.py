@@ -1,10 +1,14 @@
-"""Batch benchmark: a synthetic city of 12 towns and 7,000 members (generated in /tmp).
+"""Batch benchmark: a synthetic city or province (generated under ``--work``, /tmp by default).
 
-Prints, in one run:
+Default (``python bench/batch.py [--members 7000]``), 12 towns, prints:
   * forms per second through ``run_batch`` with 1 and 2 jobs, and the speed-up;
   * per-form time of speechkit against docxtpl rendering the same form template;
   * peak memory per worker (and of the parent) with 1,000 and with 7,000 members.
-Figures only; nothing is asserted. Usage: ``python bench/batch.py [--members 7000]``.
+
+Province scale (``python bench/batch.py --members 1000000 --scale``): one town per 10,000
+members (copies of the demo towns under new names), one run with 2 processes and one no-op
+re-run; prints forms per second, the peak memory of the parent and of each worker, the
+manifest's size and the no-op time, then deletes the outputs. Figures only; nothing is asserted.
 """
 
 from __future__ import annotations
@@ -78,6 +82,58 @@ def make_city(root: Path, members: int, towns: int = 12, seed: int = 7) -> Path:
     return profiles
 
 
+def make_province(root: Path, members: int, per_town: int = 10_000, seed: int = 7) -> Path:
+    """Write ``root/profiles`` with ``members // per_town`` towns (copies of the demo towns,
+    renamed) and their rosters (one in two .xlsx, the rest .csv)."""
+    rng = random.Random(seed)
+    profiles = root / "profiles"
+    shutil.rmtree(profiles, ignore_errors=True)
+    (profiles / "towns").mkdir(parents=True)
+    shutil.copy(ROOT / "profiles" / "city.yaml", profiles / "city.yaml")
+    sources = sorted(p for p in (ROOT / "profiles" / "towns").glob("*.yaml"))
+    towns = max(1, members // per_town)
+    share = [members // towns + (1 if i < members % towns else 0) for i in range(towns)]
+    for i, count in enumerate(share):
+        src = sources[i % len(sources)]
+        text = src.read_text("utf-8")
+        name = next(
+            line.split(":", 1)[1].strip() for line in text.splitlines() if "  name:" in line
+        )
+        slug = f"t{i:04d}"
+        text = text.replace(f"name: {name}", f"name: {name}{i:04d}", 1)
+        (profiles / "towns" / f"{slug}.yaml").write_text(text, "utf-8")
+        rows = [_member_row(rng, n) for n in range(count)]
+        if i % 2:
+            import openpyxl
+
+            book = openpyxl.Workbook(write_only=True)
+            sheet = book.create_sheet()
+            sheet.append(HEADER)
+            for row in rows:
+                sheet.append(row)
+            book.save(profiles / "towns" / f"{slug}.members.xlsx")
+        else:
+            with open(profiles / "towns" / f"{slug}.members.csv", "w", encoding="utf-8") as fh:
+                writer = csv.writer(fh)
+                writer.writerow(HEADER)
+                writer.writerows(rows)
+    return profiles
+
+
+def _member_row(rng: random.Random, n: int) -> list[str]:
+    birth = dt.date(rng.randint(1940, 2000), rng.randint(1, 12), 1)
+    joined = dt.date(min(birth.year + rng.randint(18, 40), 2023), rng.randint(1, 12), 1)
+    name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.randint(1, 2)))
+    return [
+        name,
+        rng.choice("男女"),
+        f"{birth:%Y.%m}",
+        f"{joined:%Y.%m}",
+        f"第{n % 30 + 1}党支部",
+        "",
+    ]
+
+
 def _descendants(pid: int) -> list[int]:
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
@@ -123,7 +179,15 @@ def child(profiles: Path, out: Path, jobs: int) -> None:
 
     watcher = threading.Thread(target=poll, daemon=True)
     watcher.start()
-    ticks: list[float] = []
+    ticks: list[float] = []  # first and last render tick only: memory stays the batch's own
+
+    def tick(event) -> None:
+        if event.phase == "render":
+            if len(ticks) < 2:
+                ticks.append(time.perf_counter())
+            else:
+                ticks[1] = time.perf_counter()
+
     started = time.perf_counter()
     result = run_batch(
         BatchOptions(
@@ -133,19 +197,23 @@ def child(profiles: Path, out: Path, jobs: int) -> None:
             jobs=jobs,
             templates=(FORM,),
         ),
-        lambda event: event.phase == "render" and ticks.append(time.perf_counter()),
+        tick,
     )
     elapsed = time.perf_counter() - started
     stop.set()
     watcher.join()
+    own = resource.getrusage(resource.RUSAGE_SELF)
     figures = {
         "forms": result.count("generated"),
+        "unchanged": result.count("unchanged"),
         "failed": result.count("failed"),
         "seconds": elapsed,
         "plan_seconds": (ticks[0] if ticks else started) - started,
         "render_seconds": (ticks[-1] - ticks[0]) if ticks else 0.0,
         "worker_peak_mb": max(peaks.values(), default=0) / 1024,
+        "workers": len(peaks),
         "parent_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "parent_cpu_seconds": own.ru_utime + own.ru_stime,
         "cpu_seconds": sum(
             r.ru_utime + r.ru_stime
             for r in (
@@ -157,8 +225,9 @@ def child(profiles: Path, out: Path, jobs: int) -> None:
     print(json.dumps(figures))
 
 
-def run_child(profiles: Path, out: Path, jobs: int) -> dict:
-    shutil.rmtree(out, ignore_errors=True)
+def run_child(profiles: Path, out: Path, jobs: int, fresh: bool = True) -> dict:
+    if fresh:
+        shutil.rmtree(out, ignore_errors=True)
     cmd = [sys.executable, __file__, "--child", str(profiles), str(out), str(jobs)]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -208,10 +277,14 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--work", type=Path, default=Path("/tmp/batch-bench"))
+    parser.add_argument("--scale", action="store_true", help="province scale (see above)")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(Path(args.child[0]), Path(args.child[1]), int(args.child[2]))
+        return
+    if args.scale:
+        scale(args.members, args.work)
         return
     print(f"CPU: {os.cpu_count()}  load: {os.getloadavg()[0]:.2f}  (figures vary with load)")
     big = make_city(args.work / "big", args.members)
@@ -252,6 +325,42 @@ def main() -> None:
         f"每个工作进程峰值内存：{args.small} 名党员 {few['worker_peak_mb']:.0f} MB，"
         f"{args.members} 名党员 {two['worker_peak_mb']:.0f} MB"
         f"（主进程 {few['parent_peak_mb']:.0f} MB → {two['parent_peak_mb']:.0f} MB）"
+    )
+
+
+def scale(members: int, work: Path) -> None:
+    """One 2-process run and a no-op re-run at province scale; outputs deleted afterwards."""
+    from speechkit.batch.manifest import MANIFEST_NAME
+
+    print(f"CPU: {os.cpu_count()}  load: {os.getloadavg()[0]:.2f}  (figures vary with load)")
+    started = time.perf_counter()
+    profiles = make_province(work / "province", members)
+    towns = len(list((profiles / "towns").glob("*.yaml")))
+    print(
+        f"合成省份：{towns} 个乡镇，{members} 名党员，生成名册 {time.perf_counter() - started:.0f} 秒"
+    )
+    out = work / "out-province"
+    try:
+        first = run_child(profiles, out, 2)
+        manifest_mb = (out / MANIFEST_NAME).stat().st_size / 1e6
+        noop = run_child(profiles, out, 2, fresh=False)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(work / "province", ignore_errors=True)
+    print(json.dumps({"first": first, "noop": noop, "manifest_mb": manifest_mb}))
+    rate = first["forms"] / first["seconds"]
+    print(
+        f"首次运行（2 个进程）：{first['forms']} 份，失败 {first['failed']}，"
+        f"{first['seconds']:.0f} 秒，{rate:.0f} 份/秒"
+    )
+    print(
+        f"  峰值内存：主进程 {first['parent_peak_mb']:.0f} MB，"
+        f"每个工作进程最多 {first['worker_peak_mb']:.0f} MB；清单 {manifest_mb:.0f} MB"
+    )
+    print(
+        f"无变化重跑：{noop['unchanged']} 份未变化，{noop['seconds']:.0f} 秒"
+        f"（首次的 {noop['seconds'] / first['seconds']:.0%}），主进程峰值 "
+        f"{noop['parent_peak_mb']:.0f} MB，工作进程 {noop['worker_peak_mb']:.0f} MB"
     )
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 from pathlib import Path
 
 from docx import Document
 
-from speechkit.batch.manifest import MANIFEST_NAME, TEMP_PREFIX
+from speechkit.batch.manifest import COLUMNS, MANIFEST_NAME, TEMP_PREFIX, row_to_entry
 from speechkit.fsutil import sha256_file
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,6 +79,17 @@ def doc_text(path: Path) -> str:
     return "\n".join(p.text for p in Document(str(path)).paragraphs)
 
 
+def read_manifest(out: Path) -> dict[str, dict]:
+    """Every manifest entry as stored (pending ones included), without settling anything."""
+    db = sqlite3.connect(f"file:{out / MANIFEST_NAME}?mode=ro", uri=True)
+    try:
+        rows = db.execute(f"SELECT rel, {', '.join(COLUMNS)} FROM outputs").fetchall()
+        sources = {i: json.loads(t) for i, t in db.execute("SELECT id, inputs FROM sources")}
+    finally:
+        db.close()
+    return {row[0]: row_to_entry(row[1:], sources) for row in rows}
+
+
 def assert_consistent(
     out: Path, allow_pending: bool = False, edited: tuple = (), foreign: tuple = ()
 ) -> dict:
@@ -88,8 +100,7 @@ def assert_consistent(
     """
     leftovers = [p for p in out.rglob("*") if p.name.startswith(TEMP_PREFIX)]
     assert leftovers == [], leftovers
-    data = json.loads((out / MANIFEST_NAME).read_text("utf-8"))
-    entries = data["outputs"]
+    entries = read_manifest(out)
     for rel, entry in entries.items():
         path = out / rel
         pending = entry.get("pending")

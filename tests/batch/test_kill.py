@@ -21,7 +21,13 @@ def start(ws: Path) -> subprocess.Popen:
     cmd += ["--templates", str(ws / "templates"), "--out", str(ws / "out"), "--jobs", "2"]
     cmd += ["--town", "donghu"]
     return subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        # as from a shell: Ctrl-C not ignored even if the test process ignores it (Python
+        # leaves an inherited SIG_IGN in place, and then a SIGINT would do nothing)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 
@@ -29,7 +35,7 @@ def wait_for_forms(ws: Path, proc: subprocess.Popen, count: int) -> None:
     forms = ws / "out" / "东湖镇" / "党性分析评议表"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if forms.is_dir() and sum(1 for _ in forms.iterdir()) >= count:
+        if forms.is_dir() and sum(1 for _ in forms.rglob("*.docx")) >= count:
             return
         assert proc.poll() is None, proc.stderr.read().decode()
         time.sleep(0.01)
@@ -70,7 +76,7 @@ def test_sigkill_mid_run_leaves_no_partial_files(workspace: Path) -> None:
             break
         assert time.monotonic() < deadline, "worker processes outlived the killed batch"
         time.sleep(0.05)
-    forms = list((workspace / "out/东湖镇/党性分析评议表").iterdir())
+    forms = list((workspace / "out/东湖镇/党性分析评议表").rglob("*.docx"))
     assert 100 <= len(forms) < MEMBERS
     assert_consistent(workspace / "out", allow_pending=True)
     finish(workspace)

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from speechkit.batch.manifest import (
+    JSON_NAME,
     MANIFEST_NAME,
+    MIGRATED_SUFFIX,
     Manifest,
     locked,
     new_entry,
@@ -47,14 +49,14 @@ def test_pending_entry_for_a_file_written_before_the_kill_is_committed(tmp_path:
     _staged(tmp_path, "镇/a.docx", b"new")
     write_atomic(tmp_path / "镇/a.docx", b"new")  # killed before the commit save
     manifest = Manifest.load(tmp_path)
-    entry = manifest.entries["镇/a.docx"]
+    entry = manifest.entries()["镇/a.docx"]
     assert "pending" not in entry and entry["sha256"] == sha256_bytes(b"new")
     assert entry["size"] == 3
 
 
 def test_pending_entry_for_a_file_never_written_is_dropped(tmp_path: Path) -> None:
     _staged(tmp_path, "镇/a.docx", b"new")  # killed before the file was written
-    assert Manifest.load(tmp_path).entries == {}
+    assert Manifest.load(tmp_path).entries() == {}
 
 
 def test_pending_entry_over_an_old_file_keeps_the_old_entry(tmp_path: Path) -> None:
@@ -63,7 +65,7 @@ def test_pending_entry_over_an_old_file_keeps_the_old_entry(tmp_path: Path) -> N
     manifest.commit("a.docx")
     manifest.save()
     _staged(tmp_path, "a.docx", b"new")  # killed before the new file was written
-    entry = Manifest.load(tmp_path).entries["a.docx"]
+    entry = Manifest.load(tmp_path).entries()["a.docx"]
     assert entry["sha256"] == sha256_bytes(b"old") and "pending" not in entry
 
 
@@ -78,7 +80,7 @@ def test_pending_entries_without_a_hash_are_settled_by_content(tmp_path: Path) -
     manifest.save()
     write_atomic(tmp_path / "a.docx", b"new-a")  # written by the killed run
     write_atomic(tmp_path / "c.docx", b"new-c")  # a new output written by the killed run
-    entries = Manifest.load(tmp_path).entries
+    entries = Manifest.load(tmp_path).entries()
     assert entries["a.docx"]["sha256"] == sha256_bytes(b"new-a")
     assert entries["a.docx"]["inputs"] == {"row": "2"}
     assert entries["b.docx"]["sha256"] == sha256_bytes(b"old-b")  # not reached: old entry
@@ -105,14 +107,46 @@ def test_corrupt_manifest_is_a_clear_error(tmp_path: Path) -> None:
         Manifest.load(tmp_path)
 
 
-def test_saved_manifest_is_plain_json_with_version(tmp_path: Path) -> None:
-    manifest = _staged(tmp_path, "a.docx", b"x")
-    write_atomic(tmp_path / "a.docx", b"x")
-    manifest.commit("a.docx")
-    manifest.save()
-    data = json.loads((tmp_path / MANIFEST_NAME).read_text("utf-8"))
-    assert data["format"] == 1 and data["speechkit"]
-    assert data["outputs"]["a.docx"]["inputs"] == {"template": "t"}
+def test_a_json_manifest_is_migrated_once_with_its_pending_entries(tmp_path: Path) -> None:
+    write_atomic(tmp_path / "镇/a.docx", b"old-a")
+    write_atomic(tmp_path / "镇/b.docx", b"new-b")  # written by a run killed before recording
+    old = new_entry("document", {"template": "t"}, b"old-a", town="镇", document="a")
+    old.update(size=5, mtime_ns=1)
+    pending = new_entry("form", {"row": "2"}, town="镇", document="b", member="乙")
+    data = {
+        "format": 1,
+        "speechkit": "0.4.0",
+        "outputs": {"镇/a.docx": old, "镇/b.docx": {"pending": pending}},
+    }
+    (tmp_path / JSON_NAME).write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    manifest = Manifest.load(tmp_path)
+    entries = manifest.entries()
+    assert entries["镇/a.docx"] == old
+    assert entries["镇/b.docx"]["sha256"] == sha256_bytes(b"new-b")  # settled by content
+    assert entries["镇/b.docx"]["member"] == "乙" and "pending" not in entries["镇/b.docx"]
+    manifest.close()
+    assert not (tmp_path / JSON_NAME).exists()
+    assert (tmp_path / (JSON_NAME + MIGRATED_SUFFIX)).is_file()
+    assert Manifest.load(tmp_path).entries() == entries  # not imported twice
+
+
+def test_a_migration_killed_before_its_commit_is_done_again(tmp_path: Path) -> None:
+    data = {"outputs": {"a.docx": new_entry("document", {"t": "1"}, b"x")}}
+    (tmp_path / JSON_NAME).write_text(json.dumps(data), "utf-8")
+    # a run killed inside the migration: the database exists, without the rows or the mark
+    import sqlite3
+
+    sqlite3.connect(tmp_path / MANIFEST_NAME).close()
+    entries = Manifest.load(tmp_path).entries()
+    assert entries["a.docx"]["sha256"] == sha256_bytes(b"x")  # imported, not settled away
+    assert (tmp_path / (JSON_NAME + MIGRATED_SUFFIX)).is_file()
+
+
+def test_a_corrupt_json_manifest_is_a_clear_error_and_kept(tmp_path: Path) -> None:
+    (tmp_path / JSON_NAME).write_text("{not json", "utf-8")
+    with pytest.raises(SpeechkitError, match="清单文件.*已损坏"):
+        Manifest.load(tmp_path)
+    assert (tmp_path / JSON_NAME).read_text("utf-8") == "{not json"
 
 
 def test_second_run_on_the_same_folder_is_refused(tmp_path: Path) -> None:

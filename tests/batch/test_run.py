@@ -209,17 +209,15 @@ def test_output_folder_that_is_a_file_is_a_clear_error(workspace: Path) -> None:
 
 
 def test_rerun_after_a_kill_writes_the_settled_manifest_back(workspace: Path) -> None:
-    import json
-
-    from speechkit.batch.manifest import MANIFEST_NAME
+    from speechkit.batch.manifest import Manifest
 
     run_batch(options(workspace))
-    path = workspace / "out" / MANIFEST_NAME
-    data = json.loads(path.read_text("utf-8"))
-    entry = data["outputs"].pop("东湖镇/讲话.docx")  # killed after writing, before recording
+    manifest = Manifest.load(workspace / "out")
+    entry = manifest.get("东湖镇/讲话.docx")
+    manifest.db.execute("DELETE FROM outputs WHERE rel = ?", ("东湖镇/讲话.docx",))
     entry.pop("sha256")
-    data["outputs"]["东湖镇/讲话.docx"] = {"pending": entry}
-    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    manifest.stage("东湖镇/讲话.docx", entry)  # killed after writing, before recording
+    manifest.db.close()
     again = run_batch(options(workspace))
     assert set(statuses(again).values()) == {"unchanged"}
     assert_consistent(workspace / "out")  # no pending entry left on disk

@@ -64,3 +64,27 @@ def test_rendered_summary_has_counts_reasons_and_totals() -> None:
         "共 5 项：已生成 1，未变化 1，已跳过 1，失败 2；用时 1.2 秒，2 个进程。检查发现 3 处。"
         in text
     )
+
+
+def test_names_are_printed_as_written_never_as_markup() -> None:
+    items = [
+        ItemResult("[/]镇", "a", "讲话", "a/讲话.docx", "generated"),
+        ItemResult("[link=https://example.com]点我[/link]", "b", "讲话", "", "failed", "[b]原因"),
+    ]
+    console = Console(width=160, record=True)
+    render_summary(BatchResult(out=Path("out"), items=items), console)
+    text = console.export_text()
+    assert "[/]镇" in text and "[link=https://example.com]点我[/link]" in text
+    assert "[b]原因" in text
+    assert "href" not in console.export_html()  # no link was made
+
+
+def test_counts_come_from_the_tally_when_items_are_not_all_listed() -> None:
+    result = BatchResult(out=Path("out"), keep=1)
+    for i in range(5):
+        result.add(ItemResult("东湖镇", "donghu", "表", f"东湖镇/表/{i}.docx", "generated"))
+    result.add(ItemResult("东湖镇", "donghu", "表", "东湖镇/表/x.docx", "failed", "坏"))
+    assert len(result.items) == 2 and result.dropped == 4
+    assert result.count("generated") == 5 and result.count("failed") == 1
+    rows = summary_rows(result)
+    assert rows[0].counts["generated"] == 5 and rows[0].reasons == ["东湖镇/表/x.docx：坏"]

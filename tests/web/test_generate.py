@@ -63,7 +63,7 @@ def test_generate_one_town_lists_downloads(gen_client, output_dir, csrf_of):
     assert resp.status_code == 200
     text = "\n".join(p.text for p in Document(io.BytesIO(resp.data)).paragraphs)
     assert "东湖镇动员大会讲话" in text and "612名党员" in text
-    assert (output_dir / ".speechkit-manifest.json").is_file()
+    assert (output_dir / ".speechkit-manifest.sqlite").is_file()
     state = gen_client.get(job_url + "/progress").get_json()
     assert state["done"] == state["total"] == 1 and state["status_name"] == "已完成"
     listing = gen_client.get("/output").get_data(as_text=True)

@@ -1,222 +1,282 @@
-"""The manifest ``<out>/.speechkit-manifest.json``: what each output was generated from.
+"""The manifest ``<out>/.speechkit-manifest.sqlite``: what each output was generated from.
 
-One entry per output, keyed by its path relative to ``--out`` (``/`` separators)::
+One row per output, keyed by its path relative to ``--out`` (``/`` separators); as a dict
+(:meth:`Manifest.get`)::
 
     {"kind": "document" | "form" | "merged" | "pdf", "town": slug, "document": name,
      "member": name, "inputs": {"template": sha, "profile": sha, "row": sha, "version": v},
      "key": sha of inputs, "sha256": output's own hash, "size": n, "mtime_ns": n,
-     "generated": ISO time}
+     "generated": ISO time, "check": cached check result}
 
-Crash safety (write-ahead): before outputs are produced, their new entries are saved under
-``"pending"`` (keeping the old values), without the new hash, which is not known yet. Each
-output is then written atomically by whichever process rendered it, and recorded (hash, size,
-mtime) in the parent; the manifest is saved again every second and at the end, after one
-``syncfs`` so the files are on disk before the manifest says so. :func:`reconcile` (run when
-the manifest is loaded) settles what a killed run left pending against the disk: a file whose
-content differs from the old entry's was written by that run and is recorded; a file still
-holding the old content keeps the old entry; a missing file drops the entry. Files and the
-manifest are written through :func:`write_atomic`, which leaves no temporary file behind even
-under SIGKILL.
+SQLite from the standard library, in WAL mode, written in transactions of many rows, so a
+run's memory does not grow with the number of outputs and a save costs what changed, not the
+whole manifest. A JSON manifest of an earlier version (``.speechkit-manifest.json``) is imported
+in one transaction on first use and then renamed ``.speechkit-manifest.json.migrated``.
+
+Crash safety (write-ahead): before outputs are produced, their new entries are committed in
+the ``pending`` column (the old values stay), without the new hash, which is not known yet.
+Each output is then written atomically by whichever process rendered it and recorded (hash,
+size, mtime) by the parent; those records are committed every few seconds and at the end,
+after one ``syncfs`` so the files are on disk before the manifest says so. A kill -9 at any
+moment, even inside a commit, leaves the last committed state (SQLite's journal), and
+:func:`reconcile` (run when the manifest is opened) settles what was left pending against the
+disk: a file whose content differs from the old entry's was written by that run and is
+recorded; a file still holding the old content keeps the old entry; a missing file drops the
+entry.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import errno
-import functools
 import json
 import os
-from dataclasses import dataclass, field
+import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
+from speechkit.batch.files import TEMP_PREFIX, sweep_temp_files, sync_folder, write_atomic
 from speechkit.errors import SpeechkitError, describe_os_error, display_path
-from speechkit.fsutil import atomic_write_bytes, sha256_bytes, sha256_file
+from speechkit.fsutil import sha256_bytes, sha256_file
 
-MANIFEST_NAME = ".speechkit-manifest.json"
-FORMAT = 1
-TEMP_PREFIX = ".~sk-"
+MANIFEST_NAME = ".speechkit-manifest.sqlite"
+JSON_NAME = ".speechkit-manifest.json"  # the manifest of versions before 0.5, migrated
+MIGRATED_SUFFIX = ".migrated"
+FORMAT = 2
+COLUMNS = (
+    "kind",
+    "town",
+    "document",
+    "member",
+    "inputs",
+    "row",
+    "key",
+    "sha256",
+    "size",
+    "mtime_ns",
+    "generated",
+    "check_result",
+    "pending",
+)
+# ``inputs`` holds the id of a row of ``sources`` (the inputs shared by many outputs: template,
+# profile, version) and ``row`` the roster row's digest, so a million forms of a hundred towns
+# store a few hundred distinct input sets once.
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS outputs (
+    rel TEXT PRIMARY KEY, kind TEXT, town TEXT, document TEXT, member TEXT, inputs INTEGER,
+    row TEXT, key TEXT, sha256 TEXT, size INTEGER, mtime_ns INTEGER, generated TEXT,
+    check_result TEXT, pending TEXT
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS outputs_pending ON outputs(rel) WHERE pending IS NOT NULL;
+CREATE TABLE IF NOT EXISTS sources (id INTEGER PRIMARY KEY, inputs TEXT UNIQUE);
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
+"""
+CORRUPT = (
+    "清单文件 {path} 已损坏，无法判断哪些文件被修改过。请检查或删除它后重试"
+    "（删除后，内容与重新生成结果相同的文件会被认回，其余文件保留不覆盖）。"
+)
 
-
-@functools.cache
-def _linkat():
-    """libc's ``linkat`` (looked up once), or None where it is not available."""
-    try:
-        import ctypes
-
-        return ctypes.CDLL(None, use_errno=True).linkat
-    except (OSError, AttributeError):
-        return None
-
-
-def _link_fd(fd: int, target: Path) -> int:
-    """Give the anonymous file ``fd`` the name ``target``; return 0 or the errno.
-
-    ``linkat(fd, "", AT_FDCWD, target, AT_EMPTY_PATH)`` first, then the ``/proc/self/fd`` link.
-    ``EEXIST`` means ``target`` exists (links never replace).
-    """
-    import ctypes
-
-    linkat = _linkat()
-    if linkat is not None:
-        if linkat(fd, b"", -100, os.fsencode(target), 0x1000) == 0:
-            return 0
-        if ctypes.get_errno() == errno.EEXIST:
-            return errno.EEXIST
-    try:
-        os.link(f"/proc/self/fd/{fd}", target, follow_symlinks=True)
-        return 0
-    except OSError as exc:
-        return exc.errno or errno.EIO
-
-
-def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
-    """Write ``data`` to ``path`` atomically, leaving no temporary file even if killed.
-
-    ``sync=False`` skips the per-file fsync; the caller then calls :func:`sync_folder` once for
-    a whole group of files before recording them (much faster than one fsync per file).
-
-    On Linux the data goes into an anonymous ``O_TMPFILE`` inode that only gets a name once it
-    is complete: linked straight to ``path`` when that is new, so a process killed at any point
-    leaves nothing; when ``path`` exists it is linked under a hidden name and renamed over
-    ``path`` (a kill between those two calls can leave that hidden, complete file, which
-    :func:`sweep_temp_files` removes at the next run). Elsewhere
-    :func:`speechkit.fsutil.atomic_write_bytes` is used.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    flag = getattr(os, "O_TMPFILE", 0)
-    if not flag:
-        atomic_write_bytes(path, data)
-        return
-    try:
-        fd = os.open(path.parent, flag | os.O_WRONLY, 0o644)
-    except OSError:  # file system without O_TMPFILE
-        atomic_write_bytes(path, data)
-        return
-    hidden = path.with_name(f"{TEMP_PREFIX}{os.getpid()}-{path.name}.tmp")
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-        if sync:
-            os.fsync(fd)
-        result = _link_fd(fd, path)
-        if result == errno.EEXIST:  # replacing: hidden name, then rename over it
-            hidden.unlink(missing_ok=True)
-            result = _link_fd(fd, hidden)
-            if result == 0:
-                result = -1
-    finally:
-        os.close(fd)
-    if result == 0:
-        return
-    if result != -1:  # the system refuses to link anonymous files
-        atomic_write_bytes(path, data)
-        return
-    try:
-        os.replace(hidden, path)
-    except BaseException:
-        hidden.unlink(missing_ok=True)
-        raise
+__all__ = [
+    "MANIFEST_NAME",
+    "TEMP_PREFIX",
+    "Manifest",
+    "input_key",
+    "locked",
+    "new_entry",
+    "reconcile",
+    "sweep_temp_files",
+    "sync_folder",
+    "write_atomic",
+]
 
 
-def sync_folder(folder: Path) -> None:
-    """Flush everything written to the file system holding ``folder`` to disk (syncfs)."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        if libc.syncfs(fd) != 0:
-            os.sync()
-    except (OSError, AttributeError):
-        os.sync()
-    finally:
-        os.close(fd)
-
-
-def sweep_temp_files(out: Path) -> int:
-    """Delete temporary files a killed run left below ``out`` (our own prefix only)."""
-    count = 0
-    for tmp in Path(out).rglob(f"{TEMP_PREFIX}*.tmp"):
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-            count += 1
-    return count
+def row_to_entry(row: tuple, sources: dict[int, dict]) -> dict:
+    """A database row (``COLUMNS`` order) as the entry dict of the module docstring;
+    ``sources`` maps ``sources.id`` to its inputs."""
+    entry: dict = {}
+    for name, value in zip(COLUMNS, row, strict=True):
+        if name == "row":
+            continue
+        if value is None:
+            continue
+        if name == "inputs":
+            value = dict(sources.get(value, {}))
+            if row[COLUMNS.index("row")] is not None or "row" in value:
+                value["row"] = row[COLUMNS.index("row")]
+        elif name in ("check_result", "pending"):
+            value = json.loads(value)
+        entry["check" if name == "check_result" else name] = value
+    return entry
 
 
-@dataclass
 class Manifest:
-    """The manifest of one output folder; ``entries`` maps relative path → entry dict."""
+    """The manifest of one output folder, kept in SQLite (see the module docstring)."""
 
-    out: Path
-    entries: dict[str, dict] = field(default_factory=dict)
-    version: str = ""
-    settled: bool = False  # True when loading settled entries a killed run left pending
+    def __init__(self, out: Path, db: sqlite3.Connection) -> None:
+        self.out = Path(out)
+        self.db = db
+        self.settled = False  # True when opening settled entries a killed run left pending
+        self._planned = False
+        self._sources: dict[int, dict] = {}
+        self._source_ids: dict[str, int] = {}
+        self._source_fast: dict[str, int] = {}
+        for sid, text in db.execute("SELECT id, inputs FROM sources"):
+            self._sources[sid] = json.loads(text)
+            self._source_ids[text] = sid
+
+    def _source_id(self, inputs: dict) -> int:
+        """The ``sources`` id of ``inputs`` without its ``row`` (added when new)."""
+        shared = {k: v for k, v in inputs.items() if k != "row"}
+        fast = repr(sorted(shared.items()))  # cheaper than JSON for the lookup
+        sid = self._source_fast.get(fast)
+        if sid is not None:
+            return sid
+        text = json.dumps(shared, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        sid = self._source_ids.get(text)
+        if sid is None:
+            self._begin()
+            sid = self.db.execute("INSERT INTO sources (inputs) VALUES (?)", (text,)).lastrowid
+            self._sources[sid], self._source_ids[text] = shared, sid
+        self._source_fast[fast] = sid
+        return sid
+
+    def _values(self, entry: dict) -> list:
+        """The column values of ``entry`` in ``COLUMNS`` order, ``pending`` left out."""
+        values = []
+        inputs = entry.get("inputs")
+        for name in COLUMNS[:-1]:
+            if name == "inputs":
+                value = None if inputs is None else self._source_id(inputs)
+            elif name == "row":
+                value = None if inputs is None else inputs.get("row")
+            else:
+                value = entry.get("check" if name == "check_result" else name)
+                if name == "check_result" and value is not None:
+                    value = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+            values.append(value)
+        return values
 
     @property
     def path(self) -> Path:
         """Where the manifest file lives."""
-        return Path(self.out) / MANIFEST_NAME
+        return self.out / MANIFEST_NAME
 
     @classmethod
     def load(cls, out: Path) -> Manifest:
-        """Read the manifest of ``out`` (empty when there is none) and reconcile it."""
-        manifest = cls(Path(out))
-        path = manifest.path
-        if path.exists():
-            try:
-                data = json.loads(path.read_text("utf-8"))
-                entries = data["outputs"]
-                if not isinstance(entries, dict):
-                    raise TypeError
-            except (ValueError, KeyError, TypeError) as exc:
-                raise SpeechkitError(
-                    f"清单文件 {display_path(path)} 已损坏，无法判断哪些文件被修改过。"
-                    "请检查或删除它后重试（删除后，内容与重新生成结果相同的文件会被认回，其余文件保留不覆盖）。"
-                ) from exc
-            manifest.entries = entries
-            manifest.version = str(data.get("speechkit", ""))
+        """Open the manifest of ``out`` (created empty), migrate a JSON one, reconcile."""
+        out = Path(out)
+        path = out / MANIFEST_NAME
+        try:
+            db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            db.executescript(_SCHEMA)
+            db.execute("PRAGMA user_version").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise SpeechkitError(CORRUPT.format(path=display_path(path))) from exc
+        except OSError as exc:  # pragma: no cover - the folder was checked by locked()
+            raise SpeechkitError(
+                f"无法打开清单文件 {display_path(path)}：{describe_os_error(exc)}"
+            ) from exc
+        manifest = cls(out, db)
+        manifest._migrate_json()
         manifest.settled = reconcile(manifest)
         return manifest
 
+    def close(self) -> None:
+        """Commit what is open and close the database."""
+        with contextlib.suppress(sqlite3.Error):
+            self.save()
+            self.db.close()
+
+    # --------------------------------------------------------------- transactions
+
+    def _begin(self) -> None:
+        if not self.db.in_transaction:
+            self.db.execute("BEGIN")
+
     def save(self) -> None:
-        """Write the manifest atomically."""
-        from speechkit import __version__
-
-        data = {"format": FORMAT, "speechkit": __version__, "outputs": self.entries}
-        blob = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        """Commit the open transaction (the rows staged, recorded or dropped since the last)."""
         try:
-            write_atomic(self.path, blob.encode("utf-8"))
-        except OSError as exc:
-            raise SpeechkitError(
-                f"无法写入清单文件 {display_path(self.path)}：{describe_os_error(exc)}"
-            ) from exc
+            if self.db.in_transaction:
+                self.db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise SpeechkitError(f"无法写入清单文件 {display_path(self.path)}：{exc}") from exc
 
-    def file(self, rel: str) -> Path:
-        """Absolute path of the output ``rel``."""
-        return Path(self.out) / rel
+    # --------------------------------------------------------------- migration
 
-    def disk_sha(self, rel: str) -> str | None:
-        """sha256 of the output on disk (None when missing); trusts size+mtime when unchanged."""
-        path = os.path.join(self.out, rel)
-        try:
-            st = os.stat(path)
-        except OSError:
-            return None
-        entry = self.entries.get(rel)
-        if entry and entry.get("size") == st.st_size and entry.get("mtime_ns") == st.st_mtime_ns:
-            return entry.get("sha256")
-        return sha256_file(path)
+    def _migrate_json(self) -> None:
+        """Import ``.speechkit-manifest.json`` in one transaction, then rename it."""
+        old = self.out / JSON_NAME
+        if not old.is_file():
+            return
+        done = self.db.execute("SELECT value FROM meta WHERE name='migrated'").fetchone()
+        if done is None:
+            try:
+                data = json.loads(old.read_text("utf-8"))
+                entries = data["outputs"]
+                if not isinstance(entries, dict):
+                    raise TypeError
+            except (ValueError, KeyError, TypeError, OSError) as exc:
+                raise SpeechkitError(CORRUPT.format(path=display_path(old))) from exc
+            self._begin()
+            for rel, entry in entries.items():
+                if not isinstance(entry, dict):
+                    continue
+                if "sha256" in entry:
+                    self.put(rel, entry)
+                if isinstance(entry.get("pending"), dict):
+                    self.stage(rel, entry["pending"])
+            self.db.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('migrated', ?)",
+                (str(data.get("speechkit", "")),),
+            )
+            self.save()
+        with contextlib.suppress(OSError):
+            os.replace(old, old.with_name(JSON_NAME + MIGRATED_SUFFIX))
+
+    # --------------------------------------------------------------- rows
+
+    def get(self, rel: str) -> dict | None:
+        """The entry of output ``rel`` (with ``pending`` when one is staged), or None."""
+        row = self.db.execute(
+            f"SELECT {', '.join(COLUMNS)} FROM outputs WHERE rel = ?", (rel,)
+        ).fetchone()
+        return None if row is None else row_to_entry(row, self._sources)
+
+    def entries(self) -> dict[str, dict]:
+        """Every entry, by relative path (tests and small folders; a run never loads all)."""
+        rows = self.db.execute(f"SELECT rel, {', '.join(COLUMNS)} FROM outputs ORDER BY rel")
+        return {row[0]: row_to_entry(row[1:], self._sources) for row in rows}
+
+    def __len__(self) -> int:
+        return self.db.execute("SELECT count(*) FROM outputs").fetchone()[0]
+
+    def put(self, rel: str, entry: dict) -> None:
+        """Store ``entry`` (recorded, with its hash) as the current entry of ``rel``."""
+        self._begin()
+        values = self._values(entry)
+        self.db.execute(
+            f"INSERT OR REPLACE INTO outputs (rel, {', '.join(COLUMNS)}) "
+            f"VALUES (?, {', '.join('?' * len(COLUMNS))})",
+            (rel, *values, None),
+        )
 
     def stage(self, rel: str, entry: dict) -> None:
         """Record ``entry`` as pending for ``rel`` (before the file is written)."""
-        current = self.entries.get(rel)
-        if current is None:
-            self.entries[rel] = {"pending": entry}
-        else:
-            current["pending"] = entry
+        self.stage_many([(rel, entry)])
+
+    def stage_many(self, staged: list[tuple[str, dict]]) -> None:
+        """:meth:`stage` many entries and commit them (the write-ahead record)."""
+        if not staged:
+            return
+        self._begin()
+        self.db.executemany(
+            "INSERT INTO outputs (rel, pending) VALUES (?, ?) "
+            "ON CONFLICT(rel) DO UPDATE SET pending = excluded.pending",
+            [(rel, json.dumps(entry, ensure_ascii=False)) for rel, entry in staged],
+        )
+        self.save()
 
     def commit(
         self, rel: str, sha256: str | None = None, stat: tuple[int, int] | None = None
@@ -224,29 +284,98 @@ class Manifest:
         """Make the pending entry of ``rel`` current, with the written file's hash, size, mtime.
 
         ``sha256`` is the hash of what was written and ``stat`` its ``(size, mtime_ns)``, as the
-        writer saw them; both are read from the file when not given.
+        writer saw them; both are read from the file when not given. Not committed to disk
+        until :meth:`save`.
         """
-        current = self.entries.get(rel) or {}
-        pending = current.get("pending")
-        if pending is None:
+        row = self.db.execute("SELECT pending FROM outputs WHERE rel = ?", (rel,)).fetchone()
+        if row is None or row[0] is None:
             return
-        entry = dict(pending)
+        entry = json.loads(row[0])
         path = os.path.join(self.out, rel)
         if stat is None:
             st = os.stat(path)
             stat = (st.st_size, st.st_mtime_ns)
         entry["sha256"] = sha256 or sha256_file(path)
         entry["size"], entry["mtime_ns"] = stat
-        self.entries[rel] = entry
+        entry.pop("check", None)  # a new file: its check result is not cached yet
+        self.put(rel, entry)
+
+    def adopt(self, rel: str, entry: dict, sha256: str, stat: tuple[int, int]) -> None:
+        """Record an existing file (nothing was written) as the output of ``entry``."""
+        self.put(rel, dict(entry, sha256=sha256, size=stat[0], mtime_ns=stat[1]))
+
+    def set_check(self, rel: str, sha256: str, check: dict) -> None:
+        """Cache a check result on the entry of ``rel`` while it still records ``sha256``."""
+        self._begin()
+        self.db.execute(
+            "UPDATE outputs SET check_result = ? WHERE rel = ? AND sha256 = ?",
+            (json.dumps(check, ensure_ascii=False), rel, sha256),
+        )
 
     def drop_pending(self, rel: str) -> None:
         """Forget the pending entry of ``rel`` (the file was not written)."""
-        current = self.entries.get(rel)
-        if current is None:
-            return
-        current.pop("pending", None)
-        if "sha256" not in current:
-            del self.entries[rel]
+        self._begin()
+        self.db.execute("DELETE FROM outputs WHERE rel = ? AND sha256 IS NULL", (rel,))
+        self.db.execute("UPDATE outputs SET pending = NULL WHERE rel = ?", (rel,))
+
+    def pending(self) -> list[tuple[str, dict]]:
+        """``(rel, entry)`` of every output with a pending entry."""
+        rows = self.db.execute(
+            f"SELECT rel, {', '.join(COLUMNS)} FROM outputs WHERE pending IS NOT NULL"
+        ).fetchall()
+        return [(row[0], row_to_entry(row[1:], self._sources)) for row in rows]
+
+    def mark_planned(self, rels: list[str]) -> None:
+        """Note outputs this run plans (a temporary table, on disk: not kept in memory)."""
+        if not self._planned:
+            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS planned (rel TEXT PRIMARY KEY)")
+            self._planned = True
+        self._begin()
+        self.db.executemany("INSERT OR IGNORE INTO planned VALUES (?)", ((r,) for r in rels))
+
+    def not_planned(self, towns: list[str]) -> Iterator[tuple[str, dict]]:
+        """``(rel, entry)`` of the documents and forms recorded for these town slugs that this
+        run did not plan (see :meth:`mark_planned`); one pass over the table."""
+        if not self._planned:
+            self.mark_planned([])
+        wanted = set(towns)
+        rows = self.db.execute(
+            f"SELECT rel, {', '.join(COLUMNS)} FROM outputs WHERE "
+            "kind IN ('document', 'form') AND sha256 IS NOT NULL "
+            "AND rel NOT IN (SELECT rel FROM temp.planned) ORDER BY rel"
+        )
+        for row in rows:
+            if row[2] in wanted:
+                yield row[0], row_to_entry(row[1:], self._sources)
+
+    # --------------------------------------------------------------- disk
+
+    def file(self, rel: str) -> Path:
+        """Absolute path of the output ``rel``."""
+        return self.out / rel
+
+    def disk_sha(self, rel: str, entry: dict | None = None) -> str | None:
+        """sha256 of the output on disk (None when missing); trusts size+mtime when unchanged.
+
+        ``entry`` is the output's entry when the caller has already read it.
+        """
+        path = os.path.join(self.out, rel)
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        if entry is None:
+            entry = self.get(rel)
+        if entry and entry.get("size") == st.st_size and entry.get("mtime_ns") == st.st_mtime_ns:
+            return entry.get("sha256")
+        sha = sha256_file(path)
+        if entry and sha == entry.get("sha256"):  # touched, same content: not hashed again
+            self._begin()
+            self.db.execute(
+                "UPDATE outputs SET size = ?, mtime_ns = ? WHERE rel = ? AND sha256 = ?",
+                (st.st_size, st.st_mtime_ns, rel, sha),
+            )
+        return sha
 
 
 def reconcile(manifest: Manifest) -> bool:
@@ -256,16 +385,11 @@ def reconcile(manifest: Manifest) -> bool:
     the interrupted run: it is recorded. Otherwise the pending entry is dropped and the old
     entry (if any) stays, so a file someone changed still shows as edited.
     """
-    changed = False
-    for rel in list(manifest.entries):
-        entry = manifest.entries[rel]
-        pending = entry.get("pending")
-        if pending is None:
-            continue
-        changed = True
+    pending = manifest.pending()
+    for rel, entry in pending:
         path = manifest.file(rel)
         disk = sha256_file(path) if path.is_file() else None
-        expected = pending.get("sha256")
+        expected = entry["pending"].get("sha256")
         written = disk is not None and (
             disk == expected if expected else disk != entry.get("sha256")
         )
@@ -273,7 +397,8 @@ def reconcile(manifest: Manifest) -> bool:
             manifest.commit(rel, disk)
         else:
             manifest.drop_pending(rel)
-    return changed
+    manifest.save()
+    return bool(pending)
 
 
 def new_entry(

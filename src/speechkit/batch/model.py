@@ -34,7 +34,10 @@ class BatchOptions:
     ``towns`` are profile slugs (file stems under ``profiles/towns``), ``templates`` are template
     names (file stems, ``.docx`` optional); empty means all. ``jobs`` ``None`` means the CPU
     count; 1 renders in the calling process. ``now`` fixes the timestamp used for the names of
-    kept edited files (tests).
+    kept edited files (tests). ``keep_items`` bounds how many generated/unchanged items
+    ``BatchResult.items`` keeps (memory stays flat at a million forms; counts stay exact);
+    with ``merge``, ``check``, ``report`` or ``pdf`` every item is kept. ``zip`` writes each
+    town's per-member forms into one ``<template>.zip`` instead of one file each.
     """
 
     profiles: Path = Path("profiles")
@@ -49,6 +52,8 @@ class BatchOptions:
     merge: bool = False
     pdf: bool = False
     now: dt.datetime | None = None
+    keep_items: int = 20_000
+    zip: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,7 +104,9 @@ class BatchResult:
     """The outcome of :func:`speechkit.batch.run_batch`.
 
     ``items`` lists every planned output plus every failure that has no output (a roster row,
-    a town whose profile does not load). ``warnings`` are notes that fail nothing (status
+    a town whose profile does not load), in plan order; past ``BatchOptions.keep_items``
+    generated and unchanged items are only counted (``tally``; ``dropped`` says how many are
+    not listed), failed and skipped ones are always listed. ``warnings`` are notes that fail nothing (status
     ``warning``: a roster column or a row's last fields missing, left blank). ``reports`` are the check's ``FileReport`` objects
     (``--check``), ``report_path`` the HTML report written (``--report``).
     """
@@ -112,10 +119,43 @@ class BatchResult:
     report_path: Path | None = None
     elapsed: float = 0.0
     jobs: int = 1
+    tally: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
+    dropped: int = 0
+    keep: int | None = None
+
+    def add(self, item: ItemResult, order: int = 0) -> None:
+        """Count ``item`` under its town and document; list it unless the list is full."""
+        counts = self.tally.setdefault((item.town, item.document), {})
+        counts[item.status] = counts.get(item.status, 0) + 1
+        if (
+            self.keep is not None
+            and item.status in (GENERATED, UNCHANGED)
+            and not item.kept
+            and self._listed >= self.keep
+        ):
+            self.dropped += 1
+            return
+        if item.status in (GENERATED, UNCHANGED):
+            self._listed += 1
+        self.items.append(item)
+        self._order.append(order)
+
+    def sort(self) -> None:
+        """Put the listed items back in plan order (they are added as they finish)."""
+        if len(self._order) == len(self.items):
+            ranked = sorted(range(len(self.items)), key=self._order.__getitem__)
+            self.items = [self.items[i] for i in ranked]
+            self._order = [self._order[i] for i in ranked]
+
+    def __post_init__(self) -> None:
+        self._listed = 0
+        self._order: list[int] = []
 
     def count(self, status: str) -> int:
-        """Number of items with ``status``."""
-        return sum(1 for item in self.items if item.status == status)
+        """Number of items with ``status`` (listed or only counted)."""
+        if not self.tally:
+            return sum(1 for item in self.items if item.status == status)
+        return sum(counts.get(status, 0) for counts in self.tally.values())
 
     @property
     def failed(self) -> bool:

@@ -1,26 +1,34 @@
-"""Planning: towns × templates × roster rows → the list of outputs to produce.
+"""Planning: towns × templates × roster rows → the outputs to produce, streamed town by town.
 
-Nothing is rendered here. A town whose profile does not load, a template that does not compile
-or a roster that cannot be read becomes failed :class:`~speechkit.batch.model.ItemResult`
-entries; everything else becomes a :class:`Task`.
+Nothing is rendered here. Templates are compiled once up front; towns (profile and roster) are
+loaded a few at a time (in the worker pool when there is one) and turned into :class:`Task`
+objects as the run goes, so the parent holds only the towns in flight, never the whole
+province. A town whose profile does not load, a template that does not compile or a roster
+that cannot be read becomes failed :class:`~speechkit.batch.model.ItemResult` entries.
 """
 
 from __future__ import annotations
 
+import json
+from collections import deque
+from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from speechkit.batch.model import FAILED, WARNING, BatchOptions, ItemResult
-from speechkit.batch.naming import disambiguate, sanitize
+from speechkit.batch.naming import disambiguate, sanitize, with_suffix
 from speechkit.batch.roster import Member, find_roster, read_roster
 from speechkit.errors import Location, Problem, SpeechkitError, display_path
-from speechkit.fsutil import sha256_file
+from speechkit.fsutil import sha256_bytes, sha256_file
 
 MEMBER_VARIABLE = "member"
 ALL_TOWNS = "（全部乡镇）"  # town column of a failure that concerns every town (a template)
 ALL_DOCUMENTS = "（全部文档）"  # document column of a failure of a whole town (its profile)
+FOLDER_MAX = 1000  # forms per folder: a bigger town's forms go into sub-folders
+NO_BRANCH = "未填支部"  # sub-folder of the members without a branch
+PREFETCH = 2  # towns loaded ahead of the one being planned
 
 
 @dataclass
@@ -35,8 +43,9 @@ class TemplateInfo:
 
 
 @dataclass
-class Town:
-    """One town profile: ``folder`` is its sanitised, unique output folder name."""
+class LoadedTown:
+    """One town's profile and roster, loaded for a run; ``folder`` is its sanitised, unique
+    output folder name (not :class:`speechkit.profiles` data: plain values for the workers)."""
 
     slug: str
     path: Path
@@ -58,24 +67,13 @@ class Task:
     """One output to produce: ``rel`` is its path below ``--out`` with ``/`` separators."""
 
     rel: str
-    kind: str  # "document" or "form"
-    town: Town
+    kind: str  # "document", "form" or "zip" (every form of a town in one archive)
+    town: LoadedTown
     template: TemplateInfo
     inputs: dict
     member: Member | None = None
     label: str = ""
-
-
-@dataclass
-class Plan:
-    """Everything one run will try to produce, plus what failed before rendering and warnings
-    (roster fields that stay blank) that fail nothing."""
-
-    towns: list[Town]
-    templates: list[TemplateInfo]
-    tasks: list[Task]
-    failures: list[ItemResult]
-    warnings: list[ItemResult] = field(default_factory=list)
+    entries: list[tuple[str, Member]] = field(default_factory=list)  # zip: (entry name, member)
 
 
 def list_templates(templates_dir: Path) -> list[Path]:
@@ -118,12 +116,16 @@ def check_selection(options: BatchOptions) -> None:
     ``--template`` or ``--town``) before any worker starts or anything is written."""
     select_templates(options)
     select_towns(options)
+    if options.zip and (options.merge or options.check or options.report or options.pdf):
+        raise SpeechkitError(
+            "--zip 不能与 --merge、--check、--report、--pdf 同时使用（压缩包里的评议表不逐份处理）。"
+        )
 
 
 def inspect_template(path: Path) -> tuple[bool, str]:
     """``(per_member, error)`` of one template; compiled through the worker's cache, so the
     process that inspects it renders with the same compiled template."""
-    from speechkit.batch.worker import compiled
+    from speechkit.batch.cache import compiled
 
     try:
         return MEMBER_VARIABLE in compiled(str(path)).variables, ""
@@ -140,11 +142,9 @@ def load_templates(options: BatchOptions, executor=None) -> list[TemplateInfo]:
     infos = [TemplateInfo(name=p.stem, path=p, sha256=sha256_file(p)) for p in paths]
     left = set(range(len(infos)))
     if executor is not None:
-        from speechkit.batch import worker
-
         try:
             items = [(i, str(p)) for i, p in enumerate(paths)]
-            for i, meta, error in executor.run(worker.template_chunk, items, 1):
+            for i, meta, error in executor.map(template_chunk, items):
                 infos[i].per_member, infos[i].error = meta if meta is not None else (False, error)
                 left.discard(i)
         except BrokenProcessPool:  # a worker died: inspect the rest here, and render here too
@@ -199,7 +199,7 @@ def _town_names(paths: dict[str, Path]) -> dict[str, str]:
     return names
 
 
-def load_town(path: Path, roster: bool = True) -> Town:
+def load_town(path: Path, roster: bool = True) -> LoadedTown:
     """Load one town's profile (and its roster when ``roster``) into plain data; failures are
     recorded, not raised.
 
@@ -208,7 +208,7 @@ def load_town(path: Path, roster: bool = True) -> Town:
     from speechkit.profiles import load_profile
 
     slug = path.name.split(".")[0]
-    town = Town(slug=slug, path=path, name=slug, folder="")
+    town = LoadedTown(slug=slug, path=path, name=slug, folder="")
     try:
         profile = load_profile(path)
         town.context = profile.context()
@@ -221,59 +221,25 @@ def load_town(path: Path, roster: bool = True) -> Town:
     return town
 
 
-def load_towns(
-    options: BatchOptions, executor=None, progress=None, rosters: bool = True
-) -> list[Town]:
-    """Load the selected towns (in ``executor``'s workers when given), with unique folders.
+def template_chunk(chunk: list[tuple[int, str]], shared: Any = None) -> list[tuple]:
+    """Inspect ``(index, template path)`` items in a worker: ``(index, (per_member, error), "")``."""
+    from speechkit.batch.worker import error_text
 
-    Rosters are read only with ``rosters`` (a per-member template is selected).
-    ``progress(done, total, current)`` is called as each town is read.
-    """
-    paths = select_towns(options)
-    tick = progress or (lambda done, total, current: None)
-    loaded: dict[int, Town] = {}
-    items = [(i, p, rosters) for i, p in enumerate(paths)]
-    results = None
-    if executor is not None:
-        from speechkit.batch import worker
-
-        if rosters:  # the slowest first, so that no worker is left with a long one at the end
-            items.sort(key=lambda item: _roster_cost(item[1]), reverse=True)
-        results = executor.run(worker.town_chunk, items, 1)
-    else:
-        results = ((i, load_town(p, rosters), "") for i, p, _ in items)
-    try:
-        for i, town, _ in results:
-            loaded[i] = town
-            tick(len(loaded), len(paths), town.name)
-    except BrokenProcessPool:  # a worker died: load the rest here, and render here too
-        executor.degrade()
-        for i, path, _ in items:
-            if i not in loaded:
-                loaded[i] = load_town(path, rosters)
-                tick(len(loaded), len(paths), loaded[i].name)
-    towns = [loaded[i] for i in range(len(paths))]
-    # unique folder names: a clash (two towns called the same) gets the slug added
-    folders = [sanitize(t.name) for t in towns]
-    for town, folder in zip(towns, folders, strict=True):
-        town.folder = folder if folders.count(folder) == 1 else sanitize(f"{folder}（{town.slug}）")
-    return towns
+    results: list[tuple] = []
+    for index, path in chunk:
+        try:
+            results.append((index, inspect_template(Path(path)), ""))
+        except Exception as exc:  # not a template error: the template fails, the run goes on
+            results.append((index, None, error_text(exc)))
+    return results
 
 
-def _roster_cost(town_path: Path) -> int:
-    """A rough reading cost of a town's roster for ordering the work: its size, Excel files
-    counted four times (they parse about that much slower than CSV)."""
-    path = find_roster(town_path)
-    if path is None:
-        return 0
-    try:
-        size = path.stat().st_size
-    except OSError:
-        return 0
-    return size * 4 if path.suffix == ".xlsx" else size
+def town_chunk(chunk: list[tuple[int, Path, bool]], shared: Any = None) -> list[tuple]:
+    """Load ``(index, town profile path, read roster)`` items in a worker for the planner."""
+    return [(index, load_town(Path(path), roster), "") for index, path, roster in chunk]
 
 
-def _load_roster(town: Town) -> None:
+def _load_roster(town: LoadedTown) -> None:
     from speechkit.errors import RosterError
 
     town.roster_path = find_roster(town.path)
@@ -304,32 +270,98 @@ def _load_roster(town: Town) -> None:
         ]
         for m in roster.members
     ]
-    town.labels = [sanitize(label) for label in disambiguate(names, details)]
+    town.labels = disambiguate(names, details)
     town.row_digests = [m.digest() for m in roster.members]
 
 
-def build_plan(options: BatchOptions, executor=None, progress=None) -> Plan:
-    """Plan every output of a run (see the module docstring); towns load in ``executor``.
+class BatchPlan:
+    """What one run produces: templates compiled up front, towns streamed by :meth:`towns`.
 
-    ``progress(done, total, current)`` is called as each town is read.
+    ``failures`` holds the templates that do not compile (once for the whole run);
+    ``loaded`` the towns planned so far, without their rosters (for the check and the
+    leftovers); :meth:`outcome` turns one loaded town into tasks, failures and warnings.
     """
-    from speechkit import __version__
 
-    templates = load_templates(options, executor)
-    select_towns(options)  # whole-run problems (no towns, unknown --town) before any work
-    rosters = any(tpl.per_member for tpl in templates)
-    towns = load_towns(options, executor, progress, rosters)
-    tasks: list[Task] = []
-    warnings: list[ItemResult] = []
-    # a template that does not compile fails once for the whole run, not once per town
-    failures: list[ItemResult] = [
-        ItemResult(ALL_TOWNS, "", tpl.name, "", FAILED, tpl.error) for tpl in templates if tpl.error
-    ]
-    for town in towns:
+    def __init__(self, options: BatchOptions, executor=None) -> None:
+        self.options = options
+        self.executor = executor
+        self.templates = load_templates(options, executor)
+        self.paths = select_towns(options)
+        self.rosters = any(tpl.per_member for tpl in self.templates)
+        self.failures: list[ItemResult] = [
+            ItemResult(ALL_TOWNS, "", tpl.name, "", FAILED, tpl.error)
+            for tpl in self.templates
+            if tpl.error
+        ]
+        self.loaded: list[LoadedTown] = []
+        self._folders: set[str] = set()
+
+    def towns(self, progress=None) -> Iterator[LoadedTown]:
+        """Yield the selected towns in order, loading up to :data:`PREFETCH` ahead in the pool.
+
+        ``progress(done, total, current)`` is called as each town is read. A town's roster is
+        dropped from :attr:`loaded` once the next town is asked for.
+        """
+        tick = progress or (lambda done, total, current: None)
+        total = len(self.paths)
+        ahead: deque = deque()
+        following = iter(enumerate(self.paths))
+
+        def submit() -> None:
+            nxt = next(following, None)
+            if nxt is None:
+                return
+            index, path = nxt
+            if self.executor is not None and self.executor.jobs > 1:
+                ahead.append(
+                    (path, self.executor.submit(town_chunk, [(index, path, self.rosters)]))
+                )
+            else:
+                ahead.append((path, None))
+
+        for _ in range(PREFETCH + 1):
+            submit()
+        while ahead:
+            path, future = ahead.popleft()
+            town = None
+            if future is not None:
+                try:
+                    town = future.result()[0][1]
+                except BrokenProcessPool:  # a worker died: load here, and render here too
+                    self.executor.degrade()
+                    ahead = deque((p, None) for p, _ in ahead)
+            if town is None:
+                town = load_town(path, self.rosters)
+            self._name_folder(town)
+            tick(len(self.loaded) + 1, total, town.name)
+            yield town
+            town.members, town.labels, town.row_digests = [], [], []  # memory back
+            self.loaded.append(town)
+            submit()
+
+    def _name_folder(self, town: LoadedTown) -> None:
+        """A unique output folder for ``town``: its name, with the slug added on a clash (and a
+        number after that), cut so that the suffix always fits."""
+        folder = sanitize(town.name)
+        if folder.casefold() in self._folders:
+            folder = with_suffix(folder, f"（{sanitize(town.slug)}）")
+        candidate, n = folder, 1
+        while candidate.casefold() in self._folders:
+            n += 1
+            candidate = with_suffix(folder, f"（{n}）")
+        town.folder = candidate
+        self._folders.add(candidate.casefold())
+
+    def outcome(self, town: LoadedTown) -> tuple[list[Task], list[ItemResult], list[ItemResult]]:
+        """``(tasks, failures, warnings)`` of one loaded town."""
+        from speechkit import __version__
+
+        tasks: list[Task] = []
+        failures: list[ItemResult] = []
+        warnings: list[ItemResult] = []
         if town.error:  # one failure for the town, not one per document
             failures.append(ItemResult(town.name, town.slug, ALL_DOCUMENTS, "", FAILED, town.error))
-            continue
-        digest = town.digest
+            return tasks, failures, warnings
         for problem in town.roster_problems:
             item = ItemResult(
                 town.name, town.slug, "名册", "", FAILED, f"{problem.location} {problem.message}"
@@ -339,23 +371,70 @@ def build_plan(options: BatchOptions, executor=None, progress=None) -> Plan:
                 warnings.append(item)
             else:
                 failures.append(item)
-        for tpl in templates:
-            base = {"template": tpl.sha256, "profile": digest, "version": __version__}
+        for tpl in self.templates:
             if tpl.error:
                 continue
+            base = {"template": tpl.sha256, "profile": town.digest, "version": __version__}
             name = sanitize(tpl.name)
             if tpl.per_member and town.roster_error:
                 failures.append(
                     ItemResult(town.name, town.slug, tpl.name, "", FAILED, town.roster_error)
                 )
                 continue
+            if tpl.per_member and town.roster_path is not None and self.options.zip:
+                tasks.append(self._zip_task(town, tpl, name, base))
+                continue
             if tpl.per_member and town.roster_path is not None:
-                rows = zip(town.members, town.labels, town.row_digests, strict=True)
-                for member, label, row_digest in rows:
-                    rel = f"{town.folder}/{name}/{label}.docx"
+                folders = form_folders(town.members)
+                rows = zip(town.members, town.labels, town.row_digests, folders, strict=True)
+                for member, label, row_digest, sub in rows:
+                    folder = f"{town.folder}/{name}/{sub}" if sub else f"{town.folder}/{name}"
                     inputs = dict(base, row=row_digest)
-                    tasks.append(Task(rel, "form", town, tpl, inputs, member, label))
+                    tasks.append(
+                        Task(f"{folder}/{label}.docx", "form", town, tpl, inputs, member, label)
+                    )
                 continue
             rel = f"{town.folder}/{name}.docx"
             tasks.append(Task(rel, "document", town, tpl, dict(base, row=None)))
-    return Plan(towns=towns, templates=templates, tasks=tasks, failures=failures, warnings=warnings)
+        return tasks, failures, warnings
+
+    def _zip_task(self, town: LoadedTown, tpl: TemplateInfo, name: str, base: dict) -> Task:
+        """One archive with every form of ``town``: entries named as the files would be."""
+        folders = form_folders(town.members)
+        entries = [
+            (f"{sub}/{label}.docx" if sub else f"{label}.docx", member)
+            for member, label, sub in zip(town.members, town.labels, folders, strict=True)
+        ]
+        rows = json.dumps(
+            [[entry, digest] for (entry, _), digest in zip(entries, town.row_digests, strict=True)],
+            ensure_ascii=False,
+        )
+        inputs = dict(base, rows=sha256_bytes(rows.encode("utf-8")))
+        rel = f"{town.folder}/{name}.zip"
+        return Task(rel, "zip", town, tpl, inputs, entries=entries)
+
+
+def form_folders(members: list[Member], limit: int | None = None) -> list[str]:
+    """The sub-folder of each member's form: ``""`` for a town of at most ``limit`` members;
+    else by branch (``NO_BRANCH`` for the rest), and a branch of more than ``limit`` split into
+    ``<branch>（1）``, ``<branch>（2）``... in roster order; without any branch, ``0001``...
+    ``limit`` defaults to :data:`FOLDER_MAX`."""
+    limit = limit or FOLDER_MAX
+    if len(members) <= limit:
+        return [""] * len(members)
+    if not any(m.branch for m in members):
+        return [f"{i // limit + 1:04d}" for i in range(len(members))]
+    keys = [
+        sanitize(m.branch, fallback=NO_BRANCH, limit=90) if m.branch else NO_BRANCH for m in members
+    ]
+    sizes: dict[str, int] = {}
+    for key in keys:
+        sizes[key.casefold()] = sizes.get(key.casefold(), 0) + 1
+    seen: dict[str, int] = {}
+    folders = []
+    for key in keys:
+        fold = key.casefold()
+        n = seen.get(fold, 0)
+        seen[fold] = n + 1
+        folders.append(key if sizes[fold] <= limit else f"{key}（{n // limit + 1}）")
+    return folders

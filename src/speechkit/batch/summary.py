@@ -21,20 +21,27 @@ class SummaryRow:
 
 
 def summary_rows(result: BatchResult) -> list[SummaryRow]:
-    """Group a run's items by town and document, keeping the run's order."""
+    """Group a run's items by town and document, keeping the run's order; counts come from
+    the result's tally (exact even when not every item is listed)."""
     rows: dict[tuple[str, str], SummaryRow] = {}
     for item in result.items:
         key = (item.town, item.document)
         row = rows.get(key)
         if row is None:
             row = rows[key] = SummaryRow(item.town, item.document)
-        if item.status in row.counts:
+        if not result.tally and item.status in row.counts:
             row.counts[item.status] += 1
         if item.findings is not None:
             row.findings = (row.findings or 0) + item.findings
         if (item.reason and item.status in (FAILED, SKIPPED)) or item.kept:
             where = item.member or item.output or ""
             row.reasons.append(f"{where}：{item.reason}" if where else item.reason)
+    for (town, document), counts in result.tally.items():
+        row = rows.get((town, document))
+        if row is None:
+            row = rows[(town, document)] = SummaryRow(town, document)
+        for status in row.counts:
+            row.counts[status] = counts.get(status, 0)
     order = {town: i for i, town in enumerate(dict.fromkeys(r.town for r in rows.values()))}
     return sorted(rows.values(), key=lambda r: order[r.town])  # stable: documents keep order
 
@@ -47,6 +54,7 @@ def totals(result: BatchResult) -> dict[str, int]:
 def render_summary(result: BatchResult, console, max_reasons: int = 5) -> None:
     """Print the summary table, the reasons for skipped/failed outputs and the warnings."""
     from rich.table import Table
+    from rich.text import Text
 
     checked = any(item.findings is not None for item in result.items)
     table = Table(title="批量生成汇总", show_lines=False)
@@ -64,7 +72,7 @@ def render_summary(result: BatchResult, console, max_reasons: int = 5) -> None:
         if checked:
             cells.append("" if row.findings is None else str(row.findings))
         style = "red" if row.counts[FAILED] else ("yellow" if row.counts[SKIPPED] else None)
-        table.add_row(*cells, style=style)
+        table.add_row(*(Text(cell) for cell in cells), style=style)  # names are not markup
     console.print(table)
     for row in rows:
         if not row.reasons:
@@ -84,7 +92,7 @@ def render_summary(result: BatchResult, console, max_reasons: int = 5) -> None:
             console.print(f"  …… 另有 {len(result.warnings) - max_reasons * 2} 条", markup=False)
     t = totals(result)
     line = (
-        f"共 {len(result.items)} 项：已生成 {t[GENERATED]}，未变化 {t[UNCHANGED]}，"
+        f"共 {sum(t.values())} 项：已生成 {t[GENERATED]}，未变化 {t[UNCHANGED]}，"
         f"已跳过 {t[SKIPPED]}，失败 {t[FAILED]}；用时 {result.elapsed:.1f} 秒，{result.jobs} 个进程。"
     )
     if result.warnings:

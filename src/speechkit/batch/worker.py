@@ -1,10 +1,9 @@
 """Code that runs inside worker processes (or in-process with ``--jobs 1``).
 
 Workers render and write their outputs themselves (atomically, see
-:func:`speechkit.batch.manifest.write_atomic`) and send back only the hash, so the parent does
-little per output. Each worker keeps its compiled templates and loaded profiles in a
-per-process cache so each template is compiled once per worker; this module-level cache is the
-worker's whole state.
+:func:`speechkit.batch.files.write_atomic`) and send back only the hash, so the parent does
+little per output. Templates and profiles come from :mod:`speechkit.batch.cache` (compiled
+once per worker). This module imports nothing of the planner.
 """
 
 from __future__ import annotations
@@ -16,12 +15,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from speechkit.batch.manifest import write_atomic
+from speechkit.batch.cache import compiled, profile
+from speechkit.batch.files import write_atomic
 from speechkit.batch.naming import kept_name
 from speechkit.fsutil import sha256_bytes
-
-_TEMPLATES: dict[str, Any] = {}
-_PROFILES: dict[str, Any] = {}
 
 Result = tuple[int, Any, str]  # (index, value or None, error message)
 
@@ -57,27 +54,10 @@ def _quick_exit() -> None:
     os._exit(0)
 
 
-def reset_caches() -> None:
-    """Forget compiled templates and loaded profiles (a new run in the same process, e.g. the
-    web app with one job, must see edited templates and profiles)."""
-    _TEMPLATES.clear()
-    _PROFILES.clear()
-
-
 def warm_up() -> None:
     """Import what rendering and planning need, so the first real chunk starts at once."""
     import speechkit.engine  # noqa: F401
     import speechkit.profiles  # noqa: F401
-
-
-def compiled(path: str):
-    """The template at ``path``, compiled once per process."""
-    tpl = _TEMPLATES.get(path)
-    if tpl is None:
-        from speechkit.engine import Template
-
-        tpl = _TEMPLATES[path] = Template(Path(path))
-    return tpl
 
 
 def error_text(exc: BaseException) -> str:
@@ -107,38 +87,14 @@ def produce(target: str, data: bytes, keep_stamp: str) -> dict:
     return {"sha256": sha256_bytes(data), "kept": kept, "stat": (st.st_size, st.st_mtime_ns)}
 
 
-def template_chunk(chunk: list[tuple[int, str]], shared: Any = None) -> list[Result]:
-    """Inspect ``(index, template path)`` items: ``(index, (per_member, error), "")``."""
-    from speechkit.batch.plan import inspect_template
-
-    results: list[Result] = []
-    for index, path in chunk:
-        try:
-            results.append((index, inspect_template(Path(path)), ""))
-        except Exception as exc:  # not a template error: the template fails, the run goes on
-            results.append((index, None, error_text(exc)))
-    return results
-
-
-def town_chunk(chunk: list[tuple[int, Path, bool]], shared: Any = None) -> list[Result]:
-    """Load ``(index, town profile path, read roster)`` items for the planner."""
-    from speechkit.batch.plan import load_town
-
-    results: list[Result] = []
-    for index, path, roster in chunk:
-        try:
-            results.append((index, load_town(Path(path), roster), ""))
-        except Exception as exc:  # pragma: no cover - load_town records its own errors
-            results.append((index, None, error_text(exc)))
-    return results
-
-
 def render_chunk(
     chunk: list[tuple[int, str, str, dict | None, str, str, str]], contexts: dict[str, dict]
 ) -> list[Result]:
     """Render and write ``(index, template, slug, member, target, keep_stamp, adopt_sha)`` items.
 
-    ``contexts`` maps the chunk's town slugs to their template contexts. With ``adopt_sha`` (an
+    ``contexts`` maps the chunk's town slugs to their template contexts. A ``member`` that is a
+    list of ``(entry name, member)`` asks for one archive of all those forms (:func:`write_zip`).
+    With ``adopt_sha`` (an
     existing file the manifest does not know) nothing is written when the rendering is
     identical to it (``{"adopted": True, ...}``) or, without ``keep_stamp``, when it differs
     (``{"differs": True}``). A failing item yields ``(index, None, message)``; the rest of the
@@ -147,6 +103,12 @@ def render_chunk(
     results: list[Result] = []
     for index, template_path, slug, member, target, keep_stamp, adopt_sha in chunk:
         try:
+            if isinstance(member, list):  # every form of a town in one archive
+                meta = write_zip(
+                    template_path, contexts[slug], member, target, keep_stamp, adopt_sha
+                )
+                results.append((index, meta, ""))
+                continue
             context = dict(contexts[slug])
             if member is not None:
                 context["member"] = member
@@ -167,13 +129,70 @@ def render_chunk(
     return results
 
 
-def _profile(town_path: str):
-    profile = _PROFILES.get(town_path)
-    if profile is None:
-        from speechkit.profiles import load_profile
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed entry times: the same forms give the same archive
 
-        profile = _PROFILES[town_path] = load_profile(Path(town_path))
-    return profile
+
+def write_zip(
+    template_path: str,
+    context: dict,
+    entries: list[tuple[str, dict]],
+    target: str,
+    keep_stamp: str,
+    adopt_sha: str = "",
+) -> dict:
+    """Render every ``(entry name, member)`` form into one archive at ``target``.
+
+    The archive is written under a hidden name beside ``target`` (a kill leaves only that,
+    removed at the next run) and renamed into place when complete; entries are stored, not
+    compressed again (a .docx is already a zip). Memory holds one form at a time. Any form
+    that fails fails the archive, naming the first ones. ``keep_stamp`` and ``adopt_sha`` as
+    in :func:`render_chunk`.
+    """
+    import hashlib
+    import zipfile
+
+    from speechkit.batch.files import hidden_name
+
+    path = Path(target)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(hidden_name(path.name))
+    template = compiled(template_path)
+    failures: list[str] = []
+    try:
+        with zipfile.ZipFile(temp, "w", zipfile.ZIP_STORED) as archive:
+            for name, member in entries:
+                try:
+                    data = template.render(dict(context, member=member))
+                except Exception as exc:
+                    failures.append(f"{name}：{error_text(exc)}")
+                    continue
+                archive.writestr(zipfile.ZipInfo(name, ZIP_TIME), data)
+        if failures:
+            more = f"等 {len(failures)} 份" if len(failures) > 3 else ""
+            from speechkit.errors import SpeechkitError
+
+            raise SpeechkitError("压缩包中的评议表生成失败：" + "；".join(failures[:3]) + more)
+        digest = hashlib.sha256()
+        with open(temp, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+        sha = digest.hexdigest()
+        if adopt_sha:
+            if sha == adopt_sha:
+                st = os.stat(target)
+                return {"sha256": sha, "stat": (st.st_size, st.st_mtime_ns), "adopted": True}
+            if not keep_stamp:
+                return {"differs": True}
+        kept = ""
+        if keep_stamp and path.exists():
+            aside = kept_name(path, keep_stamp)
+            os.replace(path, aside)
+            kept = str(aside)
+        os.replace(temp, path)
+        st = path.stat()
+        return {"sha256": sha, "kept": kept, "stat": (st.st_size, st.st_mtime_ns)}
+    finally:
+        temp.unlink(missing_ok=True)
 
 
 def check_chunk(chunk: list[tuple[int, str, str, str, str]], shared: Any = None) -> list[Result]:
@@ -196,7 +215,7 @@ def check_chunk(chunk: list[tuple[int, str, str, str, str]], shared: Any = None)
         try:
             report = check(
                 Path(doc_path),
-                profile=_profile(town_path),
+                profile=profile(town_path),
                 doc_type=infer_doc_type(template_name),
                 label=label,
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -43,6 +44,8 @@ class _PlainProgress:
 class _RichProgress:
     """A rich progress bar per phase with counts and ETA (terminal)."""
 
+    EVERY = 0.05  # seconds between updates of the bar
+
     def __init__(self, console) -> None:
         from rich.progress import (
             BarColumn,
@@ -63,6 +66,7 @@ class _RichProgress:
             transient=False,
         )
         self.tasks: dict[str, int] = {}
+        self.last = 0.0
         self.bar.start()
 
     def __call__(self, event) -> None:
@@ -70,7 +74,12 @@ class _RichProgress:
         if task is None:
             label = PHASES.get(event.phase, event.phase)
             task = self.tasks[event.phase] = self.bar.add_task(label, total=event.total, current="")
-        self.bar.update(task, completed=event.done, current=event.current[-40:])
+        now = time.monotonic()
+        if event.done != event.total and now - self.last < self.EVERY:
+            return  # a million forms: the bar redraws 10 times a second anyway
+        self.last = now
+        # the total grows as towns are read (the plan is streamed)
+        self.bar.update(task, completed=event.done, total=event.total, current=event.current[-40:])
 
     def close(self) -> None:
         """Stop redrawing."""
@@ -130,6 +139,12 @@ class _RichProgress:
 )
 @click.option("--merge", is_flag=True, help="每个乡镇另出一份合订本（每份评议表单独一页）。")
 @click.option("--pdf", is_flag=True, help="同时生成 PDF（需要 LibreOffice）。")
+@click.option(
+    "--zip",
+    "as_zip",
+    is_flag=True,
+    help="每个乡镇的评议表写进一个 <模板名>.zip，不逐份落成文件（网络共享盘上文件少）。",
+)
 @campaign_options
 def batch_command(
     profiles: Path,
@@ -143,12 +158,14 @@ def batch_command(
     report: Path | None,
     merge: bool,
     pdf: bool,
+    as_zip: bool,
 ) -> int:
     """为每个乡镇生成全部文档，并按党员名册每人生成一份党性分析评议表。
 
     \b
     输出：<输出文件夹>/<乡镇名>/<模板名>.docx
           <输出文件夹>/<乡镇名>/党性分析评议表/<姓名>.docx
+          （超过 1,000 人的乡镇按支部分子文件夹）
     再次运行只重新生成输入有变化的文件；手工修改过的文件不会被覆盖（除非 --force）。
     有任何一项失败时退出码为 1。
     """
@@ -177,6 +194,7 @@ def batch_command(
         report=report,
         merge=merge,
         pdf=pdf,
+        zip=as_zip,
     )
     err_console = Console(file=sys.stderr)
     progress = _RichProgress(err_console) if err_console.is_terminal else _PlainProgress(sys.stderr)

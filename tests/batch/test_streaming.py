@@ -1,4 +1,4 @@
-"""Round-3 speed-ups keep behaviour: town listing, pool runs that start before all is decided."""
+"""Streamed runs: the pool renders while the parent decides; a broken pool or a capped item list loses nothing."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from batch_helpers import assert_consistent, doc_text, write_roster
 
-from speechkit.batch import BatchOptions, run_batch, runner, worker
+from speechkit.batch import BatchOptions, run_batch, runner, steps, worker
 from speechkit.batch.plan import _find_towns
 from speechkit.profiles import find_towns
 
@@ -38,8 +38,8 @@ def _statuses(result) -> dict[str, str]:
 
 
 def test_pool_run_with_a_head_gives_the_same_documents(workspace: Path, monkeypatch) -> None:
-    # the workers start on the first outputs while the parent decides the rest
-    monkeypatch.setattr(runner, "HEAD_ITEMS", 2)
+    # outputs are decided and staged two at a time while the workers render
+    monkeypatch.setattr(steps, "STAGE_BATCH", 2)
     write_roster(
         workspace / "profiles/towns/xishan.members.csv",
         [[f"成员{i}", "女", "1990.01", "2015.01", "支部", ""] for i in range(6)],
@@ -49,7 +49,7 @@ def test_pool_run_with_a_head_gives_the_same_documents(workspace: Path, monkeypa
     opts.out = workspace / "out2"
     two = run_batch(opts)
     assert two.jobs == 2 and two.exit_code == 0
-    assert len(_statuses(two)) > 2 * runner.HEAD_ITEMS
+    assert len(_statuses(two)) > 2 * steps.STAGE_BATCH
     assert _statuses(one) == _statuses(two)
     assert set(_statuses(two).values()) == {"generated"}
     for rel in _statuses(one):
@@ -62,21 +62,22 @@ def test_pool_run_with_a_head_gives_the_same_documents(workspace: Path, monkeypa
 def test_outputs_not_yet_decided_when_the_pool_breaks_are_produced(
     workspace: Path, monkeypatch
 ) -> None:
-    monkeypatch.setattr(runner, "HEAD_ITEMS", 2)
+    monkeypatch.setattr(steps, "STAGE_BATCH", 2)
 
     class BreaksOnRender(runner.Executor):
         broke = False
 
-        def run(self, fn, items, *args, **kw):
+        def stream(self, fn, feed, *args, **kw):
             if fn is worker.render_chunk and not BreaksOnRender.broke:
-                BreaksOnRender.broke = True  # before the rest is decided
+                BreaksOnRender.broke = True
+                feed()  # the first outputs are decided and staged, the rest not yet
                 raise BrokenProcessPool("worker died")
-            yield from super().run(fn, items, *args, **kw)
+            yield from super().stream(fn, feed, *args, **kw)
 
     monkeypatch.setattr(runner, "Executor", BreaksOnRender)
     result = run_batch(_options(workspace, jobs=2))
     assert BreaksOnRender.broke and result.jobs == 1 and result.exit_code == 0
     produced = _statuses(result)
-    assert len(produced) > 2 * runner.HEAD_ITEMS
+    assert len(produced) > 2 * steps.STAGE_BATCH
     assert set(produced.values()) == {"generated"}
     assert len(assert_consistent(workspace / "out")) == len(produced)
