@@ -14,10 +14,9 @@ from pathlib import Path
 import speechkit
 
 ROOT = Path(speechkit.__file__).parent
-# Lazy imports awaiting removal elsewhere, each with its reason. batch.worker → batch.plan is
-# removed on the batch branch (issue 17 gives that circle to the batch engineer); delete the
-# entry when it lands. Any other circle fails the test.
-PENDING = {("speechkit.batch.worker", "speechkit.batch.plan")}
+# Lazy imports awaiting removal elsewhere, each with its reason (none left: batch.worker →
+# batch.plan went with the batch split). Any circle fails the test.
+PENDING: set[tuple[str, str]] = set()
 
 
 def _modules() -> dict[str, tuple[Path, bool]]:

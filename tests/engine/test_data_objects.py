@@ -78,3 +78,17 @@ def test_symlink_out_of_the_folder_is_refused(cli, make_template, folder):
     res, out = _render(cli, make_template, folder, {"$image": "链接.png"})
     assert res.exit_code == 2 and "文件夹之外" in res.stderr
     assert not out.exists()
+
+
+def test_a_path_with_a_control_character_is_refused_with_a_message(tmp_path):
+    import json
+
+    from tests.conftest import run_cli
+    from tests.engine.conftest import build_docx
+
+    template = build_docx(tmp_path / "t.docx", ["{{ photo }}"])
+    data = tmp_path / "data.json"
+    data.write_text(json.dumps({"photo": {"$image": "\x00"}}), encoding="utf-8")
+    result = run_cli("render", template, "--data", data, "-o", tmp_path / "o.docx")
+    assert result.exit_code == 2 and "控制字符" in result.stderr
+    assert not (tmp_path / "o.docx").exists()

@@ -99,6 +99,8 @@ def _object(spec: dict, base: Path, shown: str, where: str) -> Any:
 def _inside(raw: Any, base: Path, shown: str, where: str) -> Path:
     if not isinstance(raw, str) or not raw.strip():
         raise _fail(shown, where, "路径应为文字，如 照片/张三.jpg")
+    if any(ch < " " for ch in raw):
+        raise _fail(shown, where, "路径中有控制字符，不是有效的文件名")
     rel = Path(raw)
     if rel.is_absolute():
         raise _fail(shown, where, f"“{raw}”是绝对路径：只能引用数据文件所在文件夹里的文件")
