@@ -152,10 +152,26 @@ def parse_date(text: str) -> dt.date | None:
         raise ValueError(f"是不存在的日期（{y}年{mo}月没有{d}日）") from None
 
 
+_LOOSE = re.compile(
+    r"^\s*(\d{4})\s*(?:[年./\-]\s*(\d{1,2})\s*(?:[月./\-]\s*(?:(\d{1,2})\s*日?)?)?)?\s*$"
+)
+_COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})?\s*$")
+
+
+def parse_loose_date(text: str) -> tuple[int, int, int | None] | None:
+    """(year, month or 0, day or None) from the ways a table cell writes a date: 1970年3月,
+    1970.03, 1970-3-5, 1970/3/5, 197003, 19700305, 1970; None when written otherwise."""
+    m = _LOOSE.match(text.replace("．", ".")) or _COMPACT.match(text)
+    if not m:
+        return None
+    return int(m.group(1)), int(m.group(2) or 0), int(m.group(3)) if m.group(3) else None
+
+
 __all__ = [
     "HANZI_DIGITS",
     "parse_date",
     "parse_date_parts",
+    "parse_loose_date",
     "parse_number",
     "small_hanzi",
     "to_hanzi",

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from speechkit.cnnum import parse_loose_date
 from speechkit.errors import Location, Problem, RosterError, describe_os_error, display_path
 
 COLUMNS = ("姓名", "性别", "出生年月", "入党时间", "所在支部", "职务")
@@ -95,12 +96,6 @@ def find_roster(town_path: Path) -> Path | None:
     return None
 
 
-_DATE = re.compile(
-    r"^\s*(\d{4})\s*(?:[年./\-]\s*(\d{1,2})\s*(?:[月./\-]\s*(?:(\d{1,2})\s*日?)?)?)?\s*$"
-)
-_COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})?\s*$")
-
-
 def parse_date(value: object) -> dt.date | None:
     """Parse a roster date: Excel dates, ``1970年3月``, ``1970.03``, ``1970-3-5``, ``197003``.
 
@@ -118,10 +113,10 @@ def parse_date(value: object) -> dt.date | None:
     text = str(value).strip().replace("．", ".")
     if not text:
         return None
-    m = _DATE.match(text) or _COMPACT.match(text)
-    if not m:
+    parts = parse_loose_date(text)
+    if parts is None:
         raise ValueError(f"无法识别的日期“{text}”（应写作 1970年3月、1970.03 或 1970-03-05）")
-    year, month, day = int(m.group(1)), int(m.group(2) or 0), int(m.group(3) or 1)
+    year, month, day = parts[0], parts[1], parts[2] or 1
     if not month:
         raise ValueError(f"日期“{text}”缺少月份（应写作 1970年3月 或 1970.03）")
     if not 1900 <= year <= dt.date.today().year:

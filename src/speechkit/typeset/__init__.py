@@ -28,7 +28,7 @@ _LAZY = {
     "typeset": "speechkit.typeset.text",
     "typeset_text": "speechkit.typeset.text",
     "parse_text": "speechkit.typeset.text",
-    "Block": "speechkit.typeset.text",
+    "SourceBlock": "speechkit.typeset.text",
     "Notice": "speechkit.typeset.text",
     "format_check": "speechkit.typeset.check",
     "build_form": "speechkit.typeset.form",
@@ -41,14 +41,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from speechkit.typeset.form import build_form
     from speechkit.typeset.layout import new_document
     from speechkit.typeset.pdf import Converter
-    from speechkit.typeset.text import Block, Notice, parse_text, typeset, typeset_text
+    from speechkit.typeset.text import Notice, SourceBlock, parse_text, typeset, typeset_text
 
 
 __getattr__ = lazy_getattr(__name__, _LAZY)
 
 
 __all__ = [
-    "Block",
+    "SourceBlock",
     "Converter",
     "build_form",
     "Departure",

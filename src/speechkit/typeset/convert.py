@@ -42,6 +42,7 @@ def convert_to_docx(path: str | Path, out_dir: str | Path, timeout: float = 180)
             where,
         )
     out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="sk-lo-") as profile:
         cmd = [
             exe,

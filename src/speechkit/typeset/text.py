@@ -1,6 +1,6 @@
 """Plain text or Markdown → a laid-out .docx (``speechkit typeset``).
 
-Two stages: :func:`parse_text` classifies source lines into :class:`Block` records (pure, no
+Two stages: :func:`parse_text` classifies source lines into :class:`SourceBlock` records (pure, no
 XML), :func:`build_document` writes them into a :func:`~speechkit.typeset.layout.new_document`.
 
 Rules, in order (blank lines only separate paragraphs):
@@ -88,7 +88,7 @@ HEADER_KINDS = ("title", "subtitle", "speaker")
 
 
 @dataclass(frozen=True)
-class Block:
+class SourceBlock:
     """One paragraph to typeset.
 
     ``kind`` is one of title, subtitle, speaker, salutation, heading, body, closing, tag.
@@ -119,7 +119,7 @@ class Typeset:
     """Result of :func:`typeset`: the .docx bytes, the blocks laid out and the notices."""
 
     data: bytes
-    blocks: list[Block] = field(default_factory=list)
+    blocks: list[SourceBlock] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
 
 
@@ -136,7 +136,7 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text.replace("\u3000", ""))
 
 
-def _heading_block(text: str, level: int, line: int, notices: list[Notice]) -> Block:
+def _heading_block(text: str, level: int, line: int, notices: list[Notice]) -> SourceBlock:
     """A heading, split into heading sentence and body when the sentence runs on.
 
     A first sentence longer than :data:`MAX_HEAD` makes the paragraph numbered body text.
@@ -145,10 +145,10 @@ def _heading_block(text: str, level: int, line: int, notices: list[Notice]) -> B
     if match and match.end() <= MAX_HEAD:
         head, rest = text[: match.end()], text[match.end() :].strip(_WS)
         if rest:
-            return Block("heading", rest, level=level, head=head, line=line)
-        return Block("heading", head, level=level, line=line)
+            return SourceBlock("heading", rest, level=level, head=head, line=line)
+        return SourceBlock("heading", head, level=level, line=line)
     if visible_len(text) <= MAX_HEAD:
-        return Block("heading", text, level=level, line=line)
+        return SourceBlock("heading", text, level=level, line=line)
     if level == 1 or (match is None and level == 2):
         notices.append(
             Notice(
@@ -158,7 +158,7 @@ def _heading_block(text: str, level: int, line: int, notices: list[Notice]) -> B
                 "无法判断标题在哪里结束，已整段按标题排版；请在标题末尾换行。",
             )
         )
-        return Block("heading", text, level=level, line=line)
+        return SourceBlock("heading", text, level=level, line=line)
     notices.append(
         Notice(
             line,
@@ -166,7 +166,7 @@ def _heading_block(text: str, level: int, line: int, notices: list[Notice]) -> B
             "不像标题，已按正文排版；若是标题，请在标题末尾加句号或换行。",
         )
     )
-    return Block("body", text, line=line)
+    return SourceBlock("body", text, line=line)
 
 
 def _number_level(text: str, notices: list[Notice], line: int) -> int | None:
@@ -208,7 +208,7 @@ def parse_text(
     title: str | None = None,
     drop_preview: bool = False,
     markdown: bool = False,
-) -> tuple[list[Block], list[Notice]]:
+) -> tuple[list[SourceBlock], list[Notice]]:
     """Classify the lines of ``text`` into blocks (see the module docstring for the rules).
 
     ``title`` supplies a title when the text has none (its first line is then not taken as one).
@@ -220,9 +220,9 @@ def parse_text(
     text, notices = strip_controls(text)
     lines = [(n, raw.strip(_WS)) for n, raw in enumerate(text.splitlines(), start=1)]
     lines = _join_breaks(lines) if markdown else [(n, t) for n, t in lines if t]
-    blocks: list[Block] = []
+    blocks: list[SourceBlock] = []
     if title and _ILLEGAL.sub("", title).strip(_WS):
-        blocks.append(Block("title", _ILLEGAL.sub("", title).strip(_WS), line=0))
+        blocks.append(SourceBlock("title", _ILLEGAL.sub("", title).strip(_WS), line=0))
     # A first line that previews the text after it (extraction artefact): kept unless asked.
     preview_at = None
     if lines and _PREVIEW_TAIL.search(lines[0][1]):
@@ -252,17 +252,17 @@ def parse_text(
         if md:
             depth, content = len(md.group(1)), md.group(2).strip(_WS)
             if depth == 1:
-                blocks.append(Block("title", content, line=n))
+                blocks.append(SourceBlock("title", content, line=n))
             else:
                 blocks.append(_heading_block(content, depth - 1, n, notices))
                 current_level = depth - 1
                 in_header = False
             continue
         if _TAG_LINE.match(t):
-            blocks.append(Block("tag", t, line=n))
+            blocks.append(SourceBlock("tag", t, line=n))
             continue
         if n == preview_at:
-            blocks.append(Block("body", t, line=n))
+            blocks.append(SourceBlock("body", t, line=n))
             in_header = False
             continue
         bullet = _BULLET.match(t) if markdown else None
@@ -272,25 +272,25 @@ def parse_text(
                     n, "Markdown 列表项：已去掉开头的列表符号，按正文段落排版（公文不用项目符号）。"
                 )
             )
-            blocks.append(Block("body", t[bullet.end() :], line=n))
+            blocks.append(SourceBlock("body", t[bullet.end() :], line=n))
             in_header = False
             continue
         if closing_at is not None and index >= closing_at:
-            blocks.append(Block("closing", t, line=n))
+            blocks.append(SourceBlock("closing", t, line=n))
             continue
         seen_heading = any(b.kind == "heading" for b in blocks)
         sal = None if saluted or seen_heading else _SALUTATION.match(t)
         if sal and not S.heading_level(t):
             saluted, in_header = True, False
-            blocks.append(Block("salutation", t[: sal.end()], line=n))
+            blocks.append(SourceBlock("salutation", t[: sal.end()], line=n))
             rest = t[sal.end() :].strip(_WS)
             if rest:
-                blocks.append(Block("body", rest, line=n))
+                blocks.append(SourceBlock("body", rest, line=n))
             continue
         guesses: list[Notice] = []
         level = _number_level(t, guesses, n)
         if level is None and not seen_heading and not _has_body(blocks) and _ADDRESSEE.match(t):
-            blocks.append(Block("salutation", t, line=n))  # 主送: flush left, no indent
+            blocks.append(SourceBlock("salutation", t, line=n))  # 主送: flush left, no indent
             in_header = False
             continue
         if in_header and level is None:
@@ -304,7 +304,7 @@ def parse_text(
             end = _HEAD_END.search(t)
             if (end is None or end.end() > MAX_HEAD) and visible_len(t) > MAX_HEAD:
                 notices.extend(guesses)
-                blocks.append(Block("body", t, line=n))  # no lead sentence in reach
+                blocks.append(SourceBlock("body", t, line=n))  # no lead sentence in reach
                 continue
             block = _heading_block(t, level, n, guesses)
             if block.kind == "heading":
@@ -325,27 +325,27 @@ def parse_text(
                 current_level = level
             blocks.append(block)
         else:
-            blocks.append(Block("body", t, line=n))
+            blocks.append(SourceBlock("body", t, line=n))
     if not any(b.kind == "title" for b in blocks):
         notices.append(Notice(1, "没有找到标题（首行是称呼或标题编号）；可以用 --title 指定标题。"))
     return _break_titles(blocks, notices), notices
 
 
-def _header_block(t: str, n: int, blocks: list[Block]) -> Block | None:
+def _header_block(t: str, n: int, blocks: list[SourceBlock]) -> SourceBlock | None:
     """Title, subtitle or speaker/date line in the header zone; None for body text."""
     has_title = any(b.kind == "title" for b in blocks)
     if _DATE_ONLY.match(t):
-        return Block("speaker", t, line=n)  # a date is never the title
+        return SourceBlock("speaker", t, line=n)  # a date is never the title
     if t.startswith("——"):
-        return Block("subtitle", t, line=n)
+        return SourceBlock("subtitle", t, line=n)
     if not has_title and _looks_like_title(t):
-        return Block("title", t, line=n)
+        return SourceBlock("title", t, line=n)
     if visible_len(t) <= 40 and not _SENTENCE_END.search(t):
-        return Block("speaker", t, line=n)
+        return SourceBlock("speaker", t, line=n)
     return None
 
 
-def _break_titles(blocks: list[Block], notices: list[Notice]) -> list[Block]:
+def _break_titles(blocks: list[SourceBlock], notices: list[Notice]) -> list[SourceBlock]:
     """Titles longer than one line broken between words into balanced lines (with a notice)."""
     out = []
     for block in blocks:
@@ -359,7 +359,7 @@ def _break_titles(blocks: list[Block], notices: list[Notice]) -> list[Block]:
                         f"（{'／'.join(lines)}）；需要别的断法时请在标题中换行。",
                     )
                 )
-                block = Block("title", "\n".join(lines), line=block.line)
+                block = SourceBlock("title", "\n".join(lines), line=block.line)
         out.append(block)
     return out
 
@@ -453,7 +453,7 @@ def break_title(title: str, width: int = TITLE_CHARS) -> list[str]:
     return best[1] if best is not None else [title]  # nothing fits: the renderer wraps
 
 
-def _has_body(blocks: list[Block]) -> bool:
+def _has_body(blocks: list[SourceBlock]) -> bool:
     return any(b.kind in ("body", "salutation") for b in blocks)
 
 
@@ -580,7 +580,7 @@ def _add_text(p, text: str, body_char: bool = False, markdown: bool = False) -> 
             p.append(oxml.text_run(piece, _run_pr(body_char, bold)))
 
 
-def build_document(blocks: list[Block], *, markdown: bool = False):
+def build_document(blocks: list[SourceBlock], *, markdown: bool = False):
     """A python-docx Document holding ``blocks`` in the official layout (``markdown``: bold
     ``**emphasis**``)."""
     from speechkit.typeset.layout import new_document

@@ -23,7 +23,8 @@ from speechkit.web.security import clean_upload_name
 
 bp = Blueprint("drafts", __name__)
 
-ALLOWED_SUFFIXES = (".docx", ".txt")
+ALLOWED_SUFFIXES = (".docx", ".txt", ".doc", ".wps", ".rtf", ".odt")
+CONVERTED = (".doc", ".wps", ".rtf", ".odt")  # read through a .docx made by LibreOffice
 
 
 def _without_temp_path(exc: SpeechkitError, src: Path, name: str) -> InputFileError:
@@ -66,11 +67,11 @@ def run():
 
     upload = request.files.get("draft")
     if upload is None or not upload.filename:
-        return _page("请选择要检查的文稿（.docx 或 .txt）。", 400)
+        return _page("请选择要检查的文稿（.docx、.doc、.wps 或 .txt）。", 400)
     name = clean_upload_name(upload.filename)
     if Path(name).suffix not in ALLOWED_SUFFIXES:
         return _page(
-            f"{name}：只能检查 .docx 或 .txt 文件。旧版 .doc 请先在 Word 或 WPS 中另存为 .docx。",
+            f"{name}：只能检查 Word/WPS 文档（.docx、.doc、.wps、.rtf、.odt）或纯文本（.txt）。",
             400,
         )
     doc_type = request.form.get("doc_type") or None
@@ -91,6 +92,16 @@ def run():
         upload.save(src)
         if src.stat().st_size == 0:
             return _page(f"{name} 是空文件。", 400)
+        if src.suffix in CONVERTED:
+            from flask import flash
+
+            from speechkit.typeset.convert import convert_to_docx
+
+            try:
+                src = convert_to_docx(src, Path(tmp) / "docx")
+            except SpeechkitError as exc:
+                return _page(_without_temp_path(exc, src, name).format_message(), 400)
+            flash(f"{name} 不是 .docx，已用 LibreOffice 转换后检查；批注本为 .docx。", "info")
         task = CheckTask(
             src=str(src),
             shown=name,
