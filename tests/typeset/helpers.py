@@ -35,3 +35,17 @@ def save(document, path: Path) -> Path:
     """Save a python-docx Document and return the path."""
     document.save(str(path))
     return path
+
+
+def schema_findings(data: bytes | Path) -> list[str]:
+    """openxml-audit's findings (OOXML schema and semantics) for a .docx; [] when valid."""
+    import tempfile
+
+    from openxml_audit import OpenXmlValidator
+
+    if isinstance(data, Path):
+        return [str(e) for e in OpenXmlValidator().validate(data).errors]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "doc.docx"
+        path.write_bytes(data)
+        return [str(e) for e in OpenXmlValidator().validate(path).errors]

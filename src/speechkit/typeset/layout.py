@@ -326,3 +326,44 @@ def _replace_app_properties(document) -> None:
     for part in document.part.package.iter_parts():
         if str(part.partname) == "/docProps/app.xml":
             part._blob = APP_XML
+
+
+FIXED_TIME = (2024, 1, 1, 0, 0, 0)
+
+
+def reproducible_zip(data: bytes) -> bytes:
+    """Re-pack a .docx with fixed zip timestamps, so building twice gives identical bytes."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+def fix_properties(document, title: str) -> None:
+    """Fixed document properties (title, author, dates, revision) for a reproducible build."""
+    from datetime import datetime
+
+    props = document.core_properties
+    props.title = title
+    props.author = "speechkit"
+    props.last_modified_by = "speechkit"
+    props.created = datetime(*FIXED_TIME)
+    props.modified = datetime(*FIXED_TIME)
+    props.revision = 1
+
+
+def reproducible_bytes(document, title: str) -> bytes:
+    """Save ``document`` with fixed properties and zip timestamps; return the bytes."""
+    import io
+
+    fix_properties(document, title)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return reproducible_zip(buffer.getvalue())
