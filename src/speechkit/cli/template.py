@@ -89,6 +89,115 @@ def check_command(template_path: Path, profile_path: Path | None, data_path: Pat
     click.echo(f"{template_path}：模板没有发现问题，共 {len(tpl.variables)} 个顶层变量。")
 
 
+@template.command("from", cls=SkCommand)
+@click.argument("source", metavar="范文", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--profile",
+    "profile_path",
+    metavar="乡镇.yaml",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="范文所写乡镇的资料文件；文中出现的资料值都换成模板标签。",
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_path",
+    metavar="模板.docx",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="生成的模板文件。",
+)
+@click.option("--force", is_flag=True, help="模板文件已存在时覆盖。")
+@click.option(
+    "--report",
+    "report_path",
+    metavar="报告.html",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="另存一份 HTML 审阅报告（每处替换、歧义和未找到的值）。",
+)
+@click.option(
+    "--check-with",
+    "check_with",
+    metavar="其他乡镇.yaml",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="用另一个乡镇的资料试填新模板（可多次给出）。",
+)
+@click.option(
+    "--source-template",
+    "source_template",
+    metavar="原模板.docx",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="范文原来所用的模板（已知时）：试填结果与它逐段比较。",
+)
+def from_command(
+    source: Path,
+    profile_path: Path,
+    out_path: Path,
+    force: bool,
+    report_path: Path | None,
+    check_with: tuple[Path, ...],
+    source_template: Path | None,
+) -> None:
+    """把填好的范文（去年的讲话、邻镇的方案）做成模板。
+
+    范文中出现的乡镇资料值（乡镇名称、人名、各种写法的日期、数字、口号和名单）都换成对应的
+    模板标签，保留原有格式；重复的名单段落变成循环。有歧义的值（两个资料项相同、人名也是常用
+    词）只列出、不替换。范文可以是 .docx，也可以是 .doc、.wps、.rtf、.odt（用 LibreOffice 转换）。
+    范文本身不会被改动。
+    """
+    from speechkit.errors import Location, OutputExistsError
+    from speechkit.templatize.files import render_report_html, template_from
+
+    if report_path is not None and report_path.exists() and not force:
+        raise OutputExistsError(
+            "报告文件已存在；如要覆盖，请加 --force。", Location(file=str(report_path))
+        )
+    report = template_from(
+        source,
+        profile_path,
+        out_path,
+        force=force,
+        check_with=check_with,
+        source_template=source_template,
+    )
+    result = report.result
+    for notice in report.notices:
+        click.echo(f"提示：{notice}")
+    click.echo(f"替换（{len(result.replacements)} 处）：")
+    for r in result.replacements:
+        click.echo(f"  {r.address}「{r.original}」→ {r.tag}")
+    if result.loops:
+        click.echo(f"循环（{len(result.loops)} 组）：")
+        for loop in result.loops:
+            click.echo(f"  {loop}")
+    if result.ambiguous:
+        click.echo(f"有歧义、未替换（{len(result.ambiguous)} 处，请人工确认）：")
+        for hit in result.ambiguous:
+            click.echo(f"  {hit.address}「{hit.text}」可能是 {'、'.join(hit.keys)}（{hit.reason}）")
+    if result.not_found:
+        click.echo(
+            f"资料中有、文中没有找到（{len(result.not_found)} 项）：{'、'.join(result.not_found)}"
+        )
+    if report.proof:
+        click.echo(f"往返检验：新模板用同一份资料填写后有 {len(report.proof)} 段与范文不同：")
+        for d in report.proof[:10]:
+            click.echo(f"  第{d.number}段 应为「{d.expected or ''}」，写出「{d.actual or ''}」")
+    else:
+        click.echo("往返检验：新模板用同一份资料填写后，与范文逐段一致。")
+    for check in report.checks:
+        click.echo(f"试填 {check.profile}：{check.note}")
+        for d in check.differences[:10]:
+            click.echo(f"  第{d.number}段 应为「{d.expected or ''}」，写出「{d.actual or ''}」")
+    if report_path is not None:
+        from speechkit.fsutil import atomic_write_text
+
+        atomic_write_text(report_path, render_report_html(report))
+        click.echo(f"已生成报告：{report_path}")
+    click.echo(f"已生成模板：{out_path}")
+
+
 def _load_context(profile_path: Path | None, data_path: Path | None, required: bool):
     """The context from --profile (validated, merged with city.yaml) or --data, or None."""
     from speechkit.errors import SpeechkitError

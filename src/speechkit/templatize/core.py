@@ -1,0 +1,490 @@
+"""``template_from``: a finished document and the profile it was written for → a template.
+
+Every value of the profile found in the document is replaced by the tag that writes it; a text
+two unrelated keys could have written is listed as ambiguous and left alone; paragraphs that
+repeat one list's items become a ``{%p for %}`` loop, and a list written inline (甲、乙和丙)
+becomes ``|cn_join``. The result is proven by rendering it again for the same profile: the text
+must be the source's, paragraph by paragraph.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+
+from speechkit.engine import oxml
+from speechkit.errors import InputFileError, Location, SpeechkitError
+from speechkit.templatize.candidates import Candidate, Form, resolve
+from speechkit.templatize.matching import Match, Matcher
+from speechkit.templatize.rewrite import Paragraph, paragraphs, replace_span, tag_paragraph
+
+_TAG_MARKS = ("{{", "{%", "{#")
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """One value replaced by its tag: where, the original text, the tag and its key path."""
+
+    address: str
+    original: str
+    tag: str
+    key: str
+
+
+@dataclass(frozen=True)
+class AmbiguousHit:
+    """A text that could be more than one value (or an ordinary word): listed, not replaced."""
+
+    address: str
+    text: str
+    keys: tuple[str, ...]
+    reason: str
+
+
+@dataclass
+class TemplatizeResult:
+    """The new template's bytes and the review: replacements, ambiguous hits, values not found."""
+
+    data: bytes
+    replacements: list[Replacement] = field(default_factory=list)
+    ambiguous: list[AmbiguousHit] = field(default_factory=list)
+    not_found: list[str] = field(default_factory=list)
+    loops: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Decision:
+    match: Match
+    form: Form
+    tag: str
+
+
+class TemplateFromError(SpeechkitError):
+    """Raised when a document cannot be made into a template (tags already, nothing found)."""
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+
+
+def templatize_bytes(
+    data: bytes, context: Mapping[str, Any], *, file: str, ordinary_word=None
+) -> TemplatizeResult:
+    """Turn the .docx ``data`` into a template for ``context`` (see the module docstring)."""
+    matcher = Matcher(context)
+    ordinary_word = ordinary_word or _jieba_word
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        infos = zf.infolist()
+        blobs = {info.filename: zf.read(info.filename) for info in infos}
+    kinds = oxml.templated_parts(blobs["[Content_Types].xml"])
+    result = TemplatizeResult(b"")
+    found_keys: set[str] = set()
+    tagged: list[str] = []
+    changed: dict[str, bytes] = {}
+    counters: dict[str, int] = {}
+    for name, kind in kinds.items():
+        if name not in blobs:
+            continue
+        counters[kind] = counters.get(kind, 0) + 1
+        try:
+            root = etree.fromstring(blobs[name], _parser())
+        except etree.XMLSyntaxError:
+            raise InputFileError(
+                f"文档的 {name} 部分不是有效的 XML，文档可能已损坏。", Location(file=file)
+            ) from None
+        paras = paragraphs(root, kind, counters[kind])
+        for para in paras:
+            if any(mark in para.text for mark in _TAG_MARKS):
+                tagged.append(f"{para.address}「{_snippet(para.text)}」")
+        if tagged:
+            continue
+        plan = {id(p): _decide(p, matcher, result, found_keys, ordinary_word) for p in paras}
+        _make_row_loops(root, paras, plan, result)
+        _make_loops(paras, plan, result)
+        for para in paras:
+            decisions = plan[id(para)]
+            _join_inline_lists(para, decisions, context)
+            text = para.text
+            for d in sorted(decisions, key=lambda d: d.match.start, reverse=True):
+                replace_span(para.pieces, d.match.start, d.match.end, d.tag)
+                original = text[d.match.start : d.match.end]
+                result.replacements.append(Replacement(para.address, original, d.tag, d.form.key))
+        if kind == "body":
+            _closing_block([p for p in paras if p.element.getparent() is not None])
+        changed[name] = etree.tostring(
+            root, xml_declaration=True, encoding="UTF-8", standalone=True
+        )
+    if tagged:
+        shown = "；".join(tagged[:5]) + ("……" if len(tagged) > 5 else "")
+        raise TemplateFromError(
+            f"文档中已经有模板标记（{{{{ }}}} 或 {{% %}}），它已经是模板了：{shown}。"
+            "请用已填好的文档（例如去年的成稿）。",
+            Location(file=file),
+        )
+    if not result.replacements:
+        raise TemplateFromError(
+            "在文档中没有找到资料中的任何值（乡镇名称、人名、日期、数字……）；"
+            "请确认所给的乡镇资料就是这份文档所写的乡镇。",
+            Location(file=file),
+        )
+    result.replacements.sort(key=lambda r: _address_key(r.address))
+    result.not_found = _not_found(matcher, found_keys)
+    result.data = _repack(infos, blobs, changed)
+    return result
+
+
+def _closing_block(paras: list[Paragraph]) -> None:
+    """Re-pad a closing block (issuing body, date) whose values became tags.
+
+    The block is right-aligned with full-width spaces counted from the text's length; with tags
+    the padding must be computed at render time, as the typeset templates do.
+    """
+    from speechkit.typeset.text import closing_lines
+
+    lines = [p for p in paras if p.text.strip() and p.cell is None][-2:]
+    if len(lines) != 2 or not all(p.text.startswith("\u3000\u3000") for p in lines):
+        return
+    name, date = (p.text.strip("\u3000 ") for p in lines)
+    if "{{" not in name or "{{" not in date or "{%" in name + date:
+        return
+    for para, new in zip(lines, closing_lines(name, date), strict=True):
+        replace_span(para.pieces, 0, len(para.text), new)
+
+
+def _snippet(text: str, width: int = 20) -> str:
+    return text if len(text) <= width else text[:width] + "…"
+
+
+def _address_key(address: str) -> tuple:
+    import re
+
+    return tuple(int(s) if s.isdigit() else s for s in re.split(r"(\d+)", address))
+
+
+def _decide(
+    para: Paragraph, matcher: Matcher, result: TemplatizeResult, found: set[str], ordinary_word
+) -> list[_Decision]:
+    """The replacements of one paragraph; ambiguous hits go to ``result.ambiguous``."""
+    text = para.text
+    out: list[_Decision] = []
+    for match in matcher.find(text):
+        cand = match.candidate
+        found.update(cand.keys)
+        form = resolve(cand)
+        if form is not None and form.kind == "literal":
+            continue  # a word kept as written (本镇区)
+        if form is None:
+            result.ambiguous.append(
+                AmbiguousHit(para.address, cand.text, tuple(cand.keys), "多个资料项的值相同")
+            )
+            continue
+        after = text.startswith("同志", match.end)
+        if form.kind == "person" and not after and ordinary_word(cand.text):
+            result.ambiguous.append(
+                AmbiguousHit(para.address, cand.text, (form.key,), "人名也是常用词语")
+            )
+            continue
+        out.append(_Decision(match, form, form.expr))
+    return out
+
+
+_WORD_FREQ: dict[str, int] = {}
+
+
+def _jieba_word(text: str) -> bool:
+    """True when ``text`` is a common word in jieba's dictionary (a name such as 高峰, 建国).
+
+    Reads the dictionary file for the asked word only (jieba's full start-up costs about 1 s).
+    """
+    if text not in _WORD_FREQ:
+        _WORD_FREQ[text] = _dictionary_freq(text)
+    return _WORD_FREQ[text] >= 50
+
+
+def _dictionary_freq(word: str) -> int:
+    import jieba
+
+    prefix = (word + " ").encode("utf-8")
+    with open(jieba.get_dict_file().name, "rb") as f:
+        for line in f:
+            if line.startswith(prefix):
+                return int(line.split()[1])
+    return 0
+
+
+# --- lists ----------------------------------------------------------------------------------
+
+
+def _item_forms(decisions: list[_Decision]) -> tuple[str, int] | None:
+    """(list key, index) when the paragraph's values all fit one item of one list.
+
+    A value may be readable both as a list item and as another key (the office head is also a
+    member of the leading group): the item reading is used when every such value agrees on it.
+    """
+    common: set[tuple[str, int]] | None = None
+    for d in decisions:
+        items = {(f.list_key, f.index) for f in d.match.candidate.forms if f.list_key is not None}
+        if not items:
+            continue
+        common = items if common is None else common & items
+    if common is None or len(common) != 1:
+        return None
+    return next(iter(common))
+
+
+def _as_item(d: _Decision, list_key: str, index: int) -> Form | None:
+    return next(
+        (f for f in d.match.candidate.forms if f.list_key == list_key and f.index == index), None
+    )
+
+
+def _loop_expr(form: Form, list_key: str, var: str) -> str:
+    """``{{ item.name }}`` for ``{{ leading_group.members[2].name }}``."""
+    prefix = f"{list_key}[{form.index}]"
+    return form.expr.replace(prefix, var)
+
+
+def _numbering(text: str, position: int) -> tuple[int, str] | None:
+    """(length, tag) when ``text`` starts with the ``position``-th heading number (2. or （二）)."""
+    from speechkit.filters import cn_ordinal
+
+    for level in (1, 2, 3, 4):
+        number = cn_ordinal(position, level)
+        if text.startswith(number):
+            tag = "{{ loop.index }}." if level == 3 else f"{{{{ loop.index|cn_ordinal({level}) }}}}"
+            return len(number), tag
+    return None
+
+
+def _shape(para: Paragraph, decisions: list[_Decision], list_key: str, index: int) -> str:
+    """The paragraph's text as the loop body would write it for the item at ``index``."""
+    text = para.text
+    for d in sorted(decisions, key=lambda d: d.match.start, reverse=True):
+        item = _as_item(d, list_key, index)
+        tag = _loop_expr(item, list_key, "item") if item is not None else d.tag
+        text = text[: d.match.start] + tag + text[d.match.end :]
+    return text
+
+
+def _make_loops(paras: list[Paragraph], plan: dict, result: TemplatizeResult) -> None:
+    """Make runs of sibling paragraphs that each hold one item of one list into a loop."""
+    i = 0
+    while i < len(paras):
+        head = _item_forms(plan[id(paras[i])])
+        if head is None:
+            i += 1
+            continue
+        list_key = head[0]
+        j = i
+        while (
+            j + 1 < len(paras)
+            and paras[j + 1].element.getparent() is paras[i].element.getparent()
+            and paras[j + 1].element.getprevious() is paras[j].element
+            and (nxt := _item_forms(plan[id(paras[j + 1])])) is not None
+            and nxt[0] == list_key
+        ):
+            j += 1
+        while j > i and not _loop_group(paras[i : j + 1], plan, list_key, result):
+            j -= 1  # the run may end with a paragraph that only mentions an item
+        i = j + 1
+
+
+def _loop_group(group, plan, list_key: str, result: TemplatizeResult) -> bool:
+    indices = [_item_forms(plan[id(p)])[1] for p in group]
+    if len(group) < 2 or sorted(indices) != list(range(len(group))):
+        return False
+    var = "item"
+    shapes = set()
+    numbered = [_numbering(p.text, k) for k, p in enumerate(group, start=1)]
+    for k, (p, index) in enumerate(zip(group, indices, strict=True)):
+        shape = _shape(p, plan[id(p)], list_key, index)
+        if numbered[k] is not None:
+            shape = numbered[k][1] + shape[numbered[k][0] :]
+        shapes.add(shape)
+    if len(shapes) != 1 or (None in numbered and any(numbered)):
+        return False
+    for p, index in zip(group, indices, strict=True):
+        for d in plan[id(p)]:
+            item = _as_item(d, list_key, index)
+            if item is not None:
+                d.form, d.tag = item, item.expr
+    stroke = _stroke_order(group, plan, list_key) == indices
+    previous = group[0].element.getprevious()
+    said = previous is not None and "笔画" in "".join(previous.itertext())
+    if stroke and (said or indices != sorted(indices)):
+        loop_over = f'{list_key}|stroke_sort(attribute="name")'
+    elif indices == sorted(indices):
+        loop_over = list_key
+    elif stroke:
+        loop_over = f'{list_key}|stroke_sort(attribute="name")'
+    else:
+        return False
+    first = group[0]
+    for d in plan[id(first)]:
+        if d.form.list_key == list_key:
+            d.tag = _loop_expr(d.form, list_key, var)
+    if numbered[0] is not None:
+        length, tag = numbered[0]
+        start = Match(0, length, Candidate(first.text[:length]))
+        plan[id(first)].append(_Decision(start, Form(tag, tag, "loop.index", "loop"), tag))
+    parent = first.element.getparent()
+    at = parent.index(first.element)
+    parent.insert(at, tag_paragraph(first.element, f"{{%p for {var} in {loop_over} %}}"))
+    last = group[-1].element
+    parent.insert(parent.index(last) + 1, tag_paragraph(first.element, "{%p endfor %}"))
+    for p in group[1:]:
+        parent.remove(p.element)
+        plan[id(p)] = []
+    result.loops.append(f"{first.address} 起 {len(group)} 段 → {{%p for {var} in {loop_over} %}}")
+    return True
+
+
+def _make_row_loops(root, paras: list[Paragraph], plan: dict, result: TemplatizeResult) -> None:
+    """Make runs of table rows that each hold one item of one list into a ``{%tr for %}``."""
+    by_row: dict = {}
+    for para in paras:
+        if para.cell is None:
+            continue
+        tr = oxml.ancestor(para.element, oxml.W_TR)
+        by_row.setdefault(tr, []).append(para)
+    for tbl in list(root.iter(oxml.W_TBL)):
+        rows = [r for r in tbl if r.tag == oxml.W_TR]
+        keys = [_row_item(by_row.get(r, []), plan) for r in rows]
+        i = 0
+        while i < len(rows):
+            if keys[i] is None:
+                i += 1
+                continue
+            j = i
+            while j + 1 < len(rows) and keys[j + 1] is not None and keys[j + 1][0] == keys[i][0]:
+                j += 1
+            while j > i and not _row_group(rows[i : j + 1], keys[i : j + 1], by_row, plan, result):
+                j -= 1
+            i = j + 1
+
+
+def _row_item(row_paras: list[Paragraph], plan: dict) -> tuple[str, int] | None:
+    decisions = [d for p in row_paras for d in plan[id(p)]]
+    return _item_forms(decisions) if decisions else None
+
+
+def _row_group(rows, keys, by_row, plan, result: TemplatizeResult) -> bool:
+    list_key = keys[0][0]
+    indices = [k[1] for k in keys]
+    if sorted(indices) != list(range(len(rows))) or indices != sorted(indices):
+        return False
+    shapes = {
+        "\u0001".join(_shape(p, plan[id(p)], list_key, index) for p in by_row[row])
+        for row, index in zip(rows, indices, strict=True)
+    }
+    if len(shapes) != 1:
+        return False
+    for row, index in zip(rows, indices, strict=True):
+        for p in by_row[row]:
+            for d in plan[id(p)]:
+                item = _as_item(d, list_key, index)
+                if item is not None:
+                    d.form, d.tag = item, _loop_expr(item, list_key, "item")
+    first = rows[0]
+    table = first.getparent()
+    table.insert(table.index(first), _tag_row(first, f"{{%tr for item in {list_key} %}}"))
+    table.insert(table.index(rows[-1]) + 1, _tag_row(first, "{%tr endfor %}"))
+    for row in rows[1:]:
+        table.remove(row)
+        for p in by_row[row]:
+            plan[id(p)] = []
+    address = by_row[first][0].address
+    result.loops.append(f"{address} 起 {len(rows)} 行 → {{%tr for item in {list_key} %}}")
+    return True
+
+
+def _tag_row(template_row, tag: str):
+    """A copy of ``template_row`` whose first cell holds only ``tag`` and the others nothing."""
+    row = etree.fromstring(etree.tostring(template_row))
+    for n, tc in enumerate(row.iter(oxml.W_TC)):
+        for p in tc.findall(oxml.W_P):
+            tc.remove(p)
+        tc.append(tag_paragraph(template_row, tag if n == 0 else ""))
+    return row
+
+
+def _stroke_order(group, plan, list_key: str) -> list[int] | None:
+    """The item indices in the order ``stroke_sort(attribute="name")`` would give them."""
+    from speechkit.filters import stroke_sort
+
+    names = {}
+    for p in group:
+        index = _item_forms(plan[id(p)])[1]
+        for d in plan[id(p)]:
+            item = _as_item(d, list_key, index)
+            if item is not None and item.key.endswith(".name"):
+                names[index] = d.match.candidate.text
+    if len(names) != len(group):
+        return None
+    ordered = stroke_sort([{"name": n, "i": i} for i, n in names.items()], attribute="name")
+    return [item["i"] for item in ordered]
+
+
+def _join_inline_lists(para: Paragraph, decisions: list[_Decision], context) -> None:
+    """甲、乙和丙 written from one whole list of texts becomes ``{{ list|cn_join }}``."""
+    text = para.text
+    ordered = sorted(decisions, key=lambda d: d.match.start)
+    i = 0
+    while i < len(ordered):
+        d = ordered[i]
+        key = d.form.list_key
+        if key is None or d.form.index != 0 or "." in d.form.key[len(key) :]:
+            i += 1
+            continue
+        run = [d]
+        while i + len(run) < len(ordered):
+            nxt = ordered[i + len(run)]
+            if nxt.form.list_key != key or nxt.form.index != len(run):
+                break
+            run.append(nxt)
+        size = _list_size(context, key)
+        seps = [text[a.match.end : b.match.start] for a, b in zip(run, run[1:], strict=False)]
+        if size == len(run) >= 2 and seps == ["、"] * (len(run) - 2) + ["和"]:
+            joined = _Decision(
+                Match(run[0].match.start, run[-1].match.end, run[0].match.candidate),
+                run[0].form,
+                f"{{{{ {key}|cn_join }}}}",
+            )
+            start = decisions.index(run[0])
+            for r in run:
+                decisions.remove(r)
+            decisions.insert(start, joined)
+            i += len(run)
+            continue
+        i += 1
+
+
+def _list_size(context, key: str) -> int:
+    from speechkit.templatize.candidates import lookup
+
+    value = lookup(context, key)
+    return len(value) if isinstance(value, list) else -1
+
+
+def _not_found(matcher: Matcher, found: set[str]) -> list[str]:
+    keys: list[str] = []
+    for cand in matcher.candidates.values():
+        for form in cand.forms:
+            if form.kind in ("town", "literal", "loop") or not form.key:
+                continue
+            if form.key not in found and form.key not in keys:
+                keys.append(form.key)
+    return sorted(keys, key=_address_key)
+
+
+def _repack(infos, blobs: dict[str, bytes], changed: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in infos:
+            dst.writestr(info, changed.get(info.filename, blobs[info.filename]))
+    return out.getvalue()
