@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from speechkit.check.pack import load_pack_file
 from speechkit.check.selftest import run_examples
 from speechkit.typeset.check import format_check
@@ -82,3 +84,32 @@ def member_forms_carry_the_member(outputs) -> None:
             assert o.member in cells
         else:
             assert not any(x.member and x.member in cells for x in forms if x.town == o.town)
+
+
+LONG_MEMBER = {
+    "name": "欧阳示范",
+    "gender": "女",
+    "birth": dt.date(1962, 12, 1),
+    "joined": dt.date(2005, 11, 1),
+    "branch": "海川市东湖镇人民政府机关第二党支部暨东湖镇农村集体经济合作社联合党支部委员会第一",
+    "post": "镇党委委员、组织委员、宣传委员、统战委员，镇人民政府副镇长兼综合行政执法办公室主",
+}
+
+
+def form_fits_one_page(pack: str, tmp_path) -> None:
+    """The per-member form, filled with 40-character 职务 and 支部, prints on one A4 page."""
+    from speechkit.engine import Template
+    from speechkit.profiles import load_profile
+    from speechkit.typeset.pdf import convert_to_pdf
+    from tests.conftest import pdf_text
+
+    doc = next(d for d in shipped.campaign(pack)["documents"] if d.get("per_member"))
+    template = tmp_path / doc["template"]
+    template.write_bytes(shipped.build_template(pack, doc))
+    context = load_profile(shipped.PACKS / pack / "demo" / "towns" / "donghu.yaml").context()
+    filled = tmp_path / "filled.docx"
+    Template(template).save({**context, "member": LONG_MEMBER}, filled)
+    text = pdf_text(convert_to_pdf(filled, tmp_path), layout=False)
+    assert text.count("\f") == 1  # one page
+    flat = "".join(text.split())
+    assert "欧阳示范" in flat and "本人签名：" in flat

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.campaigns import pack_tests, shipped
+from tests.conftest import requires_soffice
 
 PACK = "baxiang-2025"
 
@@ -44,3 +47,9 @@ def test_case_count_and_focus_issues_appear_only_when_given(pack_outputs):
     assert "违规吃喝和督查检查考核过多过频作为我们集中整治的重点" in donghu
     assert "共查处违反中央八项规定精神问题" not in linhai  # case_count: 0
     assert "作为我们集中整治的重点" not in linhai  # focus_issues: []
+
+
+@pytest.mark.soffice
+@requires_soffice
+def test_the_member_form_with_the_longest_values_is_one_page(tmp_path):
+    pack_tests.form_fits_one_page(PACK, tmp_path)

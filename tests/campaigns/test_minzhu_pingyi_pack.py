@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from docx import Document
 
 from tests.campaigns import pack_tests, shipped
+from tests.conftest import requires_soffice
 
 PACK = "minzhu-pingyi"
 GRADES = ("优秀", "合格", "基本合格", "不合格")
@@ -55,3 +57,9 @@ def test_material_reports_last_year_rectification_from_the_profile(pack_outputs)
     for text in material.values():
         for part in ("存在的主要问题", "原因剖析", "整改措施"):
             assert part in text
+
+
+@pytest.mark.soffice
+@requires_soffice
+def test_the_member_form_with_the_longest_values_is_one_page(tmp_path):
+    pack_tests.form_fits_one_page(PACK, tmp_path)

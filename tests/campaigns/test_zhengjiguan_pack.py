@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.campaigns import pack_tests, shipped
+from tests.conftest import requires_soffice
 
 PACK = "zhengjiguan-2026"
 
@@ -54,3 +57,9 @@ def test_optional_focus_work_is_left_out_when_empty(pack_outputs):
     donghu = next(o for o in outputs if o.town == "donghu" and o.doc["kind"] == "speech")
     assert "要把整改同" not in shipped.body_text(linhai.path)
     assert "集镇污水管网改造和水产养殖尾水治理等重点工作" in shipped.body_text(donghu.path)
+
+
+@pytest.mark.soffice
+@requires_soffice
+def test_the_member_form_with_the_longest_values_is_one_page(tmp_path):
+    pack_tests.form_fits_one_page(PACK, tmp_path)
