@@ -92,7 +92,7 @@ def test_run_level_departures_are_located(tmp_path):
     found = format_check(save(document, tmp_path / "runs.docx"))
     by_rule = {d.rule: d for d in found}
     assert by_rule["body.size"].location.paragraph == 4
-    assert by_rule["body.size"].actual == "12 磅"
+    assert by_rule["body.size"].actual == "小四（12 磅）"
     assert by_rule["heading2.font"].location.paragraph == 5
     assert by_rule["heading2.font"].actual.startswith("仿宋_GB2312")
     assert by_rule["body.indent"].location.paragraph == 3

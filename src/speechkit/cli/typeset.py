@@ -100,7 +100,7 @@ def format_check_command(paths: tuple[Path, ...], fmt: str) -> int:
     首行缩进、行距和页码。给多个文件时逐个检查并全部报告。退出码：0 全部符合；
     1 有不符合项；2 有文件无法读取（不存在、不是 .docx 或已损坏）。
     """
-    from speechkit.typeset.check import format_check_files
+    from speechkit.typeset.check import format_check_files, group_departures
 
     results = format_check_files(list(paths))
     if fmt == "json":
@@ -109,6 +109,7 @@ def format_check_command(paths: tuple[Path, ...], fmt: str) -> int:
                 "file": str(r.path),
                 "ok": r.ok,
                 "error": r.error.format_message() if r.error else None,
+                "notice": r.notice,
                 "departures": [d.to_dict() for d in r.departures],
             }
             for r in results
@@ -116,14 +117,17 @@ def format_check_command(paths: tuple[Path, ...], fmt: str) -> int:
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         for r in results:
+            if r.notice:
+                click.echo(f"提示：{r.notice}")
             if r.error is not None:
                 click.echo(r.error.format_message(), err=True)
             elif not r.departures:
                 click.echo(f"{r.path}：版式符合 GB/T 9704。")
             else:
+                groups = group_departures(r.departures)
                 click.echo(f"{r.path}：{len(r.departures)} 处不符合 GB/T 9704：")
-                for departure in r.departures:
-                    click.echo(f"  {departure}")
+                for group in groups:
+                    click.echo(f"  {group}")
         if len(results) > 1:
             bad = sum(1 for r in results if r.error is not None)
             departs = sum(1 for r in results if r.departures)

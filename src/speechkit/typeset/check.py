@@ -8,14 +8,14 @@ document whose runs carry no direct formatting is judged by its styles.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from docx.oxml.ns import qn
 
 from speechkit.docxfile import open_docx
 from speechkit.errors import InputFileError, Location, SpeechkitError, display_path
-from speechkit.typeset import oxml
+from speechkit.typeset import gongwen, oxml
 from speechkit.typeset import spec as S
 
 TOLERANCE = 20  # twips (about 0.35 mm) for page size and margins
@@ -35,13 +35,21 @@ class Departure:
     location: Location
     expected: str = ""
     actual: str = ""
+    clause: str = ""  # the clause of GB/T 9704—2012 the finding rests on, e.g. "7.3.3"
 
     def __str__(self) -> str:
         where = str(self.location)
+        return f"{where} {self.message}{self.detail}".strip()
+
+    @property
+    def detail(self) -> str:
+        """（应为 …，实为 …）［GB/T 9704 §…］, the parts that apply."""
         detail = ""
         if self.expected or self.actual:
             detail = f"（应为 {self.expected}，实为 {self.actual}）"
-        return f"{where} {self.message}{detail}".strip()
+        if self.clause:
+            detail += f"［GB/T 9704—2012 {self.clause}］"
+        return detail
 
     def to_dict(self) -> dict:
         """Plain-data form for JSON output."""
@@ -54,8 +62,15 @@ def _mm(twips: int | None) -> str:
     return "未设置" if twips is None else f"{twips / 56.692:.1f} 毫米"
 
 
+_SIZE_NAMES = {84: "初号", 72: "小初", 52: "一号", 48: "小一", 44: "二号", 36: "小二", 32: "三号",
+               30: "小三", 28: "四号", 24: "小四", 21: "五号", 18: "小五"}  # fmt: skip
+
+
 def _pt(half_points: int | None) -> str:
-    return "未设置" if half_points is None else f"{half_points / 2:g} 磅"
+    if half_points is None:
+        return "未设置"
+    name = _SIZE_NAMES.get(half_points)
+    return f"{name}（{half_points / 2:g} 磅）" if name else f"{half_points / 2:g} 磅"
 
 
 class _Checker:
@@ -65,13 +80,32 @@ class _Checker:
         self.document = document
         self.sheet = oxml.StyleSheet(document.styles.element)
         self.out: list[Departure] = []
+        self._recognised: gongwen.Recognised | None = None
 
     # -- helpers ---------------------------------------------------------------------------
     def add(
-        self, rule, message, *, part="body", paragraph=None, snippet=None, expected="", actual=""
+        self,
+        rule,
+        message,
+        *,
+        part="body",
+        paragraph=None,
+        snippet=None,
+        expected="",
+        actual="",
+        clause="",
     ):
         loc = Location(file=self.file, part=part, paragraph=paragraph, snippet=snippet)
-        self.out.append(Departure(rule, message, loc, str(expected), str(actual)))
+        clause = clause or _RULE_CLAUSES.get(rule.split(".")[0], "")
+        self.out.append(Departure(rule, message, loc, str(expected), str(actual), clause))
+
+    @property
+    def recognised(self) -> gongwen.Recognised:
+        """The document's elements (版头, 主体, 版记) and layout, recognised once."""
+        if self._recognised is None:
+            paras = gongwen.read_paragraphs(self.document, self.sheet)
+            self._recognised = gongwen.classify(paras)
+        return self._recognised
 
     # -- document level ---------------------------------------------------------------------
     def check_sections(self) -> None:
@@ -101,9 +135,15 @@ class _Checker:
                         actual=_mm(v.get(key)),
                     )
             self._check_grid(v, label)
-            if v.get("title_pg") and not self._is_form():
-                # A form (a table document, usually one page) may leave its first page unnumbered.
-                self.add("page.title_pg", f"{label}设置了“首页不同”，首页将没有页码", part=None)
+            if v.get("title_pg") and not self._is_form() and self.recognised.layout != "letter":
+                # A form (a table document, usually one page) may leave its first page
+                # unnumbered; a 信函 must (GB/T 9704 §10.1).
+                self.add(
+                    "page.title_pg",
+                    f"{label}设置了“首页不同”，首页将没有页码",
+                    part=None,
+                    clause="7.5",
+                )
 
     def _check_grid(self, v: dict, label: str) -> None:
         grid_type = v.get("grid_type")
@@ -229,62 +269,202 @@ class _Checker:
 
     # -- paragraphs ---------------------------------------------------------------------------
     def check_paragraphs(self) -> None:
-        body = self.document.element.body
-        number = 0
-        seen_title = False
-        in_header = True
-        for p in body.iter(qn("w:p")):
-            number += 1
-            text = oxml.paragraph_text(p)
-            if not text.strip() or _TAG_ONLY.match(text):
-                continue
-            in_table = bool(oxml.xpath(p, "ancestor::w:tbl"))
-            props = self.sheet.para_props(p)
-            snippet = _snip(text)
-            where = {"paragraph": number, "snippet": snippet}
-            if in_table:
-                self._check_official_fonts(p, where)
-                continue
-            style_id = props.style_id or ""
-            if not seen_title:
-                seen_title = True
-                if style_id == "Title" or props.jc == "center":
-                    self._check_title(p, props, where)
-                    continue
-                self.add("title.missing", "文档开头没有居中的标题", **where)
-            if style_id == "Title":  # a later title (merged documents) opens a new header zone
-                self._check_title(p, props, where)
-                in_header = True
-                continue
-            stripped = text.strip(" \u3000")
-            level = S.heading_level(stripped)
-            style_level = re.fullmatch(r"Heading([1-4])", style_id)
-            if level is None and style_level and stripped.startswith("{"):
-                level = int(style_level.group(1))  # a template heading numbered by a tag
-            if in_header and level is None and props.jc == "center":
-                self._check_runs(
-                    p,
-                    where,
-                    fonts=S.OFFICIAL_FONTS,
-                    rule="centered.font",
-                    what="居中的署名、日期行",
+        rec = self.recognised
+        if not rec.of("title"):
+            first = next((e.para for e in rec.elements if not e.para.in_table), None)
+            if first is not None and rec.layout not in ("order", "minutes"):
+                self.add(
+                    "title.missing",
+                    "文档开头没有居中的标题",
+                    paragraph=first.number,
+                    snippet=_snip(first.text),
                 )
+        upward = bool(rec.of("signer"))  # 上行文: 发文字号 flush left beside 签发人
+        for element in rec.elements:
+            para = element.para
+            if _TAG_ONLY.match(para.text):
                 continue
-            in_header = False
-            if level is not None:
-                self._check_heading(p, props, level, stripped, where)
+            where = {"paragraph": para.number, "snippet": _snip(para.text)}
+            check = getattr(self, f"_element_{element.kind}")
+            check(element, para.element, para.props, where, upward)
+
+    # one method per element of GB/T 9704; each gets (element, <w:p>, props, where, upward)
+    def _element_copy_number(self, element, p, props, where, upward) -> None:
+        self._check_runs(p, where, fonts=S.OFFICIAL_FONTS, rule="copy_number.size", what="份号")
+        self._check_flush_left(props, where, "copy_number.indent", "份号应顶格编排在版心左上角")
+
+    def _element_secrecy(self, element, p, props, where, upward) -> None:
+        self._check_runs(p, where, fonts=(S.HEITI,), rule="secrecy.font", what="密级和保密期限")
+        self._check_flush_left(props, where, "secrecy.indent", "密级和保密期限应顶格编排")
+
+    def _element_urgency(self, element, p, props, where, upward) -> None:
+        self._check_runs(p, where, fonts=(S.HEITI,), rule="urgency.font", what="紧急程度")
+        self._check_flush_left(props, where, "urgency.indent", "紧急程度应顶格编排")
+
+    def _element_organ_mark(self, element, p, props, where, upward) -> None:
+        self._check_runs(
+            p,
+            where,
+            fonts=(S.XIAOBIAOSONG,),
+            size=None,
+            rule="organ_mark.font",
+            what="发文机关标志",
+        )
+        if not element.para.red:
+            self.add("organ_mark.color", "发文机关标志应为红色", **where)
+        if props.jc != "center" and not element.para.in_textbox:
+            self.add(
+                "organ_mark.align", "发文机关标志应居中", expected="居中", actual=_align(props.jc),
+                **where,
+            )  # fmt: skip
+
+    def _element_doc_number(self, element, p, props, where, upward) -> None:
+        text = element.para.text.strip(" \u3000")
+        m = gongwen._DOC_NUMBER.match(text)
+        if m and (m.group("open") != "〔" or m.group("close") != "〕"):
+            self.add(
+                "doc_number.brackets",
+                "发文字号的年份应用六角括号〔〕",
+                expected="〔" + m.group("year") + "〕",
+                actual=m.group("open") + m.group("year") + m.group("close"),
+                **where,
+            )
+        if m and m.group("di"):
+            self.add("doc_number.di", "发文字号的序号不加“第”字", **where)
+        if m and len(m.group("num")) > 1 and m.group("num").startswith("0"):
+            self.add("doc_number.zero", "发文字号的序号不编虚位（1 不编为 01）", **where)
+        self._check_runs(p, where, fonts=(S.FANGSONG,), rule="doc_number.font", what="发文字号")
+        if self.recognised.layout == "letter":
+            return  # 信函: the number may sit flush right under the rule (§10.1)
+        want = "left" if upward else "center"
+        if (props.jc or "left") not in ((want,) if want == "center" else ("left", "both", "start")):
+            self.add(
+                "doc_number.align",
+                "发文字号应居中" if want == "center" else "上行文的发文字号应居左空一字",
+                expected=_align(want),
+                actual=_align(props.jc),
+                **where,
+            )
+
+    def _element_signer(self, element, p, props, where, upward) -> None:
+        seen_colon = False
+        for r in gongwen.own_runs(p):
+            text = oxml.run_text(r)
+            if not _CJK.search(text):
+                seen_colon = seen_colon or "：" in text or ":" in text
                 continue
-            if style_id == "Closing" or text.startswith("\u3000\u3000") or props.jc == "right":
-                self._check_runs(p, where, fonts=(S.FANGSONG,), rule="closing.font", what="落款")
-                self._check_line(props, where)
-                continue
-            if _SALUTATION.match(stripped) and len(stripped) <= 25:
-                self._check_runs(p, where, fonts=(S.FANGSONG,), rule="body.font", what="称呼")
-                self._check_line(props, where)
-                continue
-            self._check_runs(p, where, fonts=(S.FANGSONG,), rule="body.font", what="正文")
-            self._check_indent(props, where)
-            self._check_line(props, where)
+            rp = self.sheet.run_props(r, p)
+            label_part = not seen_colon or "签发人" in text
+            want = S.FANGSONG if label_part else S.KAITI
+            if rp.east_asia != want:
+                self.add(
+                    "signer.font",
+                    "签发人应为仿宋，签发人姓名应为楷体",
+                    expected=want,
+                    actual=rp.east_asia or "未设置",
+                    **where,
+                )
+                return
+            seen_colon = seen_colon or "：" in text or ":" in text
+
+    def _element_issue_number(self, element, p, props, where, upward) -> None:
+        self._check_runs(p, where, fonts=(S.FANGSONG,), rule="minutes.font", what="期号")
+
+    def _element_order_number(self, element, p, props, where, upward) -> None:
+        self._check_runs(p, where, fonts=(S.FANGSONG,), rule="order_number.font", what="令号")
+
+    def _element_title(self, element, p, props, where, upward) -> None:
+        self._check_title(p, props, where)
+
+    def _element_centered(self, element, p, props, where, upward) -> None:
+        self._check_runs(
+            p, where, fonts=S.OFFICIAL_FONTS, rule="centered.font", what="居中的署名、日期行"
+        )
+
+    def _element_addressee(self, element, p, props, where, upward) -> None:
+        self._check_runs(p, where, fonts=(S.FANGSONG,), rule="addressee.font", what="主送机关")
+        self._check_flush_left(props, where, "addressee.indent", "主送机关应顶格编排")
+        if element.para.text.rstrip().endswith(":"):
+            self.add("addressee.colon", "主送机关后应用全角冒号“：”", **where)
+        self._check_line(props, where)
+
+    def _element_salutation(self, element, p, props, where, upward) -> None:
+        self._check_runs(p, where, fonts=(S.FANGSONG,), rule="body.font", what="称呼")
+        self._check_line(props, where)
+
+    def _element_heading(self, element, p, props, where, upward) -> None:
+        self._check_heading(p, props, element.level, element.para.text.strip(" \u3000"), where)
+
+    def _element_body(self, element, p, props, where, upward) -> None:
+        self._check_runs(p, where, fonts=(S.FANGSONG,), rule="body.font", what="正文")
+        self._check_indent(props, where)
+        self._check_line(props, where)
+
+    def _element_minutes_names(self, element, p, props, where, upward) -> None:
+        self._check_runs(
+            p, where, fonts=(S.HEITI, S.FANGSONG), rule="minutes.font", what="出席、请假、列席人员"
+        )
+
+    def _element_attachment_note(self, element, p, props, where, upward) -> None:
+        self._check_runs(p, where, fonts=(S.FANGSONG,), rule="attachment.font", what="附件说明")
+        text = element.para.text.strip(" \u3000")
+        if text.startswith("附件") and re.match(r"^附\s*件\s*[0-9]*\s*:", text):
+            self.add("attachment.colon", "“附件”后应用全角冒号“：”", **where)
+        if re.match(r"^附\s*件", text):
+            self._check_indent(props, where, rule="attachment.indent", what="附件说明应左空二字")
+
+    def _element_signature(self, element, p, props, where, upward) -> None:
+        self._check_runs(p, where, fonts=(S.FANGSONG,), rule="closing.font", what="发文机关署名")
+
+    def _element_closing(self, element, p, props, where, upward) -> None:
+        self._check_runs(p, where, fonts=(S.FANGSONG,), rule="closing.font", what="落款")
+        self._check_line(props, where)
+
+    def _element_date(self, element, p, props, where, upward) -> None:
+        self._check_runs(p, where, fonts=(S.FANGSONG,), rule="closing.font", what="成文日期")
+        text = element.para.text.strip(" \u3000（）()")
+        if re.search(r"年0\d月|月0\d日", text):
+            self.add(
+                "date.zero",
+                "成文日期的月、日不编虚位（7月5日，不写07月05日）",
+                clause="7.3.5",
+                **where,
+            )
+
+    def _element_note(self, element, p, props, where, upward) -> None:
+        self._check_runs(p, where, fonts=(S.FANGSONG,), rule="note.font", what="附注")
+        self._check_indent(props, where, rule="note.indent", what="附注应居左空二字")
+
+    def _element_copy_to(self, element, p, props, where, upward) -> None:
+        self._check_runs(
+            p,
+            where,
+            fonts=(S.FANGSONG,),
+            size=S.PAGE_NUMBER_SIZE,
+            rule="copy_to.font",
+            what="抄送机关",
+        )
+
+    def _element_printer(self, element, p, props, where, upward) -> None:
+        self._check_runs(
+            p,
+            where,
+            fonts=(S.FANGSONG,),
+            size=S.PAGE_NUMBER_SIZE,
+            rule="printer.font",
+            what="印发机关和印发日期",
+        )
+
+    def _element_table(self, element, p, props, where, upward) -> None:
+        self._check_official_fonts(p, where)
+
+    def _check_flush_left(self, props, where, rule: str, message: str) -> None:
+        if (
+            (props.first_line_chars or 0) > 0
+            or (props.first_line or 0) > 0
+            or (props.left or 0) > 0
+        ):
+            self.add(rule, message, **where)
 
     def _check_title(self, p, props, where) -> None:
         self._check_runs(
@@ -292,7 +472,7 @@ class _Checker:
         )
         if props.jc != "center":
             self.add("title.align", "标题应居中", expected="居中", actual=_align(props.jc), **where)
-        for r in oxml.paragraph_runs(p):
+        for r in gongwen.own_runs(p):
             if self.sheet.run_props(r, p).bold:
                 self.add("title.bold", "标题（小标宋）不应加粗", **where)
                 break
@@ -303,7 +483,7 @@ class _Checker:
         font = S.HEADING_FONTS[level]
         consumed = 0
         bad = None
-        for r in oxml.paragraph_runs(p):
+        for r in gongwen.own_runs(p):
             if consumed >= head_len:
                 break
             run_text = oxml.run_text(r)
@@ -328,7 +508,7 @@ class _Checker:
         self._check_line(props, where)
 
     def _check_official_fonts(self, p, where) -> None:
-        for r in oxml.paragraph_runs(p):
+        for r in gongwen.own_runs(p):
             if not _CJK.search(oxml.run_text(r)):
                 continue
             rp = self.sheet.run_props(r, p)
@@ -342,7 +522,7 @@ class _Checker:
                 return
 
     def _check_runs(self, p, where, *, fonts, rule, what, size=S.BODY_SIZE) -> None:
-        for r in oxml.paragraph_runs(p):
+        for r in gongwen.own_runs(p):
             run_text = oxml.run_text(r)
             if not run_text.strip():
                 continue
@@ -356,17 +536,17 @@ class _Checker:
                     **where,
                 )
                 return
-            if rp.size != size:
+            if size is not None and rp.size != size:
                 self.add(
                     rule.replace("font", "size"),
-                    f"{what}字号应为{_pt(size)}",
+                    f"{what}字号应为{_SIZE_NAMES.get(size, _pt(size))}",
                     expected=_pt(size),
                     actual=_pt(rp.size),
                     **where,
                 )
                 return
 
-    def _check_indent(self, props, where) -> None:
+    def _check_indent(self, props, where, rule="body.indent", what="首行应缩进 2 个字") -> None:
         chars = props.first_line_chars
         twips = props.first_line
         ok = (chars is not None and chars == S.INDENT_CHARS) or (
@@ -378,7 +558,7 @@ class _Checker:
                 if chars is not None
                 else ("无" if not twips else f"{twips / 20:g} 磅")
             )
-            self.add("body.indent", "首行应缩进 2 个字", expected="2 字", actual=actual, **where)
+            self.add(rule, what, expected="2 字", actual=actual, **where)
 
     def _check_line(self, props, where) -> None:
         if props.line_rule != "exact" or not S.LINE_PITCH - 5 <= (props.line or 0) <= S.LINE_PITCH:
@@ -394,6 +574,62 @@ class _Checker:
                 actual=actual,
                 **where,
             )
+
+
+# The clause of GB/T 9704—2012 behind each family of rules (the part of the id before the dot).
+_RULE_CLAUSES = {
+    "page": "5.2.1",
+    "grid": "5.2.1",
+    "fonts": "6.3",
+    "lang": "6.3",
+    "footer": "7.5",
+    "title": "7.3.1",
+    "heading1": "7.3.3",
+    "heading2": "7.3.3",
+    "heading3": "7.3.3",
+    "heading4": "7.3.3",
+    "body": "7.3.3",
+    "centered": "7.3.1",
+    "closing": "7.3.5",
+    "table": "6.3",
+    **{kind: clause for kind, clause in gongwen.CLAUSES.items()},
+    "attachment": "7.3.4",
+    "minutes": "10.3",
+}
+
+
+@dataclass
+class DepartureGroup:
+    """Departures of one rule with the same finding in several paragraphs, shown as one line."""
+
+    first: Departure
+    paragraphs: list[int]
+
+    def __str__(self) -> str:
+        d = self.first
+        if len(self.paragraphs) <= 1:
+            return str(d)
+        part = PART_LABELS.get(d.location.part or "body", "")
+        listed = "、".join(str(n) for n in self.paragraphs[:30])
+        more = "等" if len(self.paragraphs) > 30 else ""
+        return f"{part} {len(self.paragraphs)} 段{d.message}{d.detail}：第{listed}{more}段"
+
+
+PART_LABELS = {"body": "正文", "footer": "页脚", "header": "页眉"}
+
+
+def group_departures(departures: list[Departure]) -> list[DepartureGroup]:
+    """One group per identical finding (rule, message, expected, actual) across paragraphs."""
+    groups: dict[tuple, DepartureGroup] = {}
+    for d in departures:
+        key = (d.rule, d.message, d.expected, d.actual, d.location.part)
+        if d.location.paragraph is None:
+            key += (id(d),)
+        if key in groups:
+            groups[key].paragraphs.append(d.location.paragraph)
+        else:
+            groups[key] = DepartureGroup(d, [d.location.paragraph] if d.location.paragraph else [])
+    return list(groups.values())
 
 
 _GRID_NAMES = {
@@ -486,6 +722,7 @@ class FormatResult:
     path: Path
     departures: list[Departure]
     error: SpeechkitError | None = None
+    notice: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -494,11 +731,31 @@ class FormatResult:
 
 
 def format_check_files(paths: list[str | Path]) -> list[FormatResult]:
-    """:func:`format_check` for every path; an unreadable file is reported, not fatal to the rest."""
+    """:func:`format_check` for every path; an unreadable file is reported, not fatal to the rest.
+
+    .doc, .wps, .rtf and .odt files are read through a temporary .docx made by LibreOffice
+    (:mod:`speechkit.typeset.convert`); the result says so in ``notice``.
+    """
+    import tempfile
+
+    from speechkit.typeset.convert import convert_to_docx, needs_conversion
+
     results = []
     for path in paths:
         try:
-            results.append(FormatResult(Path(path), format_check(path)))
+            if needs_conversion(path):
+                with tempfile.TemporaryDirectory(prefix="speechkit-fc-") as tmp:
+                    converted = convert_to_docx(path, tmp)
+                    departures = format_check(converted)
+                shown = display_path(Path(path))
+                for i, d in enumerate(departures):
+                    departures[i] = replace(d, location=replace(d.location, file=shown))
+                notice = (
+                    f"{shown} 不是 .docx，已用 LibreOffice 转换后检查（转换可能改变个别格式）。"
+                )
+                results.append(FormatResult(Path(path), departures, notice=notice))
+            else:
+                results.append(FormatResult(Path(path), format_check(path)))
         except SpeechkitError as exc:
             results.append(FormatResult(Path(path), [], exc))
     return results
