@@ -64,3 +64,20 @@ def test_doubled_titles_are_reported_with_the_single_form():
     )
     found = [(f.match, f.suggestion) for f in report.findings if f.rule == "base.doubled-title"]
     assert found == [("市市", "市"), ("镇镇", "镇")]
+
+
+@pytest.mark.parametrize(
+    ("year", "month", "text"),
+    [
+        (2016, 3, "紧密团结在以习近平同志为总书记的党中央周围，坚定“三个自信”，牢记“两个务必”。"),
+        (2019, 6, "增强“四个意识”、坚定“四个自信”、做到“两个维护”，是马克思主义中国化最新成果。"),
+        (
+            2023,
+            5,
+            "深刻领悟“两个确立”的决定性意义，践行“三个务必”，"
+            "学习贯彻习近平新时代中国特色社会主义思想主题教育。",
+        ),
+    ],
+)
+def test_each_eras_own_wording_is_clean_at_its_date(year, month, text):
+    assert not {r for r in _rules(text, year, month) if r.startswith("base.")}
