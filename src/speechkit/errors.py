@@ -12,6 +12,8 @@ import errno
 from dataclasses import dataclass
 from pathlib import Path
 
+from speechkit.docx.address import PART_NAMES, Address
+
 
 @dataclass(frozen=True)
 class Location:
@@ -20,7 +22,9 @@ class Location:
     ``line``/``column`` are 1-based (YAML, text files). ``part`` is one of ``body``, ``header``,
     ``footer``, ``footnote``, ``endnote`` for .docx files; ``paragraph`` is 1-based within the
     part; ``cell`` names a table cell as ``表格N 第R行第C列``; ``row``/``column_name`` locate a
-    roster cell. ``snippet`` is a short piece of the text found there.
+    roster cell. ``snippet`` is a short piece of the text found there. ``address`` (a
+    :class:`speechkit.docx.address.Address`) places a paragraph of a .docx and, when set, is
+    printed instead of ``part``/``paragraph``/``cell``, the same way by every command.
     """
 
     file: str | None = None
@@ -32,6 +36,7 @@ class Location:
     row: int | None = None
     column_name: str | None = None
     snippet: str | None = None
+    address: Address | None = None
 
     def __str__(self) -> str:
         bits: list[str] = []
@@ -46,25 +51,19 @@ class Location:
                 head += f":{self.column_name}列"
         if head:
             bits.append(head)
-        if self.part:
-            bits.append(PART_NAMES.get(self.part, self.part))
-        if self.paragraph is not None:
-            bits.append(f"第{self.paragraph}段")
-        if self.cell:
-            bits.append(self.cell)
+        if self.address is not None:
+            bits.append(str(self.address))
+        else:
+            if self.part:
+                bits.append(PART_NAMES.get(self.part, self.part))
+            if self.paragraph is not None:
+                bits.append(f"第{self.paragraph}段")
+            if self.cell:
+                bits.append(self.cell)
         text = " ".join(bits)
         if self.snippet:
             text += f"「{self.snippet}」"
         return text
-
-
-PART_NAMES = {
-    "body": "正文",
-    "header": "页眉",
-    "footer": "页脚",
-    "footnote": "脚注",
-    "endnote": "尾注",
-}
 
 
 class SpeechkitError(Exception):

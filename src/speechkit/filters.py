@@ -20,6 +20,8 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from speechkit.cnnum import small_hanzi, to_hanzi, year_hanzi
+
 #: Stands for a paragraph break in rendered text; the engine splits the paragraph there,
 #: copying its paragraph and run properties. BEL is not allowed in XML, so it cannot clash.
 PARAGRAPH_BREAK = "\x07"
@@ -27,10 +29,6 @@ PARAGRAPH_BREAK = "\x07"
 #: is written in it, so an empty list leaves no blank paragraph.
 EMPTY_PARAGRAPHS = "\x08"
 
-_DIGITS = "〇一二三四五六七八九"
-_DIGITS_ZERO = "零一二三四五六七八九"
-_SMALL_UNITS = ["", "十", "百", "千"]
-_BIG_UNITS = ["", "万", "亿", "万亿"]
 _WEEKDAYS = "一二三四五六日"
 
 
@@ -48,22 +46,6 @@ def _as_date(value: Any, name: str) -> _dt.date:
     raise ValueError(f"{name}：“{value}”不是日期（应为 2024-07-01 这样的日期）")
 
 
-def _hanzi_digits(n: int) -> str:
-    """Year digits one by one: 2024 → 二〇二四."""
-    return "".join(_DIGITS[int(d)] for d in str(n))
-
-
-def _hanzi_small(n: int) -> str:
-    """Month or day in characters: 1 → 一, 10 → 十, 12 → 十二, 21 → 二十一, 30 → 三十."""
-    tens, ones = divmod(n, 10)
-    text = ""
-    if tens:
-        text = ("" if tens == 1 else _DIGITS[tens]) + "十"
-    if ones or not tens:
-        text += _DIGITS[ones]
-    return text
-
-
 def cn_date(value: Any, style: str = "arabic") -> str:
     """Format a date the Chinese official way, without zero padding.
 
@@ -78,9 +60,9 @@ def cn_date(value: Any, style: str = "arabic") -> str:
     if style == "month":
         return f"{d.year}年{d.month}月"
     if style == "hanzi":
-        return f"{_hanzi_digits(d.year)}年{_hanzi_small(d.month)}月{_hanzi_small(d.day)}日"
+        return f"{year_hanzi(d.year)}年{small_hanzi(d.month)}月{small_hanzi(d.day)}日"
     if style == "hanzi_month":
-        return f"{_hanzi_digits(d.year)}年{_hanzi_small(d.month)}月"
+        return f"{year_hanzi(d.year)}年{small_hanzi(d.month)}月"
     raise ValueError(f"cn_date：不认识的样式“{style}”（可用 arabic、hanzi、month、hanzi_month）")
 
 
@@ -111,24 +93,6 @@ def cn_range(start: Any, end: Any, unit: str = "month") -> str:
     raise ValueError(f"cn_range：不认识的单位“{unit}”（可用 month、day）")
 
 
-def _section(n: int) -> str:
-    """0 < n < 10000 in characters, with 零 for inner zeros and 一十 kept (一千零一十)."""
-    digits = f"{n:04d}"
-    out: list[str] = []
-    zero = False
-    for i, ch in enumerate(digits):
-        d = int(ch)
-        unit = _SMALL_UNITS[3 - i]
-        if d == 0:
-            zero = bool(out)
-            continue
-        if zero:
-            out.append("零")
-            zero = False
-        out.append(_DIGITS_ZERO[d] + unit)
-    return "".join(out)
-
-
 def cn_number(value: Any) -> str:
     """Write an integer in Chinese characters: 6919 → 六千九百一十九, 10 → 十, 105 → 一百零五."""
     try:
@@ -137,30 +101,10 @@ def cn_number(value: Any) -> str:
         raise ValueError(f"cn_number：“{value}”不是整数") from None
     if n != value and not isinstance(value, str | bool):
         raise ValueError(f"cn_number：“{value}”不是整数")
-    if n < 0:
-        return "负" + cn_number(-n)
-    if n == 0:
-        return "零"
-    if n >= 10**16:
-        raise ValueError(f"cn_number：{n} 太大")
-    sections: list[int] = []
-    while n:
-        n, rest = divmod(n, 10000)
-        sections.append(rest)
-    out = ""
-    need_zero = False
-    for idx in range(len(sections) - 1, -1, -1):
-        sec = sections[idx]
-        if sec == 0:
-            need_zero = bool(out)
-            continue
-        if out and (need_zero or sec < 1000):
-            out += "零"
-        out += _section(sec) + _BIG_UNITS[idx]
-        need_zero = False
-    if out.startswith("一十"):
-        out = out[1:]
-    return out
+    try:
+        return to_hanzi(n)
+    except ValueError:
+        raise ValueError(f"cn_number：{n} 太大") from None
 
 
 def cn_ordinal(value: Any, level: int = 1) -> str:

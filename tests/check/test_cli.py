@@ -81,7 +81,7 @@ def test_docx_format_writes_comments_and_keeps_input(cli, tmp_path, make_docx):
 def test_docx_format_needs_docx_input_and_output(cli, tmp_path, make_docx):
     p = write(tmp_path, "t.txt", "x\n")
     r = cli("check", p, "--format", "docx", "-o", tmp_path / "o.docx")
-    assert r.exit_code == 2 and "只能为 .docx 文件添加批注" in r.stderr
+    assert r.exit_code == 2 and "只能为 Word 文档（.docx、.dotx、.docm）添加批注" in r.stderr
     src = make_docx(tmp_path / "s.docx", body=["x"])
     r = cli("check", src, "--format", "docx")
     assert r.exit_code == 2 and "-o" in r.stderr

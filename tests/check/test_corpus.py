@@ -155,9 +155,11 @@ def _inject(src: Path, dest: Path, edits: dict[tuple[str, int], tuple[int, str]]
     """Insert text into paragraphs (part, index) at a character offset, inside the run there."""
     from lxml import etree
 
+    from speechkit.docx.package import open_docx
+
     zin = zipfile.ZipFile(src)
-    _, files = dx.load_part_files(zin)
-    for part, index, p in dx.iter_part_paragraphs(files):
+    files = dx.checked_parts(open_docx(src))
+    for part, index, p, _address in dx.iter_part_paragraphs(files):
         if (part, index) not in edits:
             continue
         offset, text = edits[(part, index)]

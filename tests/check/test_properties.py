@@ -12,9 +12,9 @@ from lxml import etree
 from speechkit.check.model import Finding, TextLocation
 from speechkit.check.report import annotate_docx
 from speechkit.check.ruletypes.base import literal_regex
-from speechkit.check.ruletypes.consistency import parse_number
-from speechkit.check.ruletypes.substitution import _hanzi_number
 from speechkit.check.sources import read_document
+from speechkit.cnnum import parse_number
+from speechkit.cnnum import small_hanzi as _hanzi_number
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 ALPHA = st.sampled_from(list("己经已布署部再接励厉"))

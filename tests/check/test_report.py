@@ -54,7 +54,7 @@ def test_text_report_lines_and_summary(tmp_path):
 
 def test_text_report_names_non_body_parts(tmp_path, make_docx):
     path = make_docx(tmp_path / "h.docx", body=["正文"], header=["××镇"])
-    assert ":页眉:1:1 [错误] placeholder.crosses" in to_text([check(path)])
+    assert "h.docx 页眉1 第1段 第1字 [错误] placeholder.crosses" in to_text([check(path)])
 
 
 def test_html_is_self_contained_with_marks_and_filter(tmp_path):
@@ -127,7 +127,7 @@ def test_annotated_docx_anchors_comments_on_exact_matches(tmp_path, make_docx):
     assert {a for a, _ in comments.values()} == {"speechkit"}
     body = [f for f in report.findings if f.location.part == "body"]
     assert sorted(ranges.values()) == sorted([f.match for f in body] + [""])
-    header_note = [t for _, t in comments.values() if "页眉第1段" in t]
+    header_note = [t for _, t in comments.values() if "页眉1 第1段" in t]
     assert len(header_note) == 1 and "××" in header_note[0]
     # text unchanged, runs split with their formatting kept
     assert [b.text for b in read_document(out).blocks] == [

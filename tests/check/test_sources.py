@@ -139,10 +139,13 @@ def test_missing_file(tmp_path):
 def test_docx_with_broken_xml(tmp_path):
     import zipfile
 
+    from speechkit.docx.package import CT_NS
+
     p = tmp_path / "broken.docx"
     with zipfile.ZipFile(p, "w") as z:
+        z.writestr("[Content_Types].xml", f'<Types xmlns="{CT_NS}"/>')
         z.writestr("word/document.xml", "<w:document><w:body>")
-    with pytest.raises(InputFileError, match="XML 损坏"):
+    with pytest.raises(InputFileError, match="word/document.xml 不是合法的 XML"):
         read_document(p)
 
 

@@ -129,6 +129,6 @@ def test_footnote_errors_name_the_part(make_template):
     try:
         Template(path)
     except Exception as exc:  # noqa: BLE001 - asserting on the message
-        assert "脚注 第1段" in str(exc)
+        assert "脚注1 第1段" in str(exc)
     else:
         raise AssertionError("expected a TemplateError")

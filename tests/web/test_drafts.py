@@ -112,3 +112,39 @@ def test_broken_word_xml_gets_the_checkers_message(client, csrf_of, private_tmp)
     assert "坏文件.docx" in html and "Traceback" not in html
     assert "speechkit-web-" not in html and str(private_tmp) not in html
     assert list(private_tmp.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "types",
+    [b"<Types", b'<?xml version="1.0"?><!DOCTYPE Types [<!ENTITY x "y">]><Types/>', None],
+    ids=["not-xml", "dtd", "missing"],
+)
+def test_broken_content_types_get_a_message_not_a_server_error(client, csrf_of, types):
+    import zipfile
+
+    data = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(_docx_bytes("正文"))) as zin, zipfile.ZipFile(data, "w") as zf:
+        for info in zin.infolist():
+            if info.filename == "[Content_Types].xml":
+                if types is not None:
+                    zf.writestr(info, types)
+            else:
+                zf.writestr(info, zin.read(info))
+    resp = _post(client, csrf_of, data.getvalue(), "类型表.docx")
+    assert resp.status_code == 400
+    html = unescape(resp.get_data(as_text=True))
+    assert "类型表.docx" in html and "[Content_Types].xml" in html
+
+
+def test_report_names_a_table_cell_as_every_command_does(client, csrf_of):
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("正文")
+    table = doc.add_table(rows=2, cols=3)
+    table.cell(1, 2).text = "××同志"
+    buf = io.BytesIO()
+    doc.save(buf)
+    resp = _post(client, csrf_of, buf.getvalue(), "表格.docx")
+    html = unescape(resp.get_data(as_text=True))
+    assert "正文 表格1 第2行第3列 第1字" in html

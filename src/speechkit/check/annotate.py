@@ -27,7 +27,7 @@ CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 REL_COMMENTS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
 CT_COMMENTS = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
 AUTHOR = "speechkit"
-_PART_RANK = {"body": 0, "header": 1, "footer": 2, "footnote": 3}
+_PART_RANK = {"body": 0, "header": 1, "footer": 2, "footnote": 3, "endnote": 4}
 
 
 def _w(tag: str) -> str:
@@ -36,13 +36,10 @@ def _w(tag: str) -> str:
 
 def split_run_at(p, offset: int) -> None:
     """Make ``offset`` (a character offset in paragraph ``p``'s text) fall between two runs."""
-    pos = 0
-    for r in dx.paragraph_runs(p):
-        length = sum(dx.run_piece_length(c) for c in r)
-        if pos < offset < pos + length:
-            _split_run(r, offset - pos)
+    for r, start, end in dx.run_spans(p):
+        if start < offset < end:
+            _split_run(r, offset - start)
             return
-        pos += length
 
 
 def _split_run(r, at: int) -> None:
@@ -80,16 +77,6 @@ def _split_run(r, at: int) -> None:
     r.addnext(second)
 
 
-def _run_spans(p) -> list[tuple[object, int, int]]:
-    out = []
-    pos = 0
-    for r in dx.paragraph_runs(p):
-        length = sum(dx.run_piece_length(c) for c in r)
-        out.append((r, pos, pos + length))
-        pos += length
-    return out
-
-
 def _make(tag: str, cid: int):
     from lxml import etree
 
@@ -110,7 +97,7 @@ def anchor(p, start: int, end: int, cid: int) -> None:
     """Insert comment ``cid``'s range and reference around [start, end) of paragraph ``p``."""
     split_run_at(p, start)
     split_run_at(p, end)
-    spans = _run_spans(p)
+    spans = dx.run_spans(p)
     rs, re_ = _make("commentRangeStart", cid), _make("commentRangeEnd", cid)
     ref = _reference_run(cid)
     inside = [r for r, a, b in spans if a >= start and b <= end and b > a]
@@ -171,23 +158,19 @@ def annotate(src: str | Path, findings: list[Finding], out: str | Path) -> Path:
     shown = display_path(src)
     if out.resolve() == src.resolve():
         raise InputFileError("批注文档不能覆盖原文件。", Location(file=shown))
-    from speechkit.docxfile import open_docx
+    from speechkit.docx.package import CONTENT_TYPES, content_types_for_document, open_docx
 
-    package = open_docx(src, shown=shown)  # exists, readable, a .docx: plain-Chinese errors
-    try:
-        zin = package.zip()
-        main, files = dx.load_part_files(zin)
-    except (zipfile.BadZipFile, KeyError, EOFError, etree.XMLSyntaxError):
-        raise InputFileError(
-            "Word 文件已损坏，无法读取；请在 Word/WPS 中打开后重新保存。", Location(file=shown)
-        ) from None
-    paragraphs = {(part, i): p for part, i, p in dx.iter_part_paragraphs(files)}
-    root_file = {id(pf.root): pf.name for pf in files}
+    package = open_docx(src, shown=shown)  # exists, readable, bounded: plain-Chinese errors
+    parts = dx.checked_parts(package)
+    main = package.main_part
+    zin = package.zip()
+    paragraphs = {(kind, i): (p, address) for kind, i, p, address in dx.iter_part_paragraphs(parts)}
+    root_file = {id(part.root): part.name for part in parts}
     names = set(zin.namelist())
     folder = posixpath.dirname(main)
     rels_name = dx.rels_name(main)
     rels = (
-        dx.parse_xml(zin.read(rels_name))
+        package.parse(rels_name)
         if rels_name in names
         else etree.Element(f"{{{dx.PKG_REL}}}Relationships")
     )
@@ -198,7 +181,7 @@ def annotate(src: str | Path, findings: list[Finding], out: str | Path) -> Path:
                 "/"
             )
     if comments_name and comments_name in names:
-        comments = dx.parse_xml(zin.read(comments_name))
+        comments = package.parse(comments_name)
     else:
         comments_name = posixpath.join(folder, "comments.xml")
         comments = etree.Element(_w("comments"), nsmap={"w": W})
@@ -212,13 +195,13 @@ def annotate(src: str | Path, findings: list[Finding], out: str | Path) -> Path:
         rel.set("Type", REL_COMMENTS)
         rel.set("Target", "comments.xml")
     used = [int(c.get(_w("id"))) for c in comments if c.get(_w("id"), "").lstrip("-").isdigit()]
-    for pf in files:
-        for el in pf.root.iter(_w("commentRangeStart"), _w("commentReference")):
+    for part in parts:
+        for el in part.root.iter(_w("commentRangeStart"), _w("commentReference")):
             if el.get(_w("id"), "").isdigit():
                 used.append(int(el.get(_w("id"))))
     next_id = max(used, default=-1) + 1
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    first_body = next((p for (part, _), p in paragraphs.items() if part == "body"), None)
+    first_body = next((p for (kind, _), (p, _a) in paragraphs.items() if kind == "body"), None)
     touched: set[str] = set()
     # ids in document order; anchored right to left within a paragraph so that earlier
     # offsets stay valid while runs are split
@@ -238,10 +221,10 @@ def annotate(src: str | Path, findings: list[Finding], out: str | Path) -> Path:
         ),
     ):
         loc = f.location
-        p = paragraphs.get((loc.part, loc.paragraph))
+        p, address = paragraphs.get((loc.part, loc.paragraph), (None, loc.address))
         where = None
         if p is None or loc.part in ("header", "footer"):
-            where = f"{PART_NAMES.get(loc.part, loc.part)}第{loc.paragraph}段"
+            where = str(address) if address is not None else PART_NAMES.get(loc.part, loc.part)
             p, start, end = first_body, 0, 0
             if p is None:
                 continue
@@ -252,20 +235,20 @@ def annotate(src: str | Path, findings: list[Finding], out: str | Path) -> Path:
         touched.add(root_file.get(id(p.getroottree().getroot()), main))
     for _, c in sorted(new_comments, key=lambda t: t[0]):
         comments.append(c)
-    ct = dx.parse_xml(zin.read("[Content_Types].xml"))
+    ct = package.parse(CONTENT_TYPES)
     part_name = "/" + comments_name
     if not any(o.get("PartName") == part_name for o in ct.iter(f"{{{CT_NS}}}Override")):
         o = etree.SubElement(ct, f"{{{CT_NS}}}Override")
         o.set("PartName", part_name)
         o.set("ContentType", CT_COMMENTS)
     replaced = {
-        "[Content_Types].xml": ct,
+        CONTENT_TYPES: ct,
         rels_name: rels,
         comments_name: comments,
     }
-    for pf in files:
-        if pf.name in touched:
-            replaced[pf.name] = pf.root
+    for part in parts:
+        if part.name in touched:
+            replaced[part.name] = part.root
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
@@ -274,6 +257,8 @@ def annotate(src: str | Path, findings: list[Finding], out: str | Path) -> Path:
             zout.writestr(info, zin.read(info.filename))
         for name, root in replaced.items():
             xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            if name == CONTENT_TYPES:  # a commented copy of a template is a document
+                xml = content_types_for_document(xml)
             zout.writestr(name, xml)
     zin.close()
     return atomic_write_bytes(out, buf.getvalue())

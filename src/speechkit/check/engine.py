@@ -79,7 +79,7 @@ def _finding(rule: Rule, block: Block, hit) -> Finding:
         message=rule.format(match, hit),
         match=match,
         suggestion=hit.suggestion,
-        location=TextLocation(block.part, block.index, hit.start, hit.end),
+        location=TextLocation(block.part, block.index, hit.start, hit.end, block.address),
     )
 
 

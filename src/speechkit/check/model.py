@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from speechkit.docx.address import Address
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
@@ -25,7 +29,7 @@ CATEGORY_NAMES = {
     "number": "数字",
     "consistency": "与资料不符",
 }
-PARTS = ("body", "header", "footer", "footnote")
+PARTS = ("body", "header", "footer", "footnote", "endnote")
 DOC_TYPES = {"speech": "动员讲话", "plan": "实施方案", "form": "党性分析评议表"}
 
 
@@ -34,13 +38,15 @@ class Block:
     """One paragraph of a document: its part, 1-based index within the part, and its text.
 
     ``scan`` is the text the rules see; it equals ``text`` except where markup was masked
-    (Markdown emphasis markers), always with the same length so offsets agree.
+    (Markdown emphasis markers), always with the same length so offsets agree. ``address``
+    places a .docx paragraph the way every command prints it (None for .txt/.md lines).
     """
 
     part: str
     index: int
     text: str
     scan: str | None = None
+    address: Address | None = None
 
     @property
     def scan_text(self) -> str:
@@ -63,21 +69,32 @@ class Document:
 
 @dataclass(frozen=True)
 class TextLocation:
-    """Where a finding is: part, 1-based paragraph (line for .txt/.md), 0-based [start, end)."""
+    """Where a finding is: part, 1-based paragraph (line for .txt/.md; for .docx the block's
+    index in reading order), 0-based [start, end), and for .docx the paragraph's address."""
 
     part: str
     paragraph: int
     start: int
     end: int
+    address: Address | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.address, dict):  # rebuilt from its JSON form (a cached report)
+            from speechkit.docx.address import Address
+
+            object.__setattr__(self, "address", Address.from_dict(self.address))
 
     def to_dict(self) -> dict:
-        """The JSON shape of the location."""
-        return {
+        """The JSON shape of the location (``address`` only for .docx)."""
+        data: dict = {
             "part": self.part,
             "paragraph": self.paragraph,
             "start": self.start,
             "end": self.end,
         }
+        if self.address is not None:
+            data["address"] = self.address.to_dict()
+        return data
 
 
 @dataclass(frozen=True)

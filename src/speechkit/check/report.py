@@ -7,43 +7,25 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from speechkit.check.model import (
-    CATEGORIES,
     CATEGORY_NAMES,
     SEVERITIES,
     SEVERITY_NAMES,
     FileReport,
     Finding,
 )
+from speechkit.check.tally import by_category, summary
 from speechkit.errors import PART_NAMES, display_path
 
 _SNIPPET_CONTEXT = 18
 _COLORS = {"error": "red", "warning": "yellow", "info": "cyan"}
 
 
-def summary(reports: Sequence[FileReport]) -> dict:
-    """``{"files": n, "error": n, "warning": n, "info": n}``."""
-    out = {"files": len(reports)} | dict.fromkeys(SEVERITIES, 0)
-    for r in reports:
-        for f in r.findings:
-            out[f.severity] += 1
-    return out
-
-
-def by_category(reports: Sequence[FileReport]) -> dict[str, dict[str, int]]:
-    """Counts per category and severity (categories in their fixed order, empty ones left out)."""
-    table: dict[str, dict[str, int]] = {}
-    for r in reports:
-        for f in r.findings:
-            row = table.setdefault(f.category, dict.fromkeys(SEVERITIES, 0))
-            row[f.severity] += 1
-    return {c: table[c] for c in CATEGORIES if c in table} | {
-        c: v for c, v in table.items() if c not in CATEGORIES
-    }
-
-
 def place(report: FileReport, f: Finding) -> str:
-    """``文件:段:列`` (part named when not the body)."""
+    """``文件:行:列`` for text files; ``文件 页眉2 第1段 第3字`` (the paragraph's address, as
+    every command prints it) for Word documents."""
     loc = f.location
+    if loc.address is not None:
+        return f"{_shown(report)} {loc.address} 第{loc.start + 1}字"
     part = "" if loc.part == "body" else f"{PART_NAMES.get(loc.part, loc.part)}:"
     return f"{_shown(report)}:{part}{loc.paragraph}:{loc.start + 1}"
 

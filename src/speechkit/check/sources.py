@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 
 from speechkit.check.model import Block, Document
+from speechkit.docx import WORD_SUFFIXES
 from speechkit.errors import InputFileError, Location, describe_os_error, display_path
 
-SUPPORTED = (".docx", ".txt", ".md")
+SUPPORTED = (*WORD_SUFFIXES, ".txt", ".md")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 
 
@@ -46,7 +46,7 @@ def read_document(path: str | Path) -> Document:
     if suffix not in SUPPORTED:
         hint = "，请在 Word/WPS 中另存为 .docx" if suffix in (".doc", ".wps", ".rtf") else ""
         raise InputFileError(
-            f"不支持的文件类型“{suffix or '无扩展名'}”：只能检查 .docx、.txt 和 .md{hint}。",
+            f"不支持的文件类型“{suffix or '无扩展名'}”：只能检查 Word 文档（.docx、.dotx、.docm）、.txt 和 .md{hint}。",
             Location(file=shown),
         )
     if not p.exists():
@@ -59,7 +59,7 @@ def read_document(path: str | Path) -> Document:
         raise InputFileError(
             f"无法读取文件：{describe_os_error(exc)}。", Location(file=shown)
         ) from exc
-    if suffix == ".docx":
+    if suffix in WORD_SUFFIXES:
         return Document(str(path), "docx", docx_blocks(data, shown))
     text = decode_text(data, shown)
     return Document(str(path), suffix[1:], text_blocks(text, markdown=suffix == ".md"))
@@ -137,39 +137,18 @@ def mask_markdown(line: str) -> str:
 
 
 def docx_blocks(data: bytes, shown: str) -> list[Block]:
-    """Paragraphs of every part of a .docx given as bytes (see :mod:`docxparts`)."""
-    import io
-
+    """Paragraphs of every checked part of a .docx given as bytes (see :mod:`docxparts`)."""
     from speechkit.check import docxparts
-    from speechkit.docxfile import validate_docx_bytes
+    from speechkit.docx.package import open_docx_bytes
 
-    validate_docx_bytes(data, shown)  # plain-Chinese error for anything that is not a .docx
-    zf = zipfile.ZipFile(io.BytesIO(data))
-    from lxml import etree
-
-    try:
-        with zf:
-            _, files = docxparts.load_part_files(zf)
-    except KeyError:
-        raise InputFileError(
-            "Word 文件缺少必需的部件，文件可能已损坏。", Location(file=shown)
-        ) from None
-    except etree.XMLSyntaxError as exc:
-        raise InputFileError(
-            f"Word 文件内部 XML 损坏（第{exc.lineno}行附近），"
-            "文件可能已损坏；请在 Word/WPS 中打开后重新保存。",
-            Location(file=shown),
-        ) from None
-    except (zipfile.BadZipFile, OSError, EOFError):
-        raise InputFileError(
-            "Word 文件已损坏（压缩包内容不完整），无法读取。", Location(file=shown)
-        ) from None
-    if files[0].root.tag != f"{{{docxparts.W}}}document":
+    package = open_docx_bytes(data, shown)  # plain-Chinese, bounded: anything not a .docx
+    parts = docxparts.checked_parts(package)
+    if parts[0].root.tag != f"{{{docxparts.W}}}document":
         raise InputFileError(
             "不是常规的 Word 文档（可能是“Strict Open XML”格式），请在 Word/WPS 中另存为 .docx。",
             Location(file=shown),
         )
     return [
-        Block(part, index, docxparts.paragraph_text(p))
-        for part, index, p in docxparts.iter_part_paragraphs(files)
+        Block(part, index, docxparts.paragraph_text(p), address=address)
+        for part, index, p, address in docxparts.iter_part_paragraphs(parts)
     ]

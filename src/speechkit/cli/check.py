@@ -176,9 +176,13 @@ def _need_docx_output(files, out) -> None:
 
     if not out:
         raise SpeechkitError("--format docx 需要用 -o 指定输出文件（多个文件时为文件夹）。")
+    from speechkit.docx import WORD_SUFFIXES
+
     for f in files:
-        if not f.lower().endswith(".docx"):
-            raise InputFileError("只能为 .docx 文件添加批注。", Location(file=f))
+        if not f.lower().endswith(WORD_SUFFIXES):
+            raise InputFileError(
+                "只能为 Word 文档（.docx、.dotx、.docm）添加批注。", Location(file=f)
+            )
     if len(files) == 1 and Path(out).resolve() == Path(files[0]).resolve():
         raise SpeechkitError("输出文件不能与原文件相同（原文件保持不变）。", Location(file=out))
 

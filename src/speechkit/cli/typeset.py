@@ -157,7 +157,7 @@ def pdf_command(paths: tuple[Path, ...], out_dir: Path | None, force: bool) -> N
     同名 PDF 已存在时不覆盖，除非加 --force。需要安装 LibreOffice；
     没有安装时给出提示并以退出码 2 结束。
     """
-    from speechkit.docxfile import open_docx
+    from speechkit.docx.package import open_docx
     from speechkit.errors import (
         InputFileError,
         Location,

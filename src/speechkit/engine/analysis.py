@@ -8,7 +8,8 @@ from typing import Any
 from jinja2 import nodes
 
 from speechkit.engine.environment import get_environment
-from speechkit.engine.preprocess import MIDDLES, OPENERS, SIMPLE, PartSource, Tag, jinja_tag
+from speechkit.engine.preprocess import MIDDLES, OPENERS, SIMPLE, PartSource, jinja_tag
+from speechkit.engine.tags import Tag
 
 
 def _tag_ast(tag: Tag) -> nodes.Template | None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from speechkit.engine.environment import UndefinedVariableError
-    from speechkit.engine.preprocess import Tag
+    from speechkit.engine.tags import Tag
 
 _JINJA_MESSAGES = [
     (

@@ -1,17 +1,17 @@
 """The WordprocessingML layer: every ``w:`` name and tree walk the engine needs lives here.
 
 Nothing in this module knows about Jinja; it answers questions about a part's XML tree:
-which parts of a package are templated, which ``<w:t>`` belong to a paragraph, where a
-paragraph sits (part, paragraph number, table cell).
+which parts of a package are templated, which ``<w:t>`` belong to a paragraph. Where a
+paragraph sits (its address) is the document layer's answer: :mod:`speechkit.docx.paragraphs`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from lxml import etree
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+from speechkit.docx.package import MAIN_TYPES
+from speechkit.docx.safexml import W_NS
+
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 
@@ -66,6 +66,9 @@ def templated_parts(content_types_xml: bytes) -> dict[str, str]:
     for override in root.iter(f"{{{CT_NS}}}Override"):
         ctype = override.get("ContentType", "")
         name = override.get("PartName", "").lstrip("/")
+        if ctype in MAIN_TYPES:  # .docx, .dotx, .docm, .dotm
+            found[name] = "body"
+            continue
         for suffix, kind in _PART_KINDS:
             if ctype.endswith("wordprocessingml." + suffix):
                 found[name] = kind
@@ -99,43 +102,6 @@ def ancestor(el: etree._Element, tag: str) -> etree._Element | None:
     while anc is not None and anc.tag != tag:
         anc = anc.getparent()
     return anc
-
-
-@dataclass(frozen=True)
-class ParaPlace:
-    """Where a paragraph is: its 1-based number in the part and its table cell, if any."""
-
-    number: int
-    cell: str | None
-
-
-def paragraph_places(root: etree._Element) -> dict[etree._Element, ParaPlace]:
-    """Number every ``<w:p>`` of a part in document order and name its table cell.
-
-    Cells read ``表格N 第R行第C列`` with tables numbered in document order (nested tables
-    included) and rows/cells counted within their own table.
-    """
-    tables = {tbl: i for i, tbl in enumerate(root.iter(W_TBL), start=1)}
-    places: dict[etree._Element, ParaPlace] = {}
-    for number, p in enumerate(root.iter(W_P), start=1):
-        places[p] = ParaPlace(number, cell_name(p, tables))
-    return places
-
-
-def cell_name(p: etree._Element, tables: dict[etree._Element, int]) -> str | None:
-    """``表格N 第R行第C列`` for a paragraph inside a table cell, else None."""
-    tc = ancestor(p, W_TC)
-    if tc is None:
-        return None
-    tr = tc.getparent()
-    tbl = ancestor(tc, W_TBL)
-    if tr is None or tbl is None:
-        return None
-    rows = [r for r in tbl if r.tag == W_TR]
-    cells = [c for c in tr if c.tag == W_TC]
-    row = rows.index(tr) + 1 if tr in rows else 0
-    col = cells.index(tc) + 1
-    return f"表格{tables.get(tbl, 0)} 第{row}行第{col}列"
 
 
 def fix_table_grids(root: etree._Element) -> None:

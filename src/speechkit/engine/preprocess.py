@@ -22,9 +22,11 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from speechkit.docx.paragraphs import in_fallback, paragraph_addresses
+from speechkit.docx.safexml import parse_part
 from speechkit.engine import oxml
 from speechkit.engine.messages import explain_syntax_error
-from speechkit.engine.tags import RawTag, scan
+from speechkit.engine.tags import Tag, scan
 from speechkit.errors import Location, Problem
 
 _PI_TARGET = "sk"
@@ -46,25 +48,6 @@ SIMPLE = {"break", "continue"}
 KNOWN = set(OPENERS) | set(CLOSERS) | set(MIDDLES) | SIMPLE
 
 LEVEL_NAMES = {"": "行内", "r": "文字块", "p": "段落", "tr": "表格行", "tc": "单元格"}
-
-
-@dataclass
-class Tag:
-    """A tag of a compiled part: what it says and where it was written."""
-
-    index: int
-    raw: RawTag
-    location: Location
-    # Identity of what must be shared by the tags of one block (see _container).
-    container: object = None
-
-    @property
-    def text(self) -> str:
-        return self.raw.text
-
-    @property
-    def keyword(self) -> str:
-        return self.raw.keyword
 
 
 @dataclass
@@ -95,16 +78,20 @@ def _snippet(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[:width] + "…"
 
 
-def preprocess_part(xml: bytes, name: str, kind: str, file: str) -> PartSource:
+def preprocess_part(
+    xml: bytes, name: str, kind: str, file: str, number: int | None = None
+) -> PartSource:
     """Preprocess one part's XML (see the module docstring). Never raises for bad tags: every
-    problem is returned in :attr:`PartSource.problems`."""
-    root = etree.fromstring(xml, etree.XMLParser(huge_tree=True, resolve_entities=False))
+    problem is returned in :attr:`PartSource.problems`; a part that is not XML, or is over the
+    reading limits, raises :class:`~speechkit.errors.InputFileError`. ``number`` is the part's
+    number among its kind (页眉2), for locations."""
+    root = parse_part(xml, name, file)
     result = PartSource(name=name, kind=kind, source=None)
     paras = list(root.iter(oxml.W_P))
-    tables: dict | None = None
+    addresses: dict | None = None
     structural: dict[etree._Element, list[Tag]] = {}
 
-    for number, p in enumerate(paras, start=1):
+    for p in paras:
         nodes = oxml.own_text_nodes(p)
         if not nodes:
             continue
@@ -115,16 +102,19 @@ def preprocess_part(xml: bytes, name: str, kind: str, file: str) -> PartSource:
         raw_tags, errors = scan(full)
         if not raw_tags and not errors:
             continue
-        if tables is None:
-            tables = {tbl: i for i, tbl in enumerate(root.iter(oxml.W_TBL), start=1)}
+        if addresses is None:
+            addresses = paragraph_addresses(root, kind, number)
+        address = addresses.get(p)
         location = Location(
             file=file,
             part=kind,
-            paragraph=number,
-            cell=oxml.cell_name(p, tables),
+            paragraph=address.paragraph if address else None,
             snippet=_snippet(full),
+            address=address,
         )
-        for err in errors:
+        # a text box's Fallback copy repeats its Choice twin: report its problems once
+        report = not in_fallback(p)
+        for err in errors if report else ():
             result.problems.append(Problem(location, f"{err.message}：{err.text}"))
         tags = []
         for raw in raw_tags:
@@ -342,9 +332,7 @@ def _closer(opener: Tag) -> str:
 
 def _label(tag: Tag) -> str:
     loc = tag.location
-    where = f"第{loc.paragraph}段"
-    if loc.cell:
-        where += f" {loc.cell}"
+    where = str(loc.address) if loc.address is not None else f"第{loc.paragraph}段"
     return f"{tag.text}（{where}）"
 
 

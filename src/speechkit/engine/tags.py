@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from speechkit.errors import Location
+
 _DELIMS = re.compile(r"\{\{|\{%|\{#|\}\}|%\}|#\}")
 _CLOSER = {"{{": "}}", "{%": "%}", "{#": "#}"}
 _KIND = {"{{": "var", "{%": "block", "{#": "comment"}
@@ -133,3 +135,24 @@ def _around(text: str, at: int, width: int = 20) -> str:
     """A short piece of ``text`` starting at ``at`` for messages."""
     piece = text[at : at + width]
     return piece + ("…" if len(text) > at + width else "")
+
+
+@dataclass
+class Tag:
+    """A tag of a compiled part: what it says and where it was written."""
+
+    index: int
+    raw: RawTag
+    location: Location
+    # Identity of what must be shared by the tags of one block (see preprocess._container).
+    container: object = None
+
+    @property
+    def text(self) -> str:
+        """The tag as written in the document."""
+        return self.raw.text
+
+    @property
+    def keyword(self) -> str:
+        """The block keyword (``for``, ``endif``...) or an empty string."""
+        return self.raw.keyword

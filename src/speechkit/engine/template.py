@@ -14,7 +14,8 @@ from typing import Any
 from jinja2 import TemplateSyntaxError, meta
 from lxml import etree
 
-from speechkit.docxfile import open_docx
+from speechkit.docx.package import CONTENT_TYPES, DocxFile, content_types_for_document, open_docx
+from speechkit.docx.parts import part_numbers
 from speechkit.engine import oxml
 from speechkit.engine.environment import UndefinedVariableError, get_environment
 from speechkit.engine.messages import (
@@ -67,16 +68,17 @@ class Template:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._file = display_path(self.path)
-        members = _read_members(self.path, self._file)
-        names = {info.filename for info, _ in members}
-        if "[Content_Types].xml" not in names:
-            raise InputFileError(
-                "不是 Word 文档（缺少 [Content_Types].xml）。", Location(file=self._file)
-            )
+        package, members = _read_members(self.path, self._file)
         data = dict((info.filename, blob) for info, blob in members)
-        kinds = oxml.templated_parts(data["[Content_Types].xml"])
+        kinds = oxml.templated_parts(data[CONTENT_TYPES])
         if not any(kind == "body" for kind in kinds.values()):
             raise InputFileError("不是 Word 文档（找不到正文部分）。", Location(file=self._file))
+        if package.is_template:  # a .dotx renders to a document, as Word's “new from template”
+            members = [
+                (info, content_types_for_document(blob) if info.filename == CONTENT_TYPES else blob)
+                for info, blob in members
+            ]
+        numbers = part_numbers(package.xml, package.main_part, self._file)
 
         problems: list[Problem] = []
         sources: dict[str, PartSource] = {}
@@ -84,7 +86,7 @@ class Template:
             if name not in data:
                 continue
             try:
-                src = preprocess_part(data[name], name, kind, self._file)
+                src = preprocess_part(data[name], name, kind, self._file, numbers.get(name))
             except etree.XMLSyntaxError as exc:
                 raise InputFileError(
                     f"文档已损坏：{name} 不是合法的 XML（{exc}）。", Location(file=self._file)
@@ -226,12 +228,12 @@ def _jinja_name(part_name: str) -> str:
     return f"<speechkit:{part_name}>"
 
 
-def _read_members(path: Path, file: str) -> list[tuple[zipfile.ZipInfo, bytes]]:
+def _read_members(path: Path, file: str) -> tuple[DocxFile, list[tuple[zipfile.ZipInfo, bytes]]]:
     if not path.exists():
         raise InputFileError("模板文件不存在。", Location(file=file))
     package = open_docx(path, shown=file)  # plain-Chinese error for anything not a .docx
     try:
-        return read_package(package.data)
+        return package, read_package(package.data)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError):
         raise InputFileError(
             "无法读取模板：Word 文档已损坏（压缩包内容不完整）。", Location(file=file)

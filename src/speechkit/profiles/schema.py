@@ -12,16 +12,14 @@ the validator. Dates accept YAML dates, ``"2024-07-05"`` and ``"2024年7月5日"
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from speechkit.cnnum import parse_date
+
 PLACEHOLDER = "〔待填〕"
 """What ``speechkit profiles new`` writes where a value is still to be filled in."""
-
-_CN_DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
-_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 
 
 def _to_date(value: Any) -> Any:
@@ -29,15 +27,9 @@ def _to_date(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, str):
-        m = _ISO_DATE.match(value) or _CN_DATE.match(value)
-        if m:
-            y, mo, d = int(m[1]), int(m[2]), int(m[3])
-            try:
-                return dt.date(y, mo, d)
-            except ValueError:
-                if not 1 <= mo <= 12:
-                    raise ValueError(f"是不存在的日期（没有 {mo} 月）") from None
-                raise ValueError(f"是不存在的日期（{y}年{mo}月没有{d}日）") from None
+        parsed = parse_date(value)  # raises, in Chinese, for a date that does not exist
+        if parsed is not None:
+            return parsed
     return value
 
 
@@ -127,7 +119,7 @@ class Campaign(_Section):
     phases: list[Phase] = Field(None, title="方法步骤（按时间先后）")
 
 
-class Town(_Section):
+class TownInfo(_Section):
     """The town (镇), district (区) or sub-district (街道)."""
 
     name: Text = Field(title="乡镇名称（如 东湖镇）")
@@ -176,7 +168,7 @@ class LeadingGroup(_Section):
     office: Person = Field(None, title="领导小组办公室主任")
 
 
-class Plan(_Section):
+class PlanInfo(_Section):
     """The implementation plan."""
 
     date: Date = Field(None, title="实施方案印发日期")
@@ -187,12 +179,12 @@ class ProfileModel(_Section):
 
     city: CityInfo = Field(title="城市")
     campaign: Campaign = Field(title="活动")
-    town: Town = Field(title="乡镇")
+    town: TownInfo = Field(title="乡镇")
     party: Party = Field(title="党组织")
     meeting: Meeting = Field(title="动员大会")
     supervision: TownSupervision = Field(None, title="督导组")
     leading_group: LeadingGroup = Field(None, title="领导小组")
-    plan: Plan = Field(None, title="实施方案")
+    plan: PlanInfo = Field(None, title="实施方案")
     slogans: list[Text] = Field(title="口号（建设目标）")
 
 
@@ -291,13 +283,13 @@ __all__ = [
     "CampaignSupervision",
     "Phase",
     "Campaign",
-    "Town",
+    "TownInfo",
     "Party",
     "Meeting",
     "TownSupervision",
     "Person",
     "LeadingGroup",
-    "Plan",
+    "PlanInfo",
     "ProfileModel",
     "CityFileModel",
     "CITY_SECTIONS",

@@ -17,6 +17,7 @@ from typing import Any
 
 from lxml import etree
 
+from speechkit.docx.parts import part_numbers
 from speechkit.engine import oxml
 from speechkit.errors import InputFileError, Location, SpeechkitError
 from speechkit.templatize.candidates import Candidate, Form, resolve
@@ -82,6 +83,8 @@ def templatize_bytes(
         infos = zf.infolist()
         blobs = {info.filename: zf.read(info.filename) for info in infos}
     kinds = oxml.templated_parts(blobs["[Content_Types].xml"])
+    main = next((name for name, kind in kinds.items() if kind == "body"), None)
+    numbers = part_numbers(blobs, main, file) if main in blobs else {}
     result = TemplatizeResult(b"")
     found_keys: set[str] = set()
     tagged: list[str] = []
@@ -97,7 +100,7 @@ def templatize_bytes(
             raise InputFileError(
                 f"文档的 {name} 部分不是有效的 XML，文档可能已损坏。", Location(file=file)
             ) from None
-        paras = paragraphs(root, kind, counters[kind])
+        paras = paragraphs(root, kind, numbers.get(name, counters[kind]))
         for para in paras:
             if any(mark in para.text for mark in _TAG_MARKS):
                 tagged.append(f"{para.address}「{_snippet(para.text)}」")

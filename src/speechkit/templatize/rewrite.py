@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from speechkit.docx.address import Address
+from speechkit.docx.paragraphs import iter_paragraphs
 from speechkit.engine import oxml
-from speechkit.errors import PART_NAMES
 
-MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 W_PPR = oxml.qn("w:pPr")
 
 
@@ -24,10 +24,7 @@ class Paragraph:
 
     element: etree._Element
     pieces: list[etree._Element]
-    part: str  # body, header, footer, footnote, endnote
-    part_number: int  # 1-based among the parts of that kind
-    number: int  # 1-based among the part's paragraphs
-    cell: str | None = None  # 表格N 第R行第C列
+    place: Address  # the document layer's address (正文 第12段, 页眉2 第1段)
 
     @property
     def text(self) -> str:
@@ -36,17 +33,13 @@ class Paragraph:
 
     @property
     def address(self) -> str:
-        """Where the paragraph is, as a reviewer reads it: 正文 第12段, 页眉2 第1段."""
-        head = PART_NAMES.get(self.part, self.part)
-        if self.part not in ("body", "footnote", "endnote"):
-            head += str(self.part_number)
-        if self.cell:
-            return f"{head} {self.cell}（第{self.number}段）"
-        return f"{head} 第{self.number}段"
+        """Where the paragraph is, printed as every command prints it."""
+        return str(self.place)
 
-
-def _in_fallback(element: etree._Element) -> bool:
-    return any(anc.tag == MC_FALLBACK for anc in element.iterancestors())
+    @property
+    def cell(self) -> str | None:
+        """The table cell path (``表格1 第2行第3列``), None outside tables."""
+        return "内的".join(str(c) for c in self.place.cells) or None
 
 
 W_FLDSIMPLE = oxml.qn("w:fldSimple")
@@ -80,13 +73,11 @@ def _value_pieces(p: etree._Element) -> list[etree._Element]:
 def paragraphs(root: etree._Element, part: str, part_number: int) -> list[Paragraph]:
     """Every paragraph of a part in document order with its address (text-box copies kept by
     Word as ``mc:Fallback`` are skipped: the ``mc:Choice`` copy is the one read)."""
-    places = oxml.paragraph_places(root)
-    out: list[Paragraph] = []
-    for p, place in places.items():
-        if _in_fallback(p):
-            continue
-        out.append(Paragraph(p, _value_pieces(p), part, part_number, place.number, place.cell))
-    return out
+    number = part_number if part in ("header", "footer") else None
+    return [
+        Paragraph(para.element, _value_pieces(para.element), para.address)
+        for para in iter_paragraphs(root, part, number)
+    ]
 
 
 def replace_span(pieces: list[etree._Element], start: int, end: int, new: str) -> None:

@@ -8,12 +8,14 @@ document whose runs carry no direct formatting is judged by its styles.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from docx.oxml.ns import qn
 
-from speechkit.docxfile import open_docx
+from speechkit.docx.package import open_docx
+from speechkit.docx.paragraphs import iter_paragraphs
+from speechkit.docx.parts import load_parts
 from speechkit.errors import InputFileError, Location, SpeechkitError, display_path
 from speechkit.typeset import gongwen, oxml
 from speechkit.typeset import spec as S
@@ -54,7 +56,10 @@ class Departure:
     def to_dict(self) -> dict:
         """Plain-data form for JSON output."""
         data = asdict(self)
-        data["location"] = {k: v for k, v in asdict(self.location).items() if v is not None}
+        loc = {k: v for k, v in asdict(self.location).items() if v is not None}
+        if self.location.address is not None:
+            loc["address"] = self.location.address.to_dict()
+        data["location"] = loc
         return data
 
 
@@ -94,8 +99,11 @@ class _Checker:
         expected="",
         actual="",
         clause="",
+        address=None,
     ):
-        loc = Location(file=self.file, part=part, paragraph=paragraph, snippet=snippet)
+        loc = Location(
+            file=self.file, part=part, paragraph=paragraph, snippet=snippet, address=address
+        )
         clause = clause or _RULE_CLAUSES.get(rule.split(".")[0], "")
         self.out.append(Departure(rule, message, loc, str(expected), str(actual), clause))
 
@@ -267,6 +275,25 @@ class _Checker:
                     break
             return
 
+    def check_headers(self, parts) -> None:
+        """GB/T 9704 公文 have no running header: text in a header is a departure (each
+        paragraph named by its address, 页眉2 第1段)."""
+        for part in parts:
+            if part.kind != "header":
+                continue
+            for para in iter_paragraphs(part.root, part.kind, part.ref.number):
+                text = oxml.paragraph_text(para.element)
+                if not text.strip():
+                    continue
+                self.add(
+                    "header.text",
+                    "公文不设页眉，页眉中不应有文字",
+                    part="header",
+                    paragraph=para.address.paragraph,
+                    snippet=_snip(text),
+                    address=para.address,
+                )
+
     # -- paragraphs ---------------------------------------------------------------------------
     def check_paragraphs(self) -> None:
         rec = self.recognised
@@ -276,15 +303,20 @@ class _Checker:
                 self.add(
                     "title.missing",
                     "文档开头没有居中的标题",
-                    paragraph=first.number,
+                    paragraph=first.address.paragraph,
                     snippet=_snip(first.text),
+                    address=first.address,
                 )
         upward = bool(rec.of("signer"))  # 上行文: 发文字号 flush left beside 签发人
         for element in rec.elements:
             para = element.para
             if _TAG_ONLY.match(para.text):
                 continue
-            where = {"paragraph": para.number, "snippet": _snip(para.text)}
+            where = {
+                "paragraph": para.address.paragraph,
+                "snippet": _snip(para.text),
+                "address": para.address,
+            }
             check = getattr(self, f"_element_{element.kind}")
             check(element, para.element, para.props, where, upward)
 
@@ -604,14 +636,20 @@ class DepartureGroup:
 
     first: Departure
     paragraphs: list[int]
+    places: list = field(default_factory=list)  # the paragraphs' addresses, where known
 
     def __str__(self) -> str:
         d = self.first
         if len(self.paragraphs) <= 1:
             return str(d)
         part = PART_LABELS.get(d.location.part or "body", "")
-        listed = "、".join(str(n) for n in self.paragraphs[:30])
         more = "等" if len(self.paragraphs) > 30 else ""
+        if self.places and any(a.cells for a in self.places):  # table cells: full addresses
+            part = self.places[0].part_label
+            shown = [str(a)[len(a.part_label) :].strip() for a in self.places[:30]]
+            listed = "、".join(shown)
+            return f"{part} {len(self.paragraphs)} 段{d.message}{d.detail}：{listed}{more}"
+        listed = "、".join(str(n) for n in self.paragraphs[:30])
         return f"{part} {len(self.paragraphs)} 段{d.message}{d.detail}：第{listed}{more}段"
 
 
@@ -625,10 +663,14 @@ def group_departures(departures: list[Departure]) -> list[DepartureGroup]:
         key = (d.rule, d.message, d.expected, d.actual, d.location.part)
         if d.location.paragraph is None:
             key += (id(d),)
-        if key in groups:
+        if d.location.address is not None:
+            key += (d.location.address.part_label,)
+        if key not in groups:
+            groups[key] = DepartureGroup(d, [])
+        if d.location.paragraph:
             groups[key].paragraphs.append(d.location.paragraph)
-        else:
-            groups[key] = DepartureGroup(d, [d.location.paragraph] if d.location.paragraph else [])
+            if d.location.address is not None:
+                groups[key].places.append(d.location.address)
     return list(groups.values())
 
 
@@ -676,10 +718,15 @@ def _field_text(p) -> str:
 
 
 def load_document(path: str | Path):
-    """Open a .docx with python-docx after :func:`speechkit.docxfile.open_docx` vetted it.
+    """Open a .docx with python-docx after :func:`speechkit.docx.package.open_docx` vetted it.
 
     Raises :class:`InputFileError` (plain Chinese) when the file is missing or not a .docx.
     """
+    return _load(path)[1]
+
+
+def _load(path: str | Path):
+    """(the vetted package, its python-docx Document)."""
     import io
 
     from docx import Document
@@ -687,8 +734,8 @@ def load_document(path: str | Path):
 
     package = open_docx(path)
     where = Location(file=display_path(path))
-    try:
-        return Document(io.BytesIO(package.data))
+    try:  # a template (.dotx) or macro document (.docm) is read as a plain .docx
+        return package, Document(io.BytesIO(package.readable_bytes()))
     except etree.XMLSyntaxError as exc:
         raise InputFileError(
             f"Word 文档内部的 XML 已损坏（{exc.lineno or '?'} 行附近），无法读取；"
@@ -707,10 +754,12 @@ def format_check(path: str | Path) -> list[Departure]:
 
     Raises :class:`InputFileError` when the file is missing or not a .docx.
     """
-    checker = _Checker(Path(path), load_document(path))
+    package, document = _load(path)
+    checker = _Checker(Path(path), document)
     checker.check_sections()
     checker.check_fonts_setup()
     checker.check_footers()
+    checker.check_headers(load_parts(package, body_root=document.element, kinds=("header",)))
     checker.check_paragraphs()
     return checker.out
 

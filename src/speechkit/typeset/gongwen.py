@@ -17,10 +17,11 @@ from typing import Any
 
 from docx.oxml.ns import qn
 
+from speechkit.docx.address import Address
+from speechkit.docx.paragraphs import iter_paragraphs
 from speechkit.typeset import oxml
 from speechkit.typeset import spec as S
 
-MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 W_TXBX = qn("w:txbxContent")
 
 # The clauses of GB/T 9704—2012 a finding rests on.
@@ -105,7 +106,8 @@ _ORDER_NUMBER = re.compile(r"^第\s*[0-9一二三四五六七八九十百〇零]
 class Para:
     """One body paragraph as a reader sees it, with what recognition needs."""
 
-    number: int
+    number: int  # in document order over the whole body, tables and text boxes included
+    address: Address  # as every command prints it: 正文 第3段, 正文 表格1 第2行第3列
     element: Any
     text: str  # own text, with an automatic number drawn in front
     label: str  # the automatic number (一、) or ""
@@ -142,11 +144,6 @@ class Recognised:
 # --- reading -------------------------------------------------------------------------------
 
 
-def in_fallback(element) -> bool:
-    """True for content of Word's ``mc:Fallback`` copy of a text box (read the Choice copy)."""
-    return any(a.tag == MC_FALLBACK for a in element.iterancestors())
-
-
 def own_runs(p) -> list:
     """The text runs of ``p`` itself: not those of paragraphs inside text boxes it anchors."""
     out = []
@@ -160,11 +157,6 @@ def own_runs(p) -> list:
 def own_text(p) -> str:
     """The visible text of ``p`` without its text boxes' text."""
     return "".join(oxml.run_text(r) for r in own_runs(p))
-
-
-def body_paragraphs(body) -> list:
-    """Every paragraph of the body in document order, text boxes once (no Fallback copies)."""
-    return [p for p in body.iter(qn("w:p")) if not in_fallback(p)]
 
 
 class Numbering:
@@ -266,7 +258,8 @@ def read_paragraphs(document, sheet: oxml.StyleSheet) -> list[Para]:
     """Every body paragraph, numbered in document order (text boxes once)."""
     numbering = Numbering(document, sheet)
     out: list[Para] = []
-    for number, p in enumerate(body_paragraphs(document.element.body), start=1):
+    for number, place in enumerate(iter_paragraphs(document.element, "body"), start=1):
+        p = place.element
         runs = own_runs(p)
         label = numbering.label(p)
         text = label + "".join(oxml.run_text(r) for r in runs)
@@ -277,6 +270,7 @@ def read_paragraphs(document, sheet: oxml.StyleSheet) -> list[Para]:
         out.append(
             Para(
                 number=number,
+                address=place.address,
                 element=p,
                 text=text,
                 label=label,

@@ -13,7 +13,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+from speechkit.docx.safexml import W_NS
+
 NSMAP = {"w": W_NS}
 
 

@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from speechkit.docxfile import open_docx
+from speechkit.docx.package import open_docx
 from speechkit.errors import InputFileError, Location, ToolMissingError
 
 FONTS_CONF = Path(__file__).with_name("fonts.conf")

@@ -3,59 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from speechkit.check.model import Block
 from speechkit.check.ruletypes.base import Hit, Rule, RunContext, Spec
-
-_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
-_CN_DIGITS.update({"七": 7, "八": 8, "九": 9})
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
-_DATE = re.compile(
-    r"(?:(\d{4}|[〇零一二三四五六七八九]{4})年)?(\d{1,2}|[一二三四五六七八九十]{1,3})月(?:(\d{1,2}|[一二三四五六七八九十]{1,3})[日号])?"
-)
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-
-
-def parse_number(text: str) -> int | None:
-    """An integer written in Arabic (half- or full-width) or Chinese numerals; None if not one."""
-    s = text.strip().translate({0xFF10 + i: 0x30 + i for i in range(10)}).replace(",", "")
-    if s.isdigit():
-        return int(s)
-    if not s or any(ch not in _CN_DIGITS and ch not in _CN_UNITS for ch in s):
-        return None
-    if all(ch in _CN_DIGITS for ch in s) and len(s) > 1:  # 二〇二四
-        return int("".join(str(_CN_DIGITS[ch]) for ch in s))
-    total, section, digit = 0, 0, 0
-    for ch in s:
-        if ch in _CN_DIGITS:
-            digit = _CN_DIGITS[ch]
-        else:
-            unit = _CN_UNITS[ch]
-            if unit == 10000:
-                total += (section + digit) * unit
-                section = digit = 0
-            else:
-                section += (digit or 1) * unit
-                digit = 0
-    return total + section + digit
-
-
-def parse_date(text: str) -> tuple[int | None, int, int | None] | None:
-    """(year or None, month, day or None) from 2024年7月5日, 七月五日, 2024-07-05; else None."""
-    m = _ISO.fullmatch(text.strip())
-    if m:
-        return int(m.group(1)), int(m.group(2)), int(m.group(3))
-    m = _DATE.fullmatch(text.strip())
-    if not m:
-        return None
-    year = parse_number(m.group(1)) if m.group(1) else None
-    month = parse_number(m.group(2))
-    day = parse_number(m.group(3)) if m.group(3) else None
-    if month is None:
-        return None
-    return year, month, day
+from speechkit.cnnum import parse_date_parts as parse_date
+from speechkit.cnnum import parse_number
 
 
 def cn_date(d: dt.date) -> str:

@@ -16,22 +16,12 @@ from speechkit.check.ruletypes.base import (
     literal_regex,
     regex_hits,
 )
-
-_HANZI_DIGITS = "〇一二三四五六七八九"
-
-
-def _hanzi_number(n: int) -> str:
-    """0..99 as Chinese numerals (十六, 四, 二十)."""
-    if n < 10:
-        return _HANZI_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 1 else _HANZI_DIGITS[tens]
-    return head + "十" + (_HANZI_DIGITS[ones] if ones else "")
+from speechkit.cnnum import small_hanzi
 
 
 def _to_hanzi_numbers(s: str) -> str:
     return re.sub(
-        r"\d+", lambda m: _hanzi_number(int(m.group())) if int(m.group()) < 100 else m.group(), s
+        r"\d+", lambda m: small_hanzi(int(m.group())) if int(m.group()) < 100 else m.group(), s
     )
 
 

@@ -1,4 +1,4 @@
-"""speechkit.docxfile: every kind of non-.docx input gets a plain-Chinese reason."""
+"""Opening a Word package: every kind of input that is not one gets a plain-Chinese reason."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from speechkit.docxfile import OLE_MAGIC, docx_problem, open_docx, validate_docx_bytes
+from speechkit.docx.package import OLE_MAGIC, docx_problem, open_docx, validate_docx_bytes
 from speechkit.errors import InputFileError
 from tests.conftest import TEMPLATES
 
@@ -74,7 +74,8 @@ def test_main_part_found_through_the_package_relationships():
         '<Relationship Id="r1" Target="/word/main.xml" Type="http://schemas.openxmlformats.org/'
         'officeDocument/2006/relationships/officeDocument"/></Relationships>'
     )
-    data = _zip({"_rels/.rels": rels, "word/main.xml": "<w/>"})
+    types = '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'
+    data = _zip({"[Content_Types].xml": types, "_rels/.rels": rels, "word/main.xml": "<w/>"})
     assert docx_problem(data) is None
     assert validate_docx_bytes(data, "m.docx") == "word/main.xml"
 
@@ -85,3 +86,9 @@ def test_any_bytes_are_either_a_package_or_a_chinese_reason(data):
     problem = docx_problem(data)
     assert problem is not None  # random bytes are never a Word package
     assert _plain(problem), problem
+
+
+def test_the_old_module_name_still_opens_packages():
+    from speechkit import docxfile
+
+    assert docxfile.open_docx is open_docx and docxfile.docx_problem is docx_problem
