@@ -40,6 +40,7 @@ bench: $(VENV)/.stamp-test
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/check.py
 	$(BIN)/python bench/batch.py
+	$(BIN)/python bench/pdf.py
 
 clean:
 	rm -rf output .pytest_cache .ruff_cache build src/*.egg-info

@@ -136,6 +136,10 @@ class RulePackError(ProblemsError):
     """Raised when a rule pack file is not valid."""
 
 
+class CampaignPackError(ProblemsError):
+    """Raised when a campaign pack (campaign.yaml, schema.yaml, ...) is not valid."""
+
+
 class RosterError(ProblemsError):
     """Raised when a roster (members list) cannot be read at all."""
 

@@ -10,7 +10,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from batch_helpers import ROOT, make_templates, write_roster  # noqa: E402
+from batch_helpers import make_templates, write_roster  # noqa: E402
+from tests.conftest import PROFILES
 
 
 @pytest.fixture
@@ -18,9 +19,9 @@ def workspace(tmp_path: Path) -> Path:
     """tmp/{profiles (city + donghu + xishan, donghu with a 4-row roster), templates, out}."""
     profiles = tmp_path / "profiles"
     (profiles / "towns").mkdir(parents=True)
-    shutil.copy(ROOT / "profiles" / "city.yaml", profiles / "city.yaml")
+    shutil.copy(PROFILES / "city.yaml", profiles / "city.yaml")
     for slug in ("donghu", "xishan"):
-        shutil.copy(ROOT / "profiles" / "towns" / f"{slug}.yaml", profiles / "towns")
+        shutil.copy(PROFILES / "towns" / f"{slug}.yaml", profiles / "towns")
     write_roster(
         profiles / "towns" / "donghu.members.csv",
         [

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from batch_helpers import ROOT, assert_consistent
+from batch_helpers import assert_consistent
+from tests.conftest import PROFILES, TEMPLATES
 
 from speechkit.batch import BatchOptions, run_batch
 
@@ -39,8 +40,8 @@ def test_shipped_templates_fill_forms_from_the_demo_roster(tmp_path: Path) -> No
     out = tmp_path / "out"
     result = run_batch(
         BatchOptions(
-            profiles=ROOT / "profiles",
-            templates_dir=ROOT / "templates",
+            profiles=PROFILES,
+            templates_dir=TEMPLATES,
             out=out,
             towns=("donghu", "xishan", "baiyang"),
             jobs=2,

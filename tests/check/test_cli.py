@@ -6,9 +6,11 @@ import json
 import zipfile
 from pathlib import Path
 
+from tests.conftest import PROFILES
+
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "tests" / "data" / "seed.txt"
-DONGHU = ROOT / "profiles" / "towns" / "donghu.yaml"
+DONGHU = PROFILES / "towns" / "donghu.yaml"
 
 
 def write(tmp_path, name, text):
@@ -313,7 +315,7 @@ def test_readme_rule_count_is_true():
     readme = (ROOT / "README.md").read_text("utf-8")
     counts = re.findall(r"默认规则包现有 (\d+) 条规则", readme)
     assert counts, "README 应写明默认规则包的条数"
-    assert {int(c) for c in counts} == {len(load_rules().rules)}
+    assert {int(c) for c in counts} == {len(load_rules(campaigns=False).rules)}
 
 
 def test_alias_bomb_pack_refused_by_every_command(cli, tmp_path):

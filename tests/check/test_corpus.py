@@ -9,15 +9,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from tests.conftest import PROFILES, TEMPLATES
 
 from speechkit.check import check
 from speechkit.check import docxparts as dx
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "tests" / "data" / "seed.txt"
-TEMPLATES = ROOT / "templates"
 TOWNS = sorted(
-    p.stem for p in (ROOT / "profiles" / "towns").glob("*.yaml") if ".members." not in p.name
+    p.stem for p in (PROFILES / "towns").glob("*.yaml") if ".members." not in p.name
 )  # every demo town: 镇, 街道 and 区
 DOCS = ["动员讲话", "实施方案", "党性分析评议表"]
 
@@ -103,7 +103,7 @@ def rendered(tmp_path_factory):
     docs = {}
     templates = {name: Template(TEMPLATES / f"{name}.docx") for name in DOCS}
     for town in TOWNS:
-        profile = load_profile(ROOT / "profiles" / "towns" / f"{town}.yaml")
+        profile = load_profile(PROFILES / "towns" / f"{town}.yaml")
         for name, template in templates.items():
             path = out / f"{town}-{name}.docx"
             template.save(profile.context(), path)
@@ -125,7 +125,7 @@ def test_rendered_speech_against_another_towns_profile(rendered):
     from speechkit.profiles import load_profile
 
     path, _ = rendered[("donghu", "动员讲话")]
-    other = load_profile(ROOT / "profiles" / "towns" / "xishan.yaml")
+    other = load_profile(PROFILES / "towns" / "xishan.yaml")
     report = check(path, profile=other)
     rules = {f.rule for f in report.findings}
     assert {"consistency.town-name", "consistency.town-members", "consistency.doc-date"} <= rules

@@ -62,6 +62,7 @@ def test_html_is_self_contained_with_marks_and_filter(tmp_path):
         "会后,***同志<b>\n按照两个务必的要求",
         name="甲.txt",
         label="东湖镇 / 动员讲话",
+        campaign="xianjinxing-2005",
         as_of=dt.date(2005, 7, 1),  # a 2005 text: “两个务必” is not yet out of date
     )
     page = to_html([report, check_text("干净的文本", name="乙.txt")], title="合并报告")
@@ -181,16 +182,16 @@ def _soffice():
 @pytest.mark.skipif(_soffice() is None, reason="未安装 LibreOffice（soffice），跳过渲染测试")
 def test_annotated_rendered_speech_opens_in_libreoffice(tmp_path):
     import subprocess
-    from pathlib import Path
+
+    from tests.conftest import PROFILES, TEMPLATES
 
     from speechkit.engine import Template
     from speechkit.profiles import load_profile
     from speechkit.typeset.pdf import convert_to_pdf
 
-    root = Path(__file__).resolve().parents[2]
-    profile = load_profile(root / "profiles" / "towns" / "donghu.yaml")
+    profile = load_profile(PROFILES / "towns" / "donghu.yaml")
     src = tmp_path / "动员讲话.docx"
-    Template(root / "templates" / "动员讲话.docx").save(profile.context(), src)
+    Template(TEMPLATES / "动员讲话.docx").save(profile.context(), src)
     from speechkit.check.model import Finding, TextLocation
 
     blocks = [b for b in read_document(src).blocks if b.part == "body" and len(b.text) > 10][:3]

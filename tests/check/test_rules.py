@@ -145,7 +145,10 @@ def test_missing_pack_file(tmp_path):
 
 
 def test_formulation_reports_variants_with_quotes_and_tail():
-    r = check_text('学习"三个代表"重要思想和三个代表思想，坚持“三个代表”重要思想')
+    r = check_text(
+        '学习"三个代表"重要思想和三个代表思想，坚持“三个代表”重要思想',
+        campaign="xianjinxing-2005",
+    )
     got = [(f.match, f.suggestion) for f in r.findings if f.rule == "required.three-represents"]
     assert got == [
         ('"三个代表"重要思想', "“三个代表”重要思想"),

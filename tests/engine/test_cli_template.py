@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import ROOT
+from tests.conftest import TEMPLATES
 
 
 def test_template_vars_lists_paths_and_locations(cli, make_template):
@@ -79,7 +79,7 @@ def test_render_needs_exactly_one_source(cli, make_template, tmp_path):
 
 def test_shipped_templates_check_clean(cli):
     for name in ("动员讲话.docx", "实施方案.docx", "党性分析评议表.docx"):
-        res = cli("template", "check", ROOT / "templates" / name)
+        res = cli("template", "check", TEMPLATES / name)
         assert res.exit_code == 0, res.output
 
 
@@ -106,6 +106,6 @@ def test_template_check_with_data_lists_every_missing_variable(cli, make_templat
 
 
 def test_template_check_with_demo_profile(cli, demo_profiles):
-    path = ROOT / "templates" / "动员讲话.docx"
+    path = TEMPLATES / "动员讲话.docx"
     res = cli("template", "check", path, "--profile", demo_profiles / "towns" / "donghu.yaml")
     assert res.exit_code == 0, res.output

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tests.conftest import ROOT, pdf_text, requires_soffice
+from tests.conftest import PROFILES, TEMPLATES, pdf_text, requires_soffice
 
 from speechkit.engine import Template
 
@@ -49,8 +49,8 @@ def test_shipped_speech_renders_for_demo_town(tmp_path):
     from speechkit.profiles import load_profile
     from speechkit.typeset.pdf import convert_to_pdf
 
-    template = ROOT / "templates" / "动员讲话.docx"  # committed; tests/typeset checks it is current
-    profile = load_profile(ROOT / "profiles" / "towns" / "donghu.yaml")
+    template = TEMPLATES / "动员讲话.docx"  # committed; tests/typeset checks it is current
+    profile = load_profile(PROFILES / "towns" / "donghu.yaml")
     out = Template(template).save(profile.context(), tmp_path / "speech.docx")
     text = "".join(pdf_text(convert_to_pdf(out, tmp_path), layout=False).split())
     assert "东湖镇" in text and "{{" not in text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from pathlib import Path
 
 from docx import Document
 
@@ -169,12 +170,23 @@ def test_pdf_refuses_to_overwrite_an_existing_pdf_without_force(tmp_path, monkey
 
     made = []
 
-    def fake_convert(path, out_dir):
-        made.append(path)
-        return out_dir / (path.stem + ".pdf")
+    class FakeConverter:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return None
+
+        def convert_many(self, items):
+            out = []
+            for path, out_dir in items:
+                made.append(path)
+                out.append(pdf.Converted(path, Path(out_dir) / (path.stem + ".pdf")))
+            return out
 
     monkeypatch.setattr(pdf, "soffice_path", lambda: "/usr/bin/soffice")
-    monkeypatch.setattr(pdf, "convert_to_pdf", fake_convert)
+    monkeypatch.setattr(pdf, "Converter", FakeConverter)
+    monkeypatch.setattr(pdf, "stand_ins", lambda path: [])
     existing = tmp_path / "动员讲话.pdf"
     existing.write_bytes(b"%PDF-old")
     result = run_cli("pdf", TEMPLATES / "动员讲话.docx", "-o", tmp_path)

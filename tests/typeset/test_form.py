@@ -92,7 +92,7 @@ def test_form_has_title_subtitle_table_and_closing():
     assert table.rows[3].cells[-1].text == "签名：　　年　月　日"
     assert (
         table.rows[4].cells[1].text
-        == "☐ 优秀\u3000\u3000\u3000\u3000☐ 合格\u3000\u3000\u3000\u3000☐ 基本合格\u3000\u3000\u3000\u3000☐ 不合格"
+        == "▢ 优秀\u3000\u3000\u3000\u3000▢ 合格\u3000\u3000\u3000\u3000▢ 基本合格\u3000\u3000\u3000\u3000▢ 不合格"
     )
     widths = [c.w.twips for c in table._tbl.tblGrid.gridCol_lst]
     assert widths == SPEC["columns"]
@@ -154,6 +154,16 @@ def test_the_build_is_reproducible():
             "纵向-横向",
         ),
         ({"rows": [{"label": "甲", "choices": []}]}, "rows[0].choices", "选项"),
+        (
+            {"rows": [{"cells": [{"label": "甲"}, {"field": "member.name|", "span": 5}]}]},
+            "rows[0].cells[1].field",
+            "表达式",
+        ),
+        (
+            {"rows": [{"cells": [{"label": "甲"}, {"field": "{{ x }}", "span": 5}]}]},
+            "rows[0].cells[1].field",
+            "{{ }}",
+        ),
     ],
 )
 def test_spec_mistakes_name_the_key(change, key, words):

@@ -100,7 +100,7 @@ NOTICE = """# 关于做好2024年度工作的通知
 
 
 def test_markdown_notice_addressee_emphasis_and_list_items():
-    result = typeset(NOTICE)
+    result = typeset(NOTICE, markdown=True)
     doc = open_docx(result.data)
     paragraphs = doc.paragraphs
     assert [(p.style.name, p.text) for p in paragraphs[:3]] == [
@@ -144,7 +144,7 @@ def test_jinja_tags_pass_through_untouched():
 
 def test_markdown_headings_set_the_level_explicitly():
     blocks, _ = parse_text(
-        "# 方案\n\n## 指导思想\n\n### {{ loop.index|cn_ordinal(2) }}学习\n\n正文。"
+        "# 方案\n\n## 指导思想\n\n### {{ loop.index|cn_ordinal(2) }}学习\n\n正文。", markdown=True
     )
     assert kinds(blocks) == [("title", 0), ("heading", 1), ("heading", 2), ("body", 0)]
     assert blocks[2].text == "{{ loop.index|cn_ordinal(2) }}学习"
@@ -152,11 +152,11 @@ def test_markdown_headings_set_the_level_explicitly():
 
 def test_backslash_continues_the_title_after_a_line_break():
     blocks, _ = parse_text(
-        "在东湖镇保持共产党员先进性教育活动\\\n动员大会上的讲话\n同志们：\n正文。"
+        "在东湖镇保持共产党员先进性教育活动\\\n动员大会上的讲话\n同志们：\n正文。", markdown=True
     )
     assert blocks[0].kind == "title"
     assert blocks[0].text == "在东湖镇保持共产党员先进性教育活动\n动员大会上的讲话"
-    doc = part_xml(typeset("标题第一行\\\n第二行\n正文。").data, "word/document.xml")
+    doc = part_xml(typeset("标题第一行\\\n第二行\n正文。", markdown=True).data, "word/document.xml")
     title = doc.find(f"{W}body/{W}p")
     assert len(title.findall(f"{W}r/{W}br")) == 1
 
@@ -244,7 +244,9 @@ def test_parse_keeps_every_character_of_the_text(lines):
 
 
 def test_markdown_title_may_continue_on_the_next_line():
-    blocks, _ = parse_text("# 东湖镇开展第二批\\\n保持共产党员先进性教育活动实施方案\n\n正文。")
+    blocks, _ = parse_text(
+        "# 东湖镇开展第二批\\\n保持共产党员先进性教育活动实施方案\n\n正文。", markdown=True
+    )
     assert blocks[0].kind == "title"
     assert blocks[0].text == "东湖镇开展第二批\n保持共产党员先进性教育活动实施方案"
 

@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from tests.conftest import PROFILES, TEMPLATES
 
 ROOT = Path(__file__).resolve().parents[2]
-TEMPLATES = ROOT / "templates"
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -17,7 +17,7 @@ CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 def profiles_dir(tmp_path: Path) -> Path:
     """A writable copy of the shipped demo profiles (without rosters' edits leaking back)."""
     dest = tmp_path / "profiles"
-    shutil.copytree(ROOT / "profiles", dest)
+    shutil.copytree(PROFILES, dest)
     return dest
 
 

@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from tests.conftest import PROFILES, TEMPLATES
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -33,9 +34,9 @@ def site(tmp_path_factory):
 
     base = tmp_path_factory.mktemp("site")
     profiles = base / "profiles"
-    shutil.copytree(ROOT / "profiles", profiles)
+    shutil.copytree(PROFILES, profiles)
     output = base / "output"
-    server = make_web_server("127.0.0.1", 0, profiles, ROOT / "templates", output, batch_jobs=1)
+    server = make_web_server("127.0.0.1", 0, profiles, TEMPLATES, output, batch_jobs=1)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield server.url.rstrip("/"), profiles, output

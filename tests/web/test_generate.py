@@ -224,7 +224,9 @@ def test_roster_warnings_are_shown_on_the_result_page(profiles_dir, output_dir, 
 
     folder = tmp_path / "forms"
     folder.mkdir()
-    shutil.copy(Path(__file__).resolve().parents[2] / "templates" / "党性分析评议表.docx", folder)
+    from tests.conftest import TEMPLATES
+
+    shutil.copy(TEMPLATES / "党性分析评议表.docx", folder)
     (profiles_dir / "towns" / "donghu.members.csv").write_text(
         "姓名,性别,出生年月,所在支部,职务\n李明,男,1970.03,一支部,书记\n", "utf-8"
     )

@@ -55,7 +55,8 @@ def _start_on_new_page(body, qn, OxmlElement) -> None:
     """Make the first block of ``body`` start a new page (pageBreakBefore or a page break)."""
     first = next((el for el in body if el.tag in (qn("w:p"), qn("w:tbl"))), None)
     if first is not None and first.tag == qn("w:p"):
-        first.get_or_add_pPr().insert(0, OxmlElement("w:pageBreakBefore"))
+        # python-docx's property puts w:pageBreakBefore at its schema place (after w:pStyle)
+        first.get_or_add_pPr().pageBreakBefore_val = True
         return
     p = OxmlElement("w:p")
     r = OxmlElement("w:r")

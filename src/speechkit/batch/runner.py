@@ -47,6 +47,7 @@ from speechkit.batch.plan import Plan, Task, build_plan, check_selection
 from speechkit.errors import SpeechkitError
 from speechkit.fsutil import sha256_bytes
 
+PDF_CHUNK = 16  # PDFs per LibreOffice start (one start costs ~2-4 s, a file ~0.2 s)
 CHUNK_MAX = 64  # items per pool task: fewer round trips, still a fine-grained progress bar
 # With a pool, the first outputs are decided, staged and handed to the workers before the
 # parent decides the rest, so the workers render while the parent plans the remainder.
@@ -122,10 +123,10 @@ class Executor:
             return
         share = shared or (lambda chunk: None)
         if self.jobs == 1:
-            for item in items:
-                yield from fn([item], share([item]))
-            for item in more() if more is not None else ():
-                yield from fn([item], share([item]))
+            step = chunk or 1  # PDFs: several files per LibreOffice start
+            for part in (items, more() if more is not None else []):
+                for i in range(0, len(part), step):
+                    yield from fn(part[i : i + step], share(part[i : i + step]))
             return
         count = max(total, len(items))
         size = chunk or max(1, min(CHUNK_MAX, count // (self.jobs * 8)))
@@ -282,6 +283,7 @@ class Run:
         recorder: Recorder,
         shared: Callable[[list], Any] | None = None,
         indices: list[int] | None = None,
+        chunk: int | None = None,
     ) -> list[ItemResult]:
         """Decide, produce and record a list of ``(rel, kind, inputs, fields, item)`` outputs.
 
@@ -338,7 +340,7 @@ class Run:
         more = (lambda: prepare(rest)) if rest else None
         try:
             work = prepare(head)
-            runs = executor.run(fn, work, shared=shared, more=more, total=len(order))
+            runs = executor.run(fn, work, chunk, shared=shared, more=more, total=len(order))
             for index, meta, error in runs:
                 rel, item = tasks[index][0], tasks[index][4]
                 waiting.discard(index)
@@ -368,7 +370,7 @@ class Run:
             reconcile(recorder.manifest)
             remaining = sorted(waiting | undecided)
             return self._step(
-                phase, tasks, fn, payload, executor, recorder, shared, indices=remaining
+                phase, tasks, fn, payload, executor, recorder, shared, remaining, chunk
             )
         recorder.finish()  # also settles anything a dead worker may have written
         return [t[4] for t in tasks]
@@ -593,7 +595,9 @@ class Run:
             source = self.root / (rel[: -len(".pdf")] + ".docx")
             return (index, str(source), str(self.root / rel), keep_stamp)
 
-        return self._step("pdf", tasks, worker.pdf_chunk, payload, executor, recorder)
+        return self._step(
+            "pdf", tasks, worker.pdf_chunk, payload, executor, recorder, chunk=PDF_CHUNK
+        )
 
     def report(self) -> None:
         """Write the combined HTML check report."""

@@ -209,20 +209,29 @@ def check_chunk(chunk: list[tuple[int, str, str, str, str]], shared: Any = None)
 def pdf_chunk(chunk: list[tuple[int, str, str, str]], shared: Any = None) -> list[Result]:
     """Convert ``(index, docx path, target pdf, keep_stamp)`` items; write each PDF atomically.
 
-    LibreOffice writes into a private temporary folder, then the PDF is moved into place.
+    The whole chunk goes through one LibreOffice start (:class:`~speechkit.typeset.pdf.Converter`)
+    writing into a private temporary folder; each PDF is then moved into place.
     """
     import tempfile
 
-    from speechkit.typeset.pdf import convert_to_pdf
+    from speechkit.typeset.pdf import Converter
 
     results: list[Result] = []
-    for index, doc_path, target, keep_stamp in chunk:
+    with tempfile.TemporaryDirectory(prefix="sk-batch-pdf-") as tmp:
         try:
-            with tempfile.TemporaryDirectory(prefix="sk-batch-pdf-") as tmp:
-                pdf = convert_to_pdf(Path(doc_path), Path(tmp))
-                results.append((index, produce(target, pdf.read_bytes(), keep_stamp), ""))
+            with Converter() as converter:
+                done = converter.convert_many(
+                    (doc_path, Path(tmp) / str(n)) for n, (_, doc_path, _, _) in enumerate(chunk)
+                )
         except Exception as exc:
-            results.append((index, None, error_text(exc)))
+            return [(index, None, error_text(exc)) for index, *_ in chunk]
+        for (index, _, target, keep_stamp), one in zip(chunk, done, strict=True):
+            try:
+                if one.error is not None:
+                    raise one.error
+                results.append((index, produce(target, one.pdf.read_bytes(), keep_stamp), ""))
+            except Exception as exc:
+                results.append((index, None, error_text(exc)))
     return results
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -104,13 +105,20 @@ def check_document(
     as_of: dt.date | None = None,
     keywords: bool = False,
     label: str | None = None,
+    campaign: str | None = None,
 ) -> FileReport:
     """Check an already read :class:`Document` (see :func:`check`)."""
     pack = rules if rules is not None else default_rules()
-    active = pack.active(doc_type, as_of or dt.date.today(), ignore)
+    profile = _resolve_profile(profile)
+    campaign = document_campaign(doc, pack, profile, campaign)
+    if doc_type is None and campaign in pack.doc_hints:
+        name = Path(doc.path).stem
+        doc_type = next((k for h, k in pack.doc_hints[campaign] if h in name), None)
+    as_of = document_date(doc, profile, doc_type) or as_of or dt.date.today()
+    active = pack.active(doc_type, as_of, ignore, campaign)
     if any(r.needs_tokens for r in active):
         pack.prepare_tokens()
-    ctx = RunContext(profile=_resolve_profile(profile), as_of=as_of)
+    ctx = RunContext(profile=profile, as_of=as_of)
     report = FileReport(
         path=doc.path,
         findings=run_rules(doc, active, ctx),
@@ -123,8 +131,76 @@ def check_document(
 
         pack.prepare_tokens()
         report.keywords = top_keywords(doc.text())
-        report.coverage = coverage(doc, pack, doc_type)
+        in_force = {r.id for r in pack.effective(campaign)}
+        report.coverage = [c for c in coverage(doc, pack, doc_type) if c[0] in in_force]
     return report
+
+
+def document_campaign(doc: Document, pack: RulePack, profile=None, campaign=None) -> str | None:
+    """The campaign a document belongs to: ``campaign`` (or ``--campaign``), else the profile's
+    pack, else the campaign whose name the text cites most, else None."""
+    if campaign:
+        return campaign
+    from speechkit.campaigns import chosen_campaign
+
+    if chosen_campaign():
+        return chosen_campaign()
+    pack_id = getattr(profile, "pack_id", None)
+    if pack_id:
+        return pack_id
+    if not pack.campaigns:
+        return None
+    return pack.find_campaign("\n".join(b.text for b in doc.blocks))
+
+
+_HANZI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
+_NUM = r"(?:\d{1,4}|[〇零一二三四五六七八九十]{1,4})"
+_DATE_RE = re.compile(
+    rf"((?:\d{{4}}|[〇零一二三四五六七八九]{{4}}))\s*年\s*({_NUM})\s*月\s*({_NUM})\s*日"
+)
+
+
+def _hanzi_number(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (_HANZI_DIGITS.get(tens, 1) if tens else 1) * 10 + (
+            _HANZI_DIGITS.get(ones, 0) if ones else 0
+        )
+    return int("".join(str(_HANZI_DIGITS[c]) for c in text))
+
+
+def _parse_date(match: re.Match) -> dt.date | None:
+    try:
+        year = _hanzi_number(match[1])
+        return dt.date(year, _hanzi_number(match[2]), _hanzi_number(match[3]))
+    except (ValueError, KeyError):
+        return None
+
+
+def document_date(doc: Document, profile=None, doc_type: str | None = None) -> dt.date | None:
+    """The date a text is judged by: its profile's document date (plan.date for a plan, else
+    meeting.date), else a full date in the title block (the first lines) or the 落款 (the last
+    lines), else None."""
+    data = getattr(profile, "data", None)
+    if isinstance(data, dict):
+        keys = ("plan", "meeting") if doc_type == "plan" else ("meeting", "plan")
+        for key in keys:
+            value = (data.get(key) or {}).get("date") if isinstance(data.get(key), dict) else None
+            if isinstance(value, dt.date):
+                return value
+    body = [b for b in doc.blocks if b.part == "body" and b.text.strip()]
+    for block in body[:6] + body[-4:][::-1]:
+        text = block.text.strip()
+        if len(text) > 60:
+            continue
+        match = _DATE_RE.search(text)
+        if match:
+            found = _parse_date(match)
+            if found is not None:
+                return found
+    return None
 
 
 def check(
@@ -137,13 +213,17 @@ def check(
     as_of: dt.date | None = None,
     keywords: bool = False,
     label: str | None = None,
+    campaign: str | None = None,
 ) -> FileReport:
     """Check one document (.docx, .txt or .md path, or a :class:`Document`).
 
     ``profile`` is a :class:`speechkit.profiles.Profile` or a path to a town YAML (enables the
     consistency rules); ``rules`` a :class:`RulePack` (default pack when None); ``doc_type``
     one of speech/plan/form (guessed from the file name when None); ``ignore`` rule ids,
-    id prefixes or categories to skip. Raises :class:`InputFileError` for unusable input.
+    id prefixes or categories to skip; ``as_of`` the date used when neither the profile nor
+    the text's title block or 落款 gives one (default today); ``campaign`` the campaign pack the
+    document belongs to (default: the profile's, else the campaign named in the text), whose
+    rules then apply. Raises :class:`InputFileError` for unusable input.
     """
     from speechkit.check.sources import read_document
 
@@ -159,6 +239,7 @@ def check(
         as_of=as_of,
         keywords=keywords,
         label=label,
+        campaign=campaign,
     )
 
 

@@ -30,7 +30,7 @@ CATEGORY_NAMES = {
     "consistency": "与资料不符",
 }
 PARTS = ("body", "header", "footer", "footnote", "endnote")
-DOC_TYPES = {"speech": "动员讲话", "plan": "实施方案", "form": "党性分析评议表"}
+DOC_TYPES = {"speech": "动员讲话", "plan": "实施方案", "form": "党性分析评议表", "material": "材料"}
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,10 @@ A pack is a mapping::
         examples: {bad: ['**市委'], good: ['2*3']}
 
 Packs given after the default one add rules; a rule with an existing id replaces it.
+
+Campaign packs (``speechkit.campaigns``) add their rules.yaml scoped to their campaign: such a
+rule applies only to a document of that campaign (see :meth:`RulePack.active`), and
+:attr:`RulePack.campaigns` holds the names that identify each campaign in a text.
 """
 
 from __future__ import annotations
@@ -40,26 +44,64 @@ class RulePack:
     rules: list[Rule] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
+    scope: dict[str, str] = field(default_factory=dict)  # rule id -> campaign pack id
+    campaigns: dict[str, tuple[str, ...]] = field(default_factory=dict)  # pack id -> names
+    doc_hints: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # id -> hints
+    disabled_for: dict[str, set[str]] = field(default_factory=dict)  # campaign -> rule ids
+    overrides: dict[tuple[str, str], Rule] = field(default_factory=dict)  # (campaign, id)
 
     def get(self, rule_id: str) -> Rule | None:
         """The rule with this id, or None."""
         return next((r for r in self.rules if r.id == rule_id), None)
 
     def active(
-        self, doc_type: str | None = None, as_of: dt.date | None = None, ignore=()
+        self,
+        doc_type: str | None = None,
+        as_of: dt.date | None = None,
+        ignore=(),
+        campaign: str | None = None,
     ) -> list[Rule]:
-        """Rules that apply to this document type on this date, minus ignored ids/prefixes."""
+        """Rules that apply to this document type on this date, minus ignored ids/prefixes;
+        a campaign's rules only when the document belongs to ``campaign``."""
         ignore = tuple(ignore)
         return [
             r
-            for r in self.rules
+            for r in self.effective(campaign)
             if r.applies(doc_type, as_of) and not any(_ignored(r, i) for i in ignore)
         ]
+
+    def effective(self, campaign: str | None) -> list[Rule]:
+        """The rules a document of ``campaign`` is checked with: the base rules (minus those the
+        campaign's pack disables, or replaced by its own rule of the same id) and its rules."""
+        off = self.disabled_for.get(campaign or "", set())
+        out = []
+        for r in self.rules:
+            if r.id in off or self.scope.get(r.id, campaign) != campaign:
+                continue
+            out.append(self.overrides.get((campaign or "", r.id), r))
+        return out
+
+    def in_scope(self, rule: Rule, campaign: str | None) -> bool:
+        """Whether ``rule`` applies to a document of ``campaign`` (None: of no known one)."""
+        return self.scope.get(rule.id, campaign) == campaign
+
+    def find_campaign(self, text: str) -> str | None:
+        """The campaign whose name occurs most often in ``text`` (longest names first), or None."""
+        best, best_count = None, 0
+        for pack_id, names in self.campaigns.items():
+            count = 0
+            rest = text
+            for name in sorted(names, key=len, reverse=True):
+                count += rest.count(name)
+                rest = rest.replace(name, "\0")
+            if count > best_count:
+                best, best_count = pack_id, count
+        return best
 
     def terms(self) -> list[str]:
         """Every word the rules want kept whole (the jieba user dictionary)."""
         out: list[str] = []
-        for r in self.rules:
+        for r in [*self.rules, *self.overrides.values()]:
             out.extend(r.terms())
         return out
 
@@ -77,27 +119,62 @@ def _ignored(rule: Rule, pattern: str) -> bool:
     return rule.id == pattern or rule.category == pattern or rule.id.startswith(pattern + ".")
 
 
-def load_rules(extra_paths=(), *, default: bool = True) -> RulePack:
-    """Load the default pack (unless ``default=False``) then each extra pack, in order.
+def load_rules(extra_paths=(), *, default: bool = True, campaigns: bool | None = None) -> RulePack:
+    """Load the default pack (unless ``default=False``), the rules of every campaign pack
+    (scoped to their campaign; by default together with the default pack), then each extra
+    pack, in order.
 
     Raises :class:`RulePackError` listing every problem of an invalid pack, located.
     """
-    paths = ([DEFAULT_PACK] if default else []) + [Path(p) for p in extra_paths]
     pack = RulePack()
-    for path in paths:
-        name, disable, rules = load_pack_file(path)
-        pack.files.append(str(path))
-        pack.names.append(name)
-        if disable:
-            pack.rules = [r for r in pack.rules if r.id not in set(disable)]
-        index = {r.id: i for i, r in enumerate(pack.rules)}
-        for rule in rules:
-            if rule.id in index:
-                pack.rules[index[rule.id]] = rule
-            else:
-                index[rule.id] = len(pack.rules)
-                pack.rules.append(rule)
+    if default:
+        _add(pack, DEFAULT_PACK)
+    if campaigns if campaigns is not None else default:
+        from speechkit import campaigns as packs
+
+        for camp_id, names, rules_path in packs.campaign_index():
+            pack.campaigns[camp_id] = names
+            pack.doc_hints[camp_id] = packs.document_hints().get(camp_id, [])
+            if rules_path is not None:
+                _add_campaign(pack, rules_path, camp_id)
+    for path in extra_paths:
+        _add(pack, Path(path))
     return pack
+
+
+def _add_campaign(pack: RulePack, path: Path, campaign: str) -> None:
+    """Add a campaign pack's rules scoped to ``campaign``: its ``disable`` and its rules that
+    reuse an existing id apply to that campaign's documents only."""
+    name, disable, rules = load_pack_file(path)
+    pack.files.append(str(path))
+    pack.names.append(name)
+    pack.disabled_for[campaign] = set(disable)
+    known = {r.id for r in pack.rules}
+    for rule in rules:
+        if rule.id in known:
+            pack.overrides[(campaign, rule.id)] = rule
+        else:
+            known.add(rule.id)
+            pack.rules.append(rule)
+            pack.scope[rule.id] = campaign
+
+
+def _add(pack: RulePack, path: Path) -> list[str]:
+    """Add one pack file's rules (a rule with an existing id replaces it); return their ids."""
+    name, disable, rules = load_pack_file(path)
+    pack.files.append(str(path))
+    pack.names.append(name)
+    if disable:
+        pack.rules = [r for r in pack.rules if r.id not in set(disable)]
+    index = {r.id: i for i, r in enumerate(pack.rules)}
+    for rule in rules:
+        pack.scope.pop(rule.id, None)
+        if rule.id in index:
+            pack.rules[index[rule.id]] = rule
+        else:
+            index[rule.id] = len(pack.rules)
+            pack.rules.append(rule)
+    return [r.id for r in rules]
 
 
 _DEFAULT: dict = {}
@@ -110,8 +187,12 @@ def default_rules() -> RulePack:
     view) would otherwise rebuild and recompile the pack for every document. Treat the
     returned pack as read-only; use :func:`load_rules` for a private copy.
     """
-    st = DEFAULT_PACK.stat()
-    key = (st.st_mtime_ns, st.st_size)
+    from speechkit import campaigns as packs
+
+    key = tuple(
+        (str(p), p.stat().st_mtime_ns, p.stat().st_size)
+        for p in [DEFAULT_PACK, *(rules for _, _, rules in packs.campaign_index() if rules)]
+    )
     if _DEFAULT.get("key") != key:
         _DEFAULT["pack"] = load_rules()
         _DEFAULT["key"] = key

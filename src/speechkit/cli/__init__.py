@@ -36,9 +36,9 @@ def cli() -> None:
 
 def _register() -> None:
     """Attach every command group; imports stay light (heavy libraries load inside commands)."""
-    from speechkit.cli import batch, check, profiles, serve, template, typeset
+    from speechkit.cli import batch, campaigns, check, profiles, serve, template, typeset
 
-    for module in (profiles, template, typeset, check, batch, serve):
+    for module in (profiles, template, typeset, check, batch, serve, campaigns):
         for command in module.COMMANDS:
             cli.add_command(command)
 
@@ -75,4 +75,8 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("已中止。", err=True)
         sys.exit(130)
+    finally:
+        packs = sys.modules.get("speechkit.campaigns")
+        if packs is not None:  # --campaign/--campaigns hold for one command only
+            packs.reset()
     sys.exit(rv if isinstance(rv, int) else 0)

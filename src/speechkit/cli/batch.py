@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from speechkit.cli._base import SkCommand
+from speechkit.cli.campaigns import campaign_options
 
 PHASES = {"plan": "读取资料", "render": "处理", "merge": "合订", "check": "检查", "pdf": "转 PDF"}
 
@@ -91,7 +92,7 @@ class _RichProgress:
     type=click.Path(path_type=Path, file_okay=False),
     default=Path("templates"),
     metavar="文件夹",
-    help="模板文件夹，其中每个 .docx 都会生成（默认 templates）。",
+    help="模板文件夹，其中每个 .docx 都会生成（默认：资料所属活动包的模板；当前活动用 templates）。",
 )
 @click.option(
     "--out",
@@ -129,6 +130,7 @@ class _RichProgress:
 )
 @click.option("--merge", is_flag=True, help="每个乡镇另出一份合订本（每份评议表单独一页）。")
 @click.option("--pdf", is_flag=True, help="同时生成 PDF（需要 LibreOffice）。")
+@campaign_options
 def batch_command(
     profiles: Path,
     templates_dir: Path,
@@ -157,6 +159,12 @@ def batch_command(
     from speechkit.batch import BatchOptions, run_batch
     from speechkit.batch.summary import render_summary
 
+    ctx = click.get_current_context()
+    if ctx.get_parameter_source("templates_dir") != click.core.ParameterSource.COMMANDLINE:
+        from speechkit.campaigns import templates_for
+
+        if profiles.is_dir():
+            templates_dir = templates_for(profiles)
     options = BatchOptions(
         profiles=profiles,
         templates_dir=templates_dir,

@@ -7,10 +7,11 @@ import sys
 import click
 
 from speechkit.cli._base import SkCommand, SkGroup
+from speechkit.cli.campaigns import campaign_options
 
 _FORMATS = ("text", "json", "html", "docx")
 _SEVERITIES = ("error", "warning", "info")
-_DOC_TYPES = ("speech", "plan", "form")
+_DOC_TYPES = ("speech", "plan", "form", "material")
 _CATEGORY_HELP = (
     ("required", "规范提法"),
     ("forbidden", "不规范提法"),
@@ -83,6 +84,14 @@ def _guess_format(out: str | None) -> str:
 )
 @click.option("--keywords", is_flag=True, help="同时列出关键词（TF-IDF）和必备提法的覆盖情况。")
 @click.option(
+    "--date",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    metavar="日期",
+    help="文稿的日期（如 2025-03-20），用于判断提法是否过时；资料或文中标题、落款写有日期时以它们为准；默认今天。",
+)
+@click.option(
     "-j",
     "--jobs",
     type=int,
@@ -93,8 +102,21 @@ def _guess_format(out: str | None) -> str:
 @click.option(
     "--color/--no-color", default=None, help="文本报告是否着色（默认：输出到终端时着色）。"
 )
+@campaign_options
 def check_cmd(
-    files, profile, rule_packs, fmt, out, force, fail_on, ignore, doc_type, keywords, jobs, color
+    files,
+    profile,
+    rule_packs,
+    fmt,
+    out,
+    force,
+    fail_on,
+    ignore,
+    doc_type,
+    keywords,
+    as_of,
+    jobs,
+    color,
 ):
     """检查 .docx（正文、表格、页眉、页脚、脚注）、.txt 和 .md 文稿；给文件夹时检查其中全部文稿。
 
@@ -136,6 +158,7 @@ def check_cmd(
         doc_type=doc_type,
         ignore=ignore,
         keywords=keywords,
+        as_of=as_of.date() if as_of else None,
     )
     if fmt == "text":
         use_color = color if color is not None else (out is None and sys.stdout.isatty())
@@ -269,13 +292,18 @@ def rules_group():
     default=None,
     help="只列出这个类别的规则：" + "、".join(f"{k}（{v}）" for k, v in _CATEGORY_HELP),
 )
+@campaign_options
 def rules_list(rule_packs, doc_type, category):
     """列出生效的规则：编号、类型、类别、级别和说明。"""
+    from speechkit.campaigns import chosen_campaign
     from speechkit.check import load_rules
     from speechkit.check.model import CATEGORY_NAMES, DOC_TYPES, SEVERITY_NAMES
 
     pack = load_rules(rule_packs)
     rules = pack.rules
+    campaign = chosen_campaign()
+    if campaign:
+        rules = pack.effective(campaign)
     if doc_type:
         rules = [r for r in rules if not r.doc_types or doc_type in r.doc_types]
     if category:
@@ -286,6 +314,8 @@ def rules_list(rule_packs, doc_type, category):
     width = max((len(r.id) for r in rules), default=10)
     for r in rules:
         types = "、".join(DOC_TYPES[d] for d in r.doc_types) if r.doc_types else "全部"
+        if r.id in pack.scope:
+            types += f"（仅 {pack.scope[r.id]} 活动的文稿）"
         click.echo(
             f"{r.id:<{width}}  {r.type_name:<12} {CATEGORY_NAMES.get(r.category, r.category)}"
             f"  {SEVERITY_NAMES[r.severity]}  适用：{types}  {r.describe()}"
@@ -296,16 +326,22 @@ def rules_list(rule_packs, doc_type, category):
 @rules_group.command("test", cls=SkCommand)
 @click.argument("packs", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("-v", "--verbose", is_flag=True, help="列出每个示例的结果，不只是失败的。")
+@campaign_options
 def rules_test(packs, verbose):
     """运行规则包中每条规则的 examples：bad 必须被查出，good 不得被查出。
 
-    不给 PACK 时检查默认规则包。有示例不通过时退出码为 1。
+    不给 PACK 时检查默认规则包和各活动包的 rules.yaml。有示例不通过时退出码为 1。
     """
     from speechkit.check import DEFAULT_PACK, load_rules
     from speechkit.check.selftest import test_pack
     from speechkit.errors import display_path
 
-    targets = list(packs) or [str(DEFAULT_PACK)]
+    if packs:
+        targets = list(packs)
+    else:  # the base pack and every campaign pack's rules
+        from speechkit.campaigns import campaign_index
+
+        targets = [str(DEFAULT_PACK)] + [str(r) for _, _, r in campaign_index() if r]
     failed = total = 0
     for target in targets:
         pack = load_rules([target], default=False)

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from speechkit.cli._base import SkGroup
+from speechkit.cli.campaigns import campaign_options
 
 _PROFILES_OPTION = click.option(
     "--profiles",
@@ -30,6 +31,7 @@ def profiles() -> None:
 
 @profiles.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[路径...]")
+@campaign_options
 def validate_cmd(paths: tuple[Path, ...]) -> None:
     """校验资料文件或资料文件夹（默认 profiles/），列出全部问题。
 
@@ -66,6 +68,7 @@ def validate_cmd(paths: tuple[Path, ...]) -> None:
     default=None,
     help="类别：镇、区 或 街道（可稍后再填）。",
 )
+@campaign_options
 def new_cmd(slug: str, profiles_dir: Path, name: str | None, kind: str | None) -> None:
     """新建乡镇资料 towns/代号.yaml：带中文注释的空白模板，不覆盖已有文件。
 
@@ -86,6 +89,7 @@ def new_cmd(slug: str, profiles_dir: Path, name: str | None, kind: str | None) -
 @click.option(
     "--derived", is_flag=True, help="同时显示推导出的值（如党委全称），即模板看到的内容。"
 )
+@campaign_options
 def show_cmd(slug: str, profiles_dir: Path, derived: bool) -> None:
     """显示一个乡镇合并后的资料（city.yaml 与乡镇文件合并），YAML 格式。"""
     import io
@@ -108,6 +112,7 @@ def show_cmd(slug: str, profiles_dir: Path, derived: bool) -> None:
 
 @profiles.command("list")
 @_PROFILES_OPTION
+@campaign_options
 def list_cmd(profiles_dir: Path) -> None:
     """列出全部乡镇及其资料是否有效。
 
@@ -122,6 +127,14 @@ def list_cmd(profiles_dir: Path) -> None:
             f"{display_path(profiles_dir)} 中还没有乡镇资料；可用 speechkit profiles new 代号 新建。"
         )
         return
+    from speechkit.campaigns import pack_of_folder
+    from speechkit.errors import CampaignPackError
+
+    try:
+        pack = pack_of_folder(profiles_dir)
+        click.echo(f"活动：{pack.name}（活动包 {pack.id}）")
+    except CampaignPackError:
+        pass  # each town's row reports the unknown or invalid pack
     total, expected, bad = 0, None, 0
     click.echo(f"{_pad('代号', 14)}{_pad('名称', 12)}{_pad('类别', 6)}{'党员数':>5}  状态")
     for path in towns:

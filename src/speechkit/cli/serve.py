@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from speechkit.cli._base import SkCommand
+from speechkit.cli.campaigns import campaign_options
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -33,6 +34,7 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
     type=click.Path(path_type=Path, file_okay=False),
     help="生成文档的输出文件夹，默认 output。",
 )
+@campaign_options
 def serve(
     host: str, port: int, open_browser: bool, profiles: Path, templates: Path, out: Path
 ) -> None:

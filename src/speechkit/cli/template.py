@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from speechkit.cli._base import SkCommand, SkGroup
+from speechkit.cli.campaigns import campaign_options
 
 _TEMPLATE_ARG = click.Path(dir_okay=False, path_type=Path)
 
@@ -68,6 +69,7 @@ def vars_command(template_path: Path) -> None:
     profile_help="同时用这个乡镇资料试填一次：列出模板读取而资料中没有的全部变量。",
     data_help="同时用这个 YAML/JSON 数据文件试填一次。",
 )
+@campaign_options
 def check_command(template_path: Path, profile_path: Path | None, data_path: Path | None) -> None:
     """检查模板标签：未闭合或多余的定界符、不认识的标签、不成对的块，一次全部列出。
 
@@ -233,6 +235,7 @@ def _load_context(profile_path: Path | None, data_path: Path | None, required: b
 )
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖。")
 @click.option("--pdf", "want_pdf", is_flag=True, help="同时用 LibreOffice 生成同名 PDF。")
+@campaign_options
 def render_command(
     template_path: Path,
     profile_path: Path | None,

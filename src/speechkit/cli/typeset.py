@@ -26,17 +26,30 @@ _FILE = click.Path(dir_okay=False, path_type=Path)
     is_flag=True,
     help="首行是后文开头的摘录（以省略号结尾）时略去它；默认保留为正文并提示。",
 )
+@click.option(
+    "--markdown/--plain",
+    "markdown",
+    default=None,
+    help="按 Markdown 读（# 标题、**加粗**、列表、行末 \\ 换行）或按纯文本读；"
+    "默认 .md 文件按 Markdown，其余按纯文本（每个字符原样保留）。",
+)
 def typeset_command(
-    input_path: Path, out_path: Path, title: str | None, force: bool, drop_preview: bool
+    input_path: Path,
+    out_path: Path,
+    title: str | None,
+    force: bool,
+    drop_preview: bool,
+    markdown: bool | None,
 ) -> None:
     """把纯文本或 Markdown 文稿排成符合 GB/T 9704 的 Word 文档。
 
     \b
-    首行为标题（或用 # 标题）；“——在……上的讲话”为副标题；标题下的署名、日期行居中用楷体；
-    “同志们：”和通知的主送行（如“各村（社区）党组织：”）顶格，标题与其下文字之间空一行；
-    按编号识别标题层级：一、 （一） 1. （1）（也可用 ## ### #### #####）；其余为正文。
-    Markdown 的 **加粗** 排为粗体，“- ”列表项去掉符号排为正文。最后两行是发文机关和日期时，
-    按落款格式排。文稿的每一行都保留（首行摘录只在加 --drop-preview 时略去）。
+    首行为标题（过长时在词间分行）；“——在……上的讲话”为副标题；标题下的署名、日期行居中用
+    楷体；“同志们：”和通知的主送行（如“各村（社区）党组织：”）顶格，标题与其下文字之间空一行；
+    按编号识别标题层级：一、 （一） 1. （1），以及 ㈠、1、 和“第一，”引导句；其余为正文。
+    .txt 按纯文本，每个字符原样保留；.md（或加 --markdown）才认 # 标题、**加粗**、“- ”列表。
+    最后两行是发文机关和日期时，按落款格式排。文稿的每一行都保留（首行摘录只在加
+    --drop-preview 时略去）；Word 不能容纳的控制字符略去并提示。
     Jinja 标签原样保留，所以排好的文稿可以直接作模板。
     """
     from speechkit.errors import InputFileError, Location, OutputExistsError
@@ -52,7 +65,9 @@ def typeset_command(
         raise InputFileError(
             "文稿是空的（没有任何文字），未生成文档。", Location(file=str(input_path))
         )
-    result = typeset(text, title=title, drop_preview=drop_preview)
+    if markdown is None:
+        markdown = input_path.suffix.lower() in (".md", ".markdown")
+    result = typeset(text, title=title, drop_preview=drop_preview, markdown=markdown)
     for notice in result.notices:
         click.echo(f"提示：{input_path}:{notice}", err=True)
     atomic_write_bytes(out_path, result.data)
@@ -93,16 +108,22 @@ def _read_text(path: Path) -> str:
     default="text",
     help="输出格式：text 文字（默认）或 json。",
 )
-def format_check_command(paths: tuple[Path, ...], fmt: str) -> int:
+@click.option(
+    "--render/--no-render",
+    default=True,
+    help="表格表单经 LibreOffice 渲染，超出一页时报告（默认；未安装 LibreOffice 时跳过）。",
+)
+def format_check_command(paths: tuple[Path, ...], fmt: str, render: bool) -> int:
     """按 GB/T 9704 检查 Word 文档的版式，列出每一处不符合的地方。
 
     检查纸张、页边距、文档网格（每页 22 行、每行 28 字）、正文字体字号、标题、各级标题字体、
-    首行缩进、行距和页码。给多个文件时逐个检查并全部报告。退出码：0 全部符合；
+    首行缩进、行距和页码；表格表单（如评议表）还经 LibreOffice 渲染，核对是否只占一页。
+    给多个文件时逐个检查并全部报告。退出码：0 全部符合；
     1 有不符合项；2 有文件无法读取（不存在、不是 .docx 或已损坏）。
     """
     from speechkit.typeset.check import format_check_files, group_departures
 
-    results = format_check_files(list(paths))
+    results = format_check_files(list(paths), render=render)
     if fmt == "json":
         payload = [
             {
@@ -153,9 +174,11 @@ def format_check_command(paths: tuple[Path, ...], fmt: str) -> int:
 def pdf_command(paths: tuple[Path, ...], out_dir: Path | None, force: bool) -> None:
     """用 LibreOffice（soffice）把 Word 文档转成 PDF。
 
-    先检查每个输入都是 Word 文档（.docx）、输出的 PDF 都还不存在，再逐个转换；
-    同名 PDF 已存在时不覆盖，除非加 --force。需要安装 LibreOffice；
-    没有安装时给出提示并以退出码 2 结束。
+    先检查每个输入都是 Word 文档（.docx）、输出的 PDF 都还不存在，再一次性转换（LibreOffice
+    只启动一次）；同名 PDF 已存在时不覆盖，除非加 --force。带批注的文档，批注一并导出。
+    用 Word 字符网格的文档、固定行高放不下文字的表格行，按 Word 的版面转换（另存临时副本，
+    原文件不变）；PDF 页数与 Word 记录的不同时给出提示。未安装公文字体时说明由哪些字体代替。
+    需要安装 LibreOffice；没有安装时给出提示并以退出码 2 结束。
     """
     from speechkit.docx.package import open_docx
     from speechkit.errors import (
@@ -168,7 +191,7 @@ def pdf_command(paths: tuple[Path, ...], out_dir: Path | None, force: bool) -> N
         ToolMissingError,
         display_path,
     )
-    from speechkit.typeset.pdf import convert_to_pdf, soffice_path
+    from speechkit.typeset.pdf import Converter, soffice_path, stand_ins
 
     if soffice_path() is None:
         raise ToolMissingError(
@@ -207,9 +230,30 @@ def pdf_command(paths: tuple[Path, ...], out_dir: Path | None, force: bool) -> N
             f"{len(problems)} 个文件无法转换，未生成任何 PDF：",
             [Problem(p.location or Location(), p.message) for p in problems],
         )
-    for path in paths:
-        pdf = convert_to_pdf(path, out_dir if out_dir is not None else path.parent)
-        click.echo(f"已生成 {pdf}")
+    with Converter() as converter:  # one LibreOffice start for all the files
+        done = converter.convert_many(
+            (path, out_dir if out_dir is not None else path.parent) for path in paths
+        )
+    failed = [one.error for one in done if one.error is not None]
+    for one in done:
+        if one.pdf is not None:
+            click.echo(f"已生成 {one.pdf}")
+        for notice in one.notices:
+            click.echo(f"提示：{display_path(one.source)}：{notice}", err=True)
+    faces: dict[str, str] = {}
+    for one in done:
+        if one.pdf is not None:
+            faces.update(stand_ins(one.source))
+    if faces:
+        shown = "；".join(f"{name} → {face}" for name, face in faces.items())
+        click.echo(f"未安装的字体由相近的字体代替：{shown}。", err=True)
+    if len(failed) == 1:
+        raise failed[0]
+    if failed:
+        raise ProblemsError(
+            f"{len(failed)} 个文件未能转换：",
+            [Problem(p.location or Location(), p.message) for p in failed],
+        )
 
 
 COMMANDS = [typeset_command, format_check_command, pdf_command]

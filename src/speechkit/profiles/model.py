@@ -44,6 +44,7 @@ class Profile:
     city_path: Path | None
     data: dict[str, Any]
     warnings: list[Problem] = field(default_factory=list)
+    pack_id: str | None = None
     value_locations: dict[str, Location] = field(default_factory=dict, repr=False)
     key_locations: dict[str, Location] = field(default_factory=dict, repr=False)
 
@@ -185,12 +186,18 @@ def load_profile(town_path: str | Path, city_path: str | Path | None = None) -> 
 
 
 def assemble(
-    town_path: str | Path, city_path: str | Path | None = None, *, town_bytes: bytes | None = None
+    town_path: str | Path,
+    city_path: str | Path | None = None,
+    *,
+    town_bytes: bytes | None = None,
+    pack=None,
 ) -> tuple[Profile | None, list[Problem]]:
     """Build a :class:`Profile` and return it with every problem found (errors and warnings).
 
     The profile is None when an error prevents building it; ``town_bytes`` stands in for the
-    town file's content. Never raises for bad content.
+    town file's content. The campaign pack is ``pack`` (a :class:`~speechkit.campaigns.Pack`
+    or id), else the one city.yaml names (``pack:``), else ``--campaign``, else the 2005 pack.
+    Never raises for bad content.
     """
     town_path = Path(town_path)
     guess = default_city_path(town_path)
@@ -220,11 +227,19 @@ def assemble(
         merged = deep_merge(merged, doc.data)
     values, keys = _merge_locations(city_doc, town_doc)
     ctx = SourceContext(town_doc, city_doc, city_path or default_city_path(town_path), values, keys)
+    the_pack, pack_problems = resolve_pack(merged, ctx, pack)
+    if the_pack is None:
+        return None, sort_problems(problems + pack_problems)
+    ctx.use_pack(the_pack)
 
     problems += unknown_key_warnings(merged, (), ctx)
     model, schema_problems = check_schema(merged, ctx)
     problems += _missing_template_keys(merged, ctx, schema_problems)
-    absent = [s for s in sorted(schema.CITY_SECTIONS) if s not in merged] if no_city else []
+    absent = (
+        [s for s in sorted(schema.CITY_SECTIONS) if s not in merged and s != "pack"]
+        if no_city
+        else []
+    )
     if absent:  # one clear message instead of one per missing city section and key
         problems.append(missing_city_problem(guess))
         schema_problems = [p for p in schema_problems if _section(p.key) not in absent]
@@ -233,13 +248,14 @@ def assemble(
     if model is None:
         return None, sort_problems(problems)
     data = model.model_dump(exclude_unset=True)
-    problems += cross_check(data, ctx.locate)
+    problems += cross_check(data, ctx.locate, the_pack)
     profile = Profile(
         slug=town_path.stem,
         town_path=town_path,
         city_path=city_path,
         data=data,
         warnings=[p for p in problems if p.severity != "error"],
+        pack_id=the_pack.id,
         value_locations=values,
         key_locations=keys,
     )
@@ -281,6 +297,33 @@ def _leaves(data: Any, prefix: str):
         yield prefix, data
 
 
+def resolve_pack(data: dict, ctx: SourceContext, pack=None) -> tuple[Any, list[Problem]]:
+    """(campaign pack, problems) of a merged profile: ``pack`` when given, else its ``pack``
+    key, else ``--campaign``, else the 2005 pack. An unknown or invalid pack is an error
+    located at the ``pack`` key."""
+    from speechkit import campaigns
+    from speechkit.errors import CampaignPackError
+
+    near = ctx.city_path.parent.parent
+    try:
+        if pack is not None:
+            found = pack if isinstance(pack, campaigns.Pack) else campaigns.get_pack(pack, near)
+            named = data.get("pack")
+            if isinstance(named, str) and named and named != found.id:
+                return None, [
+                    Problem(
+                        ctx.locate("pack") or Location(file=display_path(ctx.city_path)),
+                        f"资料属于活动包“{named}”，与指定的 --campaign {found.id} 不一致",
+                        key="pack",
+                    )
+                ]
+            return found, []
+        return campaigns.pack_of_profiles(data, near), []
+    except CampaignPackError as exc:
+        where = ctx.locate("pack") or Location(file=display_path(ctx.city_path))
+        return None, [Problem(where, exc.message, key="pack"), *exc.problems]
+
+
 @dataclass
 class SourceContext:
     """The files behind one merged profile and where each key path was written."""
@@ -290,6 +333,15 @@ class SourceContext:
     city_path: Path
     values: dict[str, Location]
     keys: dict[str, Location]
+    model: Any = None
+    city_sections: frozenset[str] = schema.CITY_SECTIONS
+    pack: Any = None
+
+    def use_pack(self, pack) -> None:
+        """Validate against ``pack``'s model (core plus the pack's fields)."""
+        self.pack = pack
+        self.model = pack.profile_model
+        self.city_sections = pack.city_sections
 
     def locate(self, path: str) -> Location | None:
         return self.values.get(path) or self.keys.get(path)
@@ -297,7 +349,7 @@ class SourceContext:
     def home(self, path: str) -> tuple[str, SourceDoc | None]:
         """Return (shown file name, doc) of the file that should hold ``path``: the town file
         when there is no city file (a self-contained town)."""
-        if schema.section_file(path) == "city" and self.city is not None:
+        if schema.section_file(path, self.city_sections) == "city" and self.city is not None:
             return display_path(self.city_path), self.city
         return display_path(self.town.path), self.town
 
@@ -317,7 +369,7 @@ class SourceContext:
 def unknown_key_warnings(data: Any, parts: tuple[Any, ...], ctx: SourceContext) -> list[Problem]:
     """Warn about unknown keys that look like a typo of a known one."""
     out: list[Problem] = []
-    model = schema.model_for(parts)
+    model = schema.model_for(parts, ctx.model)
     if model is None:
         return out
     if isinstance(data, list):
@@ -378,7 +430,9 @@ def _missing_template_keys(
     """
     out = []
     reported: set[str] = set()
-    for path in schema.TEMPLATE_KEYS:
+    from speechkit.campaigns import template_keys
+
+    for path in template_keys(ctx.pack) if ctx.pack is not None else ():
         if _get(data, path)[0]:
             continue
         section = path.split(".", 1)[0]
@@ -390,7 +444,7 @@ def _missing_template_keys(
         if any(p.key and _related(p.key, path) for p in errors):
             continue
         shown, _doc = ctx.home(path)
-        title = schema.field_title(tuple(path.split("."))) or ""
+        title = schema.field_title(tuple(path.split(".")), ctx.model) or ""
         out.append(
             Problem(
                 ctx.missing_location(path),
@@ -473,11 +527,13 @@ def _translate(err: dict[str, Any], title: str | None, path: str, ctx: SourceCon
 
 
 def check_schema(
-    data: dict[str, Any], ctx: SourceContext, model: type[Any] = schema.ProfileModel
+    data: dict[str, Any], ctx: SourceContext, model: type[Any] | None = None
 ) -> tuple[Any, list[Problem]]:
-    """Validate ``data`` against ``model``; return (model instance or None, located problems)."""
+    """Validate ``data`` against ``model`` (default: the context's pack model); return (model
+    instance or None, located problems)."""
     from pydantic import ValidationError
 
+    model = model or ctx.model or schema.ProfileModel
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
@@ -485,47 +541,21 @@ def check_schema(
         for err in exc.errors(include_url=False):
             loc = tuple(err["loc"])
             path = path_from_loc(loc)
-            title = schema.field_title(loc)
+            title = schema.field_title(loc, model)
             message = _translate(err, title, path, ctx)
             where = ctx.missing_location(path) if err["type"] == "missing" else ctx.locate(path)
             out.append(Problem(where or ctx.missing_location(path), message, key=path))
         return None, out
 
 
-def cross_check(data: dict[str, Any], locate) -> list[Problem]:
-    """Return cross-field problems of a schema-valid profile: campaign window, meeting date
-    inside it, phases ordered and inside it, plan date inside it."""
-    out: list[Problem] = []
+def cross_check(data: dict[str, Any], locate, pack=None) -> list[Problem]:
+    """Return cross-field problems of a schema-valid profile: the campaign window and the
+    pack's per-profile checks (date_within_campaign, phases_ordered; see checks.yaml)."""
+    from speechkit.campaigns.checks import profile_checks
 
-    def add(path: str, message: str, severity: str = "error") -> None:
-        out.append(Problem(locate(path) or Location(), message, key=path, severity=severity))
+    model = pack.profile_model if pack is not None else schema.ProfileModel
 
-    camp = data["campaign"]
-    start, end = camp["start"], camp["end"]
-    if start > end:
-        add("campaign.end", f"活动结束日期 {end} 早于开始日期 {start}")
-        return out
-    window = f"活动期间（{start} 至 {end}）"
-    meeting = (data.get("meeting") or {}).get("date")
-    if meeting is not None and not start <= meeting <= end:
-        add("meeting.date", f"动员大会日期 {meeting} 不在{window}内")
-    plan = (data.get("plan") or {}).get("date")
-    if plan is not None and not start <= plan <= end:
-        add("plan.date", f"实施方案印发日期 {plan} 不在{window}内", "warning")
-    previous = None
-    for i, phase in enumerate(camp.get("phases") or []):
-        base = f"campaign.phases[{i}]"
-        name = f"第{i + 1}阶段“{phase['name']}”"
-        if phase["start"] > phase["end"]:
-            add(f"{base}.end", f"{name}结束日期 {phase['end']} 早于开始日期 {phase['start']}")
-            continue
-        if phase["start"] < start or phase["end"] > end:
-            add(f"{base}.start", f"{name}（{phase['start']} 至 {phase['end']}）超出了{window}")
-        if previous is not None and phase["start"] <= previous[1]["end"]:
-            add(
-                f"{base}.start",
-                f"{name}开始于 {phase['start']}，不晚于上一阶段“{previous[1]['name']}”"
-                f"的结束日期 {previous[1]['end']}；各阶段应按时间先后排列、互不重叠",
-            )
-        previous = (i, phase)
-    return out
+    def title_of(keypath: str) -> str | None:
+        return schema.field_title(tuple(keypath.split(".")), model)
+
+    return profile_checks(pack, data, locate, title_of)

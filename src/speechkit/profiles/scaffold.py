@@ -16,54 +16,66 @@ from speechkit.profiles.schema import PLACEHOLDER
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
-_KINDS = {"镇": ("镇党委", "镇长", "镇政府会议室"), "区": ("区党委", "区长", "区机关会议室"),
-          "街道": ("街道党工委", "街道办事处主任", "街道办事处会议室")}  # fmt: skip
+_KINDS = ("镇", "区", "街道")
 
 
-def scaffold_text(slug: str, name: str | None = None, kind: str | None = None) -> str:
-    """Return the commented YAML scaffold for town ``slug``."""
+def scaffold_text(slug: str, name: str | None = None, kind: str | None = None, pack=None) -> str:
+    """Return the commented YAML scaffold for town ``slug``: every town-file field of the core
+    and of the campaign pack (``pack``: a Pack or id; default the 2005 pack), in schema order,
+    each with its Chinese title as a comment."""
+    from speechkit import campaigns
+
+    pack = (
+        pack
+        if isinstance(pack, campaigns.Pack)
+        else campaigns.get_pack(pack or campaigns.LEGACY_ID)
+    )
     p = PLACEHOLDER
-    name_v = name or p
-    kind_v = kind or p
-    office, head, _venue = _KINDS.get(kind or "镇", _KINDS["镇"])
-    return f"""\
-# {name or slug}：本乡镇的资料。共用资料（城市、活动时间、方法步骤）见 ../city.yaml。
-# 把每个“{p}”换成实际内容；日期写成 2024-07-05，人数写阿拉伯数字。
-# 填好后运行 speechkit profiles validate 检查。
-town:
-  name: {name_v}                        # 全称，如 东湖镇、南港区、城关街道
-  kind: {kind_v}                        # 镇 / 区 / 街道
-  secretary: {p}                  # {office}书记
-  mayor: {p}                      # {head}
+    given = {"town.name": name, "town.kind": kind}
+    lines = [
+        f"# {name or slug}：本乡镇的资料（{pack.name}）。共用资料见 ../city.yaml。",
+        f"# 把每个“{p}”换成实际内容；日期写成 2024-07-05，人数写阿拉伯数字。",
+        "# 填好后运行 speechkit profiles validate 检查。",
+    ]
+    opened: list[str] = []
+    for f in campaigns.form_fields(pack, file="town"):
+        if f.key in campaigns.DERIVED_KEYS:
+            continue
+        parts = f.key.split(".")
+        common = 0
+        while common < min(len(opened), len(parts) - 1) and opened[common] == parts[common]:
+            common += 1
+        if common == 0 and opened and lines[-1] != "":
+            lines.append("")
+        for depth in range(common, len(parts) - 1):
+            lines.append("  " * depth + f"{parts[depth]}:")
+        opened = parts[:-1]
+        indent = "  " * (len(parts) - 1)
+        value = _value(f, given.get(f.key))
+        comment = f"  # {f.title}" + (f"；{f.help}" if f.help else "")
+        if f.type in ("list", "people") and not value.startswith("["):
+            lines.append(f"{indent}{parts[-1]}:{comment}")
+            lines += [f"{indent}  {line}" for line in value.splitlines()]
+        else:
+            lines.append(f"{indent}{parts[-1]}: {value}{comment}")
+    return "\n".join(lines) + "\n"
 
-party:
-  members: {p}                    # 参加本批活动的党员数（各乡镇之和应等于 campaign.members）
-  branches: {p}                   # 党支部数
-  units: {p}                      # 参加活动的单位数
 
-meeting:
-  date: {p}                       # 动员大会日期（须在活动期间内）
-  venue: {p}                      # 会议地点
-
-supervision:                            # 市委派驻本乡镇的督导组
-  group: {p}                      # 如 市委第一督导组
-  leader: {p}                     # 督导组组长
-  members: [{p}, {p}]       # 督导组成员
-
-leading_group:                          # 本乡镇先进性教育活动领导小组
-  leader: {{name: {p}, title: {p}}}
-  deputies:
-    - {{name: {p}, title: {p}}}
-  members:
-    - {{name: {p}, title: {p}}}
-  office: {{name: {p}, title: {p}}}   # 领导小组办公室主任
-
-plan:
-  date: {p}                       # 实施方案印发日期
-
-slogans:                                # 建设目标口号，每条一行
-  - {p}
-"""
+def _value(field, given: str | None) -> str:
+    """The placeholder YAML of one field (a block for lists of records)."""
+    p = PLACEHOLDER
+    if given:
+        return given
+    if field.type == "person":
+        return f"{{name: {p}, title: {p}}}"
+    if field.type == "people":
+        return f"- {{name: {p}, title: {p}}}"
+    if field.type == "list":
+        if field.items:
+            first, *rest = field.items
+            return "\n".join([f"- {first.key}: {p}"] + [f"  {item.key}: {p}" for item in rest])
+        return f"- {p}"
+    return p
 
 
 def new_town(
@@ -95,5 +107,7 @@ def new_town(
     path = root / TOWNS_DIR / f"{slug}.yaml"
     if path.exists():
         raise OutputExistsError(f"{display_path(path)} 已存在，未覆盖；如要重写请先删除或改名")
-    atomic_write_text(path, scaffold_text(slug, name, kind))
+    from speechkit.campaigns import pack_of_folder
+
+    atomic_write_text(path, scaffold_text(slug, name, kind, pack_of_folder(root)))
     return path

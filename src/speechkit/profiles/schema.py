@@ -48,14 +48,7 @@ Text = Annotated[str, Field(min_length=1), AfterValidator(_not_placeholder)]
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="allow", strict=True)
-
-
-class IdeaPoint(_Section):
-    """One point of the city's development idea."""
-
-    name: Text = Field(title="要点")
-    meaning: Text = Field(title="含义")
+    model_config = ConfigDict(extra="allow", strict=True, defer_build=True)
 
 
 class CityInfo(_Section):
@@ -66,31 +59,6 @@ class CityInfo(_Section):
     committee: Text = Field(None, title="市委全称")
     parent: Text = Field(None, title="上级市")
     secretary: Text = Field(None, title="市委书记")
-    idea: Text = Field(None, title="发展思路")
-    idea_points: list[IdeaPoint] = Field(None, title="发展思路要点")
-    reform_years: Count = Field(None, title="综合体制改革以来的年数")
-
-
-class FirstBatch(_Section):
-    """The first batch of the campaign (city-level units)."""
-
-    units: Count = Field(None, title="第一批单位数")
-    members: Count = Field(None, title="第一批党员数")
-
-
-class Events(_Section):
-    """Dates of the meetings that launched the campaign."""
-
-    central_meeting: Date = Field(None, title="中央电视电话会议日期")
-    parent_meeting: Date = Field(None, title="上级市委工作会议日期")
-    city_meeting: Date = Field(None, title="本市工作会议日期")
-
-
-class CampaignSupervision(_Section):
-    """The city's supervision groups."""
-
-    groups: Count = Field(None, title="督导组数")
-    staff: Count = Field(None, title="督导人员数")
 
 
 class Phase(_Section):
@@ -106,16 +74,9 @@ class Campaign(_Section):
     """The campaign shared by all towns."""
 
     name: Text = Field(title="活动名称")
-    batch: Text = Field(None, title="批次（如 第二批）")
     start: Date = Field(title="开始日期")
     end: Date = Field(title="结束日期")
     members: Count = Field(title="本批参加活动的党员总数")
-    first_batch: FirstBatch = Field(None, title="第一批情况")
-    events: Events = Field(None, title="动员部署时间节点")
-    supervision: CampaignSupervision = Field(None, title="市委督导组")
-    report_weekday: Annotated[int, Field(ge=1, le=7)] = Field(
-        None, title="信息员每周几报送（1=周一 … 7=周日）"
-    )
     phases: list[Phase] = Field(None, title="方法步骤（按时间先后）")
 
 
@@ -175,8 +136,10 @@ class PlanInfo(_Section):
 
 
 class ProfileModel(_Section):
-    """A town's merged profile (city.yaml deep-merged with the town file)."""
+    """A town's merged profile (city.yaml deep-merged with the town file): the core fields
+    every campaign has; a campaign pack extends it (see :mod:`speechkit.campaigns`)."""
 
+    pack: Text = Field(None, title="活动包（如 xianjinxing-2005）")
     city: CityInfo = Field(title="城市")
     campaign: Campaign = Field(title="活动")
     town: TownInfo = Field(title="乡镇")
@@ -191,54 +154,34 @@ class ProfileModel(_Section):
 class CityFileModel(_Section):
     """What city.yaml must hold on its own (validated without any town)."""
 
+    pack: Text = Field(None, title="活动包（如 xianjinxing-2005）")
     city: CityInfo = Field(title="城市")
     campaign: Campaign = Field(title="活动")
 
 
-CITY_SECTIONS = frozenset({"city", "campaign"})
+CITY_SECTIONS = frozenset({"city", "campaign", "pack"})
 """Top-level sections that belong in city.yaml; every other section belongs in the town file."""
 
-TEMPLATE_KEYS: tuple[str, ...] = (
-    "city.short_name",
-    "city.committee",
-    "city.parent",
-    "city.secretary",
-    "city.idea",
-    "city.idea_points",
-    "city.reform_years",
-    "campaign.batch",
-    "campaign.first_batch.units",
-    "campaign.first_batch.members",
-    "campaign.events.central_meeting",
-    "campaign.events.parent_meeting",
-    "campaign.events.city_meeting",
-    "campaign.supervision.groups",
-    "campaign.supervision.staff",
-    "campaign.report_weekday",
-    "campaign.phases",
-    "town.mayor",
-    "party.units",
-    "meeting.venue",
-    "supervision.group",
-    "supervision.leader",
-    "supervision.members",
-    "leading_group.leader",
-    "leading_group.deputies",
-    "leading_group.members",
-    "leading_group.office",
-    "plan.date",
-)
-"""Optional keys the shipped templates read: missing ones are warnings, not errors."""
+
+def __getattr__(name: str) -> Any:
+    if name == "TEMPLATE_KEYS":  # derived from the 2005 pack's schema and templates
+        from speechkit.campaigns import LEGACY_ID, template_keys
+
+        return template_keys(LEGACY_ID)
+    raise AttributeError(name)
 
 
-def section_file(keypath: str) -> str:
+def section_file(keypath: str, city_sections: frozenset[str] = CITY_SECTIONS) -> str:
     """Return ``"city"`` or ``"town"``: which file a key path belongs in."""
-    return "city" if keypath.split(".", 1)[0].split("[", 1)[0] in CITY_SECTIONS else "town"
+    return "city" if keypath.split(".", 1)[0].split("[", 1)[0] in city_sections else "town"
 
 
-def model_for(keypath_parts: tuple[Any, ...]) -> type[BaseModel] | None:
-    """Return the model class describing the mapping at ``keypath_parts`` (None if not a model)."""
-    model: Any = ProfileModel
+def model_for(
+    keypath_parts: tuple[Any, ...], root: type[BaseModel] | None = None
+) -> type[BaseModel] | None:
+    """Return the model class describing the mapping at ``keypath_parts`` (None if not a model)
+    below ``root`` (default :class:`ProfileModel`; a pack's extended model)."""
+    model: Any = root or ProfileModel
     for part in keypath_parts:
         if isinstance(part, int):
             continue
@@ -259,12 +202,12 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def field_title(parts: tuple[Any, ...]) -> str | None:
+def field_title(parts: tuple[Any, ...], root: type[BaseModel] | None = None) -> str | None:
     """Return the Chinese title of the field at ``parts`` (e.g. ``('party', 'members')``)."""
     names = [p for p in parts if not isinstance(p, int)]
     if not names:
         return None
-    parent = model_for(tuple(names[:-1]))
+    parent = model_for(tuple(names[:-1]), root)
     if parent is None:
         return None
     info = parent.model_fields.get(names[-1])
@@ -276,11 +219,7 @@ __all__ = [
     "Date",
     "Count",
     "Text",
-    "IdeaPoint",
     "CityInfo",
-    "FirstBatch",
-    "Events",
-    "CampaignSupervision",
     "Phase",
     "Campaign",
     "TownInfo",
@@ -293,7 +232,6 @@ __all__ = [
     "ProfileModel",
     "CityFileModel",
     "CITY_SECTIONS",
-    "TEMPLATE_KEYS",
     "section_file",
     "model_for",
     "field_title",

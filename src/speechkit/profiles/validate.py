@@ -23,6 +23,7 @@ from speechkit.profiles.model import (
     cross_check,
     find_towns,
     missing_city_problem,
+    resolve_pack,
     sort_problems,
     unknown_key_warnings,
 )
@@ -83,12 +84,16 @@ def validate_city(path: str | Path) -> list[Problem]:
             )
         return sort_problems(problems)
     ctx = SourceContext(doc, doc, Path(path), dict(doc.values), dict(doc.keys))
-    city_part = {k: v for k, v in doc.data.items() if k in schema.CITY_SECTIONS}
+    pack, found = resolve_pack(doc.data, ctx)
+    if pack is None:
+        return sort_problems(problems + found)
+    ctx.use_pack(pack)
+    city_part = {k: v for k, v in doc.data.items() if k in pack.city_sections}
     problems += unknown_key_warnings(doc.data, (), ctx)
-    model, found = check_schema(city_part, ctx, schema.CityFileModel)
+    model, found = check_schema(city_part, ctx, pack.city_model)
     problems += found
     if model is not None:
-        problems += cross_check(model.model_dump(exclude_unset=True), ctx.locate)
+        problems += cross_check(model.model_dump(exclude_unset=True), ctx.locate, pack)
     return sort_problems(problems)
 
 
@@ -136,53 +141,37 @@ def _validate_folder(folder: Path) -> list[Problem]:
 
 
 def totals(
-    profiles: list[Profile], failed: int = 0, city_path: Path | None = None
+    profiles: list[Profile], failed: int = 0, city_path: Path | None = None, pack=None
 ) -> list[Problem]:
-    """Cross-town checks: town names used twice; the members sum against ``campaign.members``.
+    """Cross-town checks of the pack's checks.yaml (``unique``: town names used twice;
+    ``sum_equals``: the members sum against ``campaign.members``).
 
-    ``failed`` is how many towns could not be loaded: the sum is then meaningless, so it is
-    not compared, and a warning says so (at ``campaign.members`` in ``city_path`` when known).
+    ``failed`` is how many towns could not be loaded: sums are then meaningless, so they are
+    not compared, and a warning says so (at the total's key in ``city_path`` when known).
     """
-    out: list[Problem] = []
-    names: dict[str, Profile] = {}
-    for p in profiles:
-        name = p.data["town"]["name"]
-        if name in names:
-            out.append(
-                Problem(
-                    p.locate("town.name") or Location(file=display_path(p.town_path)),
-                    f"乡镇名称“{name}”与 {display_path(names[name].town_path)} 重复",
-                    key="town.name",
-                    severity="warning",
-                )
+    from speechkit import campaigns
+    from speechkit.campaigns.checks import folder_checks
+    from speechkit.errors import CampaignPackError
+
+    if pack is None:
+        try:
+            pack = (
+                campaigns.get_pack(profiles[0].pack_id)
+                if profiles and profiles[0].pack_id
+                else campaigns.pack_of_profiles(_city_data(city_path))
             )
-        names.setdefault(name, p)
-    where = profiles[0].locate("campaign.members") if profiles else None
-    if where is None and city_path is not None:
-        where = Location(file=display_path(city_path))
-    if failed:
-        out.append(
-            Problem(
-                where or Location(),
-                f"有 {failed} 个乡镇的资料有错误（见各自的错误），未核对各乡镇 party.members "
-                "合计是否等于 campaign.members；改正后再校验",
-                key="campaign.members",
-                severity="warning",
-            )
-        )
-        return out
-    if not profiles:
-        return out
-    expected = profiles[0].data["campaign"]["members"]
-    total = sum(p.data["party"]["members"] for p in profiles)
-    if total != expected:
-        out.append(
-            Problem(
-                where or Location(),
-                f"各乡镇 party.members 合计 {total} 人，与 campaign.members 的 {expected} 人不符"
-                f"（相差 {abs(total - expected)} 人）",
-                key="campaign.members",
-                severity="warning",
-            )
-        )
-    return out
+        except CampaignPackError:
+            return []
+    model = pack.profile_model
+
+    def title_of(keypath: str) -> str | None:
+        return schema.field_title(tuple(keypath.split(".")), model)
+
+    return folder_checks(pack, profiles, failed, city_path, title_of)
+
+
+def _city_data(city_path: Path | None) -> dict | None:
+    if city_path is None or not city_path.is_file():
+        return None
+    data = read_source(city_path).data
+    return data if isinstance(data, dict) else None

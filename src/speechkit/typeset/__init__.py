@@ -12,7 +12,8 @@ Public API::
 Layers: :mod:`~speechkit.typeset.spec` (the numbers), :mod:`~speechkit.typeset.oxml` (XML),
 :mod:`~speechkit.typeset.layout` (styles, page, footers), :mod:`~speechkit.typeset.text`
 (text → blocks → document), :mod:`~speechkit.typeset.check` (read back and compare),
-:mod:`~speechkit.typeset.pdf` (LibreOffice). Names are imported lazily so that importing the
+:mod:`~speechkit.typeset.form` (table forms from a spec), :mod:`~speechkit.typeset.pdf`
+(LibreOffice). Names are imported lazily so that importing the
 package (the PDF helper, for instance) does not load python-docx.
 """
 
@@ -30,12 +31,16 @@ _LAZY = {
     "Block": "speechkit.typeset.text",
     "Notice": "speechkit.typeset.text",
     "format_check": "speechkit.typeset.check",
+    "build_form": "speechkit.typeset.form",
+    "Converter": "speechkit.typeset.pdf",
     "Departure": "speechkit.typeset.check",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
     from speechkit.typeset.check import Departure, format_check
+    from speechkit.typeset.form import build_form
     from speechkit.typeset.layout import new_document
+    from speechkit.typeset.pdf import Converter
     from speechkit.typeset.text import Block, Notice, parse_text, typeset, typeset_text
 
 
@@ -44,6 +49,8 @@ __getattr__ = lazy_getattr(__name__, _LAZY)
 
 __all__ = [
     "Block",
+    "Converter",
+    "build_form",
     "Departure",
     "Notice",
     "format_check",

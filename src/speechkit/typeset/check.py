@@ -749,11 +749,7 @@ def _load(path: str | Path):
         ) from None
 
 
-def format_check(path: str | Path) -> list[Departure]:
-    """Every departure of the .docx at ``path`` from the GB/T 9704 layout (empty when it passes).
-
-    Raises :class:`InputFileError` when the file is missing or not a .docx.
-    """
+def _run_checks(path: str | Path) -> _Checker:
     package, document = _load(path)
     checker = _Checker(Path(path), document)
     checker.check_sections()
@@ -761,7 +757,59 @@ def format_check(path: str | Path) -> list[Departure]:
     checker.check_footers()
     checker.check_headers(load_parts(package, body_root=document.element, kinds=("header",)))
     checker.check_paragraphs()
+    return checker
+
+
+def format_check(path: str | Path, *, render: bool = False) -> list[Departure]:
+    """Every departure of the .docx at ``path`` from the GB/T 9704 layout (empty when it passes).
+
+    With ``render`` a table form is also rendered through LibreOffice (when installed) and
+    reported when it runs past one page. Raises :class:`InputFileError` when the file is
+    missing or not a .docx.
+    """
+    checker = _run_checks(path)
+    if render and _rendered_form(checker):
+        checker.out += form_overflows([Path(path)]).get(Path(path), [])
     return checker.out
+
+
+def _rendered_form(checker: _Checker) -> bool:
+    """A table form that is not a template (its tags would print as long text)."""
+    if not checker._is_form():
+        return False
+    body = checker.document.element.body
+    return not any("{{" in t or "{%" in t for t in (x.text or "" for x in body.iter(qn("w:t"))))
+
+
+def form_overflows(paths: list[Path]) -> dict[Path, list[Departure]]:
+    """Render forms through LibreOffice (one start for all) and report each that is not one page.
+
+    Returns {} when LibreOffice is not installed (the check is then skipped).
+    """
+    import tempfile
+
+    from speechkit.typeset.pdf import Converter, pdf_pages, soffice_path
+
+    if not paths or soffice_path() is None:
+        return {}
+    out: dict[Path, list[Departure]] = {}
+    with tempfile.TemporaryDirectory(prefix="sk-fc-") as tmp, Converter() as converter:
+        done = converter.convert_many((path, Path(tmp) / str(n)) for n, path in enumerate(paths))
+        for path, one in zip(paths, done, strict=True):
+            pages = pdf_pages(one.pdf) if one.pdf is not None else None
+            if pages and pages > 1:
+                loc = Location(file=display_path(path))
+                out[path] = [
+                    Departure(
+                        "form.pages",
+                        f"表格表单排成了 {pages} 页（LibreOffice 渲染），应为一页："
+                        "多半是填写的内容过长，或填写栏太高；请缩短内容或减小行高",
+                        loc,
+                        "1 页",
+                        f"{pages} 页",
+                    )
+                ]
+    return out
 
 
 @dataclass
@@ -779,17 +827,20 @@ class FormatResult:
         return self.error is None and not self.departures
 
 
-def format_check_files(paths: list[str | Path]) -> list[FormatResult]:
+def format_check_files(paths: list[str | Path], *, render: bool = True) -> list[FormatResult]:
     """:func:`format_check` for every path; an unreadable file is reported, not fatal to the rest.
 
     .doc, .wps, .rtf and .odt files are read through a temporary .docx made by LibreOffice
-    (:mod:`speechkit.typeset.convert`); the result says so in ``notice``.
+    (:mod:`speechkit.typeset.convert`); the result says so in ``notice``. With ``render``
+    (default) the table forms among them are rendered through LibreOffice, all with one start,
+    and a form that runs past one page is reported (see :func:`form_overflows`).
     """
     import tempfile
 
     from speechkit.typeset.convert import convert_to_docx, needs_conversion
 
     results = []
+    forms: list[Path] = []
     for path in paths:
         try:
             if needs_conversion(path):
@@ -804,7 +855,14 @@ def format_check_files(paths: list[str | Path]) -> list[FormatResult]:
                 )
                 results.append(FormatResult(Path(path), departures, notice=notice))
             else:
-                results.append(FormatResult(Path(path), format_check(path)))
+                checker = _run_checks(path)
+                results.append(FormatResult(Path(path), checker.out))
+                if _rendered_form(checker):
+                    forms.append(Path(path))
         except SpeechkitError as exc:
             results.append(FormatResult(Path(path), [], exc))
+    if render and forms:
+        found = form_overflows(forms)
+        for result in results:
+            result.departures += found.get(result.path, [])
     return results

@@ -35,7 +35,7 @@ CHOICES_HEIGHT_MM = 10.0  # default height of a choices row
 DEFAULT_MAX_CHARS = 12  # longest value a field is laid out for unless ``max_chars`` says more
 BORDER = 10  # twips a row's borders may add (0.5 pt lines)
 SLACK = 300  # twips kept free on the page for renderer differences (≈5 mm)
-CHECKBOX = "☐"
+CHECKBOX = "▢"  # U+25A2: in every Noto CJK face (☐ U+2610 is not); □ reads as a placeholder
 ALIGNS = {"left": "left", "center": "center", "right": "right"}
 VALIGNS = {"top": "top", "center": "center", "bottom": "bottom"}
 _ROOT = re.compile(r"^\s*([A-Za-z_]\w*)")
@@ -116,6 +116,8 @@ def _cell(node: Any, key: str) -> dict:
         raise _fail(key, "单元格应有且只有 label、field、text 之一")
     kind = kinds[0]
     value = _text(node[kind], f"{key}.{kind}")
+    if kind == "field":
+        _check_expression(value, f"{key}.field")
     span = node.get("span", 1)
     if isinstance(span, bool) or not isinstance(span, int) or span < 1:
         raise _fail(f"{key}.span", "span 应为正整数（占几列）")
@@ -126,6 +128,18 @@ def _cell(node: Any, key: str) -> dict:
     if isinstance(max_chars, bool) or not isinstance(max_chars, int) or max_chars < 1:
         raise _fail(f"{key}.max_chars", "max_chars 应为正整数（该项最长的字数）")
     return {"kind": kind, "value": value, "span": span, "align": align, "max_chars": max_chars}
+
+
+def _check_expression(expr: str, key: str) -> None:
+    """Refuse a ``field`` that is not one Jinja expression (it would break the template)."""
+    from jinja2 import Environment, TemplateSyntaxError
+
+    if "{{" in expr or "}}" in expr or "{%" in expr:
+        raise _fail(key, "field 只写表达式本身（如 member.name），不要带 {{ }} 或 {% %}")
+    try:
+        Environment().parse(f"{{{{ {expr} }}}}")
+    except TemplateSyntaxError as exc:
+        raise _fail(key, f"不是有效的模板表达式：{exc.message}") from None
 
 
 def _row(node: Any, key: str, ncols: int) -> dict:

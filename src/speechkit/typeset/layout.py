@@ -33,10 +33,14 @@ def style_elements() -> list:
         oxml.rpr(
             S.FANGSONG, S.BODY_SIZE, latin=S.LATIN, lang=S.LANG, latin_lang=S.LATIN_LANG, kern=0
         ),
-        oxml.ppr(widow_control=False, line=S.LINE_PITCH, before=0, after=0),
+        # overflowPunct written out (on, Word's own default): without it LibreOffice turns
+        # hanging punctuation off and, with the condensed body spacing, drops a comma or 、
+        # that falls at a line end from the PDF (measured: 7 marks in the demo speech).
+        oxml.ppr(widow_control=False, overflow_punct=True, line=S.LINE_PITCH, before=0, after=0),
     )
     body_ppr = oxml.ppr(
         widow_control=False,
+        overflow_punct=True,
         line=S.LINE_PITCH,
         before=0,
         after=0,

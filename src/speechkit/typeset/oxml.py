@@ -102,6 +102,7 @@ def ppr(
     keep_next: bool | None = None,
     widow_control: bool | None = None,
     snap_to_grid: bool | None = None,
+    overflow_punct: bool | None = None,
     line: int | None = None,
     line_rule: str = "exact",
     before: int | None = None,
@@ -115,12 +116,15 @@ def ppr(
     jc: str | None = None,
     outline_level: int | None = None,
 ) -> OxmlElement:
-    """``<w:pPr>`` in schema order (keepNext, widowControl, snapToGrid, spacing, ind, jc, outlineLvl)."""
+    """``<w:pPr>`` in schema order (keepNext, widowControl, overflowPunct, snapToGrid, spacing,
+    ind, jc, outlineLvl)."""
     node = el("w:pPr")
     if keep_next is not None:
         node.append(el("w:keepNext", {"w:val": "1" if keep_next else "0"}))
     if widow_control is not None:
         node.append(el("w:widowControl", {"w:val": "1" if widow_control else "0"}))
+    if overflow_punct is not None:
+        node.append(el("w:overflowPunct", {"w:val": "1" if overflow_punct else "0"}))
     if snap_to_grid is not None:
         node.append(el("w:snapToGrid", {"w:val": "1" if snap_to_grid else "0"}))
     if line is not None or before is not None or after is not None:
