@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from speechkit.check.pack import load_pack_file
-from speechkit.check.selftest import run_examples
-from speechkit.typeset.check import format_check
 from tests.campaigns import shipped
 
 
 def rules_self_test(pack: str) -> None:
     """Every rule of the pack has a source, examples, and its examples pass."""
-    from speechkit.check.pack import load_rules
+    from speechkit.check.pack import load_pack_file, load_rules
+    from speechkit.check.selftest import run_examples
 
     _name, _disabled, rules = load_pack_file(shipped.PACKS / pack / "rules.yaml")
     assert rules
@@ -45,6 +43,8 @@ def demo_city_shape(pack: str) -> None:
 
 def render_check_format(pack: str, tmp_path) -> list:
     """Render everything; every output checks clean and passes format-check."""
+    from speechkit.typeset.check import format_check
+
     outputs = shipped.render_demo(pack, tmp_path)
     kinds = {o.doc["kind"] for o in outputs}
     assert kinds == {d["kind"] for d in shipped.campaign(pack)["documents"]}
