@@ -5,6 +5,8 @@
 2. Whole-process time of ``speechkit check SPEECH`` against jieba's own initialisation in a
    fresh interpreter (target: at most 0.3 s more).
 3. 100 documents in one call, every core (``--jobs``) against one process (``--jobs 1``).
+4. ``--profile``: checking with the demo town's profile against without, in the library
+   (target: at most 1.5×) and as a whole ``speechkit check`` process (target: at most 1.15×).
 
 Run: ``.venv/bin/python bench/check.py`` (add ``--quick`` for fewer repetitions).
 """
@@ -110,6 +112,36 @@ def whole_process(speech: Path) -> None:
     )
 
 
+DONGHU = ROOT / "profiles" / "towns" / "donghu.yaml"
+
+
+def with_profile(speech: Path) -> None:
+    from speechkit.check import check, load_rules
+    from speechkit.profiles import load_profile
+
+    runs = 5 if QUICK else 20
+    pack = load_rules()
+    profile = load_profile(DONGHU)
+    check(speech, rules=pack, profile=profile)
+    p_min, _ = best(lambda: check(speech, rules=pack, profile=profile), runs)
+    n_min, _ = best(lambda: check(speech, rules=pack), runs)
+    print(
+        f"带资料检查（库内）：{p_min * 1000:.1f} ms，不带 {n_min * 1000:.1f} ms；"
+        f"比值 {p_min / n_min:.2f}×（目标 ≤ 1.5×）"
+    )
+    base = [str(BIN / "speechkit"), "check", str(speech), "--format", "json"]
+    withp = [*base, "--profile", str(DONGHU)]
+    subprocess.run(withp, capture_output=True)
+    w_times, b_times = [], []
+    for _ in range(3 if QUICK else 7):
+        for cmd, times in ((withp, w_times), (base, b_times)):
+            t = time.perf_counter()
+            subprocess.run(cmd, capture_output=True)
+            times.append(time.perf_counter() - t)
+    w, b = min(w_times), min(b_times)
+    print(f"带资料检查（整个进程）：{w:.2f} s，不带 {b:.2f} s；比值 {w / b:.2f}×（目标 ≤ 1.15×）")
+
+
 def many_documents(speech: Path) -> None:
     cores = os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix="check-bench-") as tmp:
@@ -135,6 +167,7 @@ def main() -> None:
         speech = speech_docx(Path(tmp))
         per_document(speech)
         whole_process(speech)
+        with_profile(speech)
         many_documents(speech)
 
 

@@ -9,9 +9,10 @@ LAYERS = [
     ("基础", ["speechkit", "speechkit._lazy", "speechkit.errors", "speechkit.fsutil",
               "speechkit.cnnum", "speechkit.docx.address", "speechkit.data"]),
     ("文档", ["speechkit.docx", "speechkit.docxfile", "speechkit.filters"]),
-    ("资料", ["speechkit.profiles"]),
+    ("资料", ["speechkit.profiles", "speechkit.campaigns"]),
     ("功能", ["speechkit.engine", "speechkit.check", "speechkit.typeset",
-              "speechkit.templatize", "speechkit.campaigns"]),
+              "speechkit.templatize", "speechkit.campaigns.build", "speechkit.campaigns.scaffold",
+              "speechkit.campaigns.validate"]),
     ("编排", ["speechkit.batch"]),
     ("界面", ["speechkit.cli", "speechkit.web", "speechkit.__main__"]),
 ]  # fmt: skip

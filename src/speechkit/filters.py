@@ -13,6 +13,7 @@ string, as the engine prints ``None`` itself.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +29,9 @@ PARAGRAPH_BREAK = "\x07"
 #: Left by ``paragraphs`` for an empty list: the engine removes the paragraph when nothing else
 #: is written in it, so an empty list leaves no blank paragraph.
 EMPTY_PARAGRAPHS = "\x08"
+
+# Characters XML 1.0 cannot hold (BEL and BS among them, which the engine uses as markers).
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 _WEEKDAYS = "一二三四五六日"
 
@@ -196,14 +200,16 @@ def paragraphs(items: Any) -> Markup:
 
     Use as the only content of its paragraph: ``{{ campaign.phases[0].tasks | paragraphs }}``.
     A single string is split at its line breaks. An empty list removes the paragraph (when
-    nothing else is written in it).
+    nothing else is written in it). Characters XML cannot hold (control characters pasted
+    from other programs) are dropped, as for any printed value.
     """
     if isinstance(items, str):
         items = [line for line in items.splitlines() if line.strip()]
     items = list(items)
     if not items:
         return Markup(EMPTY_PARAGRAPHS)
-    return Markup(PARAGRAPH_BREAK.join(str(escape(str(i))) for i in items))
+    texts = (_XML_ILLEGAL.sub("", str(escape(str(i)))) for i in items)
+    return Markup(PARAGRAPH_BREAK.join(texts))
 
 
 FILTERS: dict[str, Callable[..., Any]] = {

@@ -43,7 +43,9 @@ def test_at_least_the_2005_pack_is_shipped():
 
 @pytest.mark.parametrize("pack_id", SHIPPED)
 def test_pack_validates_deeply(pack_id):
-    problems = campaigns.validate_pack(campaigns.SHIPPED_DIR / pack_id)
+    from speechkit.campaigns.validate import validate_pack
+
+    problems = validate_pack(campaigns.SHIPPED_DIR / pack_id)
     assert [str(p) for p in problems if p.severity == "error"] == []
 
 
@@ -111,11 +113,11 @@ def test_demo_city_renders_checks_clean_and_passes_format_check(pack_id, tmp_pat
 
 # sha256 of each document's text rendered for 东湖镇 before the 2005 content became a pack
 # (templates/ and profiles/ of main at 3c6bdee; the form as laid out from its .form.yaml at
-# e66e860; member 甲某 for the form).
+# e66e860, its check boxes ▢ since caa554f; member 甲某 for the form).
 RENDERED_2005 = {
     "动员讲话": "a9b6fea025f9143144a10494120850bd260a2b112e3d65e87eca9cd557a75519",
     "实施方案": "c3ee249cbdd89c7aafb1b3bcc7cd537abc379e7f35d75ea76d774fc36303e09e",
-    "党性分析评议表": "77a58af0daef2d4835a1ed276a23a13802472bef42ac355f05a4f11f65d532cf",
+    "党性分析评议表": "2b4567a0354e8c41eb1661dd14767b7960d1a66b97ee64f2906112e71e51bedc",
 }
 
 
@@ -204,3 +206,17 @@ def test_root_profiles_are_the_current_packs_demo_city():
     assert files == sorted(p.relative_to(root) for p in root.rglob("*") if p.is_file())
     for rel in files:
         assert (root / rel).read_bytes() == (demo / rel).read_bytes(), rel
+
+
+@pytest.mark.parametrize("pack_id", SHIPPED)
+def test_tag_reader_finds_what_the_engine_finds(pack_id):
+    """Validating a profile reads the templates' variables without the engine; same answer."""
+    from speechkit.campaigns.tags import variable_paths
+    from speechkit.engine.template import Template
+
+    pack = campaigns.get_pack(pack_id)
+    for doc in pack.documents:
+        path = pack.templates_dir / doc.template
+        light = set(variable_paths(path.read_bytes()))
+        engine = {u.path for u in Template(path).variable_uses()}
+        assert light - {"member"} == engine - {"member"}, doc.template

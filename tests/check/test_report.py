@@ -44,7 +44,9 @@ def test_text_report_lines_and_summary(tmp_path):
     p = tmp_path / "a.txt"
     p.write_text("认真布署工作\n", encoding="utf-8")
     text = to_text([check(p)])
-    assert re.search(r"a\.txt:1:3 \[错误\] typo\.common 错别字：“布署”应为“部署”。", text)
+    assert re.search(
+        r"a\.txt:1:3 \[错误\] 常见错别字 错别字：“布署”应为“部署”。〔typo\.common〕", text
+    )
     assert "认真〖布署〗工作" in text
     assert "共检查 1 个文件：错误 1，警告 0，提示 0" in text
     assert "按类别：错别字 1（错误1）" in text
@@ -54,7 +56,9 @@ def test_text_report_lines_and_summary(tmp_path):
 
 def test_text_report_names_non_body_parts(tmp_path, make_docx):
     path = make_docx(tmp_path / "h.docx", body=["正文"], header=["××镇"])
-    assert "h.docx 页眉1 第1段 第1字 [错误] placeholder.crosses" in to_text([check(path)])
+    text = to_text([check(path)])
+    assert "h.docx 页眉1 第1段 第1字 [错误] ××、○○ 占位符 " in text
+    assert "〔placeholder.crosses〕" in text
 
 
 def test_html_is_self_contained_with_marks_and_filter(tmp_path):
@@ -77,6 +81,7 @@ def test_html_is_self_contained_with_marks_and_filter(tmp_path):
         r'<mark class="sev-error"[^>]*title="未填写的占位符“\*\*\*”[^"]*">\*\*\*</mark>', page
     )
     assert re.search(r'<mark class="sev-error"[^>]*>两个务必</mark>', page)
+    assert '<td title="placeholder.stars">星号占位符</td>' in page  # name shown, id as tooltip
     assert "没有发现问题" in page  # the clean document
     assert page.count('<details class="doc"') == 2
 
@@ -238,3 +243,14 @@ def test_annotated_rendered_speech_opens_in_libreoffice(tmp_path):
     assert content.count("<office:annotation ") + content.count("<office:annotation>") == 3
     assert content.count("<dc:creator>speechkit</dc:creator>") == 3
     assert content.count("演示批注") == 3
+
+
+def test_findings_rebuilt_from_json_still_show_rule_names():
+    from speechkit.check.model import Finding, TextLocation
+    from speechkit.check.names import finding_name
+
+    report = check_text("工作己经展开，要以身做则")
+    for f in report.findings:
+        data = f.to_dict()
+        rebuilt = Finding(**{**data, "location": TextLocation(**data["location"])})
+        assert finding_name(rebuilt) == f.name != f.rule

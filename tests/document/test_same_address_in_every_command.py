@@ -53,8 +53,10 @@ def test_check_finds_the_placeholders_at_the_same_addresses(doc):
     tags = {str(f.location.address): f.match for f in report.findings if f.match.startswith("{{")}
     assert tags == {HEADER: "{{ leader }}", CELL: "{{ secretary }}"}
     text = to_text([report])
-    assert f"两节.docx {HEADER} 第1字 [错误] placeholder.crosses" in text
-    assert f"两节.docx {CELL} 第1字 [错误] placeholder.crosses" in text
+    # reports name the rule in Chinese and keep its id at the end of the line
+    assert f"两节.docx {HEADER} 第1字 [错误] ××、○○ 占位符 " in text
+    assert f"两节.docx {CELL} 第1字 [错误] ××、○○ 占位符 " in text
+    assert text.count("〔placeholder.crosses〕") == 2
     data = json.loads(to_json([report]))
     addresses = [f["location"]["address"] for f in data["files"][0]["findings"]]
     cell = next(a for a in addresses if a["text"] == CELL)

@@ -107,3 +107,63 @@ def lines() -> Callable[..., list[str]]:
 @pytest.fixture
 def rows() -> Callable[..., list[list[str]]]:
     return table_rows
+
+
+def make_png(width: int = 40, height: int = 20) -> bytes:
+    """A real (solid red) PNG of the given pixel size."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+def make_jpeg(width: int = 30, height: int = 60) -> bytes:
+    """A JPEG header (JFIF, 72 dpi) that image readers size correctly; no scan data."""
+    import struct
+
+    app0 = b"JFIF\x00\x01\x01\x01" + struct.pack(">HH", 72, 72) + b"\x00\x00"
+    sof = struct.pack(">BHHB", 8, height, width, 1) + b"\x01\x11\x00"
+    return (
+        b"\xff\xd8"
+        + b"\xff\xe0" + struct.pack(">H", len(app0) + 2) + app0
+        + b"\xff\xc0" + struct.pack(">H", len(sof) + 2) + sof
+        + b"\xff\xd9"
+    )  # fmt: skip
+
+
+def numbered_subdoc(path, fmt: str) -> None:
+    """A .docx whose two paragraphs are a list of its own (numbering format ``fmt``)."""
+    d = docx.Document()
+    numbering = d.part.numbering_part.element
+    abstract = numbering.makeelement(qn("w:abstractNum"), {qn("w:abstractNumId"): "90"})
+    lvl = abstract.makeelement(qn("w:lvl"), {qn("w:ilvl"): "0"})
+    for tag, val in (("w:start", "1"), ("w:numFmt", fmt), ("w:lvlText", "（%1）")):
+        lvl.append(lvl.makeelement(qn(tag), {qn("w:val"): val}))
+    abstract.append(lvl)
+    numbering.insert(0, abstract)
+    num = numbering.makeelement(qn("w:num"), {qn("w:numId"): "1"})
+    num.append(num.makeelement(qn("w:abstractNumId"), {qn("w:val"): "90"}))
+    for old in numbering.findall(qn("w:num")):
+        if old.get(qn("w:numId")) == "1":
+            numbering.remove(old)
+    numbering.append(num)
+    for text in ("第一项", "第二项"):
+        p = d.add_paragraph(text)
+        ppr = p._p.get_or_add_pPr()
+        numpr = ppr.makeelement(qn("w:numPr"), {})
+        numpr.append(numpr.makeelement(qn("w:ilvl"), {qn("w:val"): "0"}))
+        numpr.append(numpr.makeelement(qn("w:numId"), {qn("w:val"): "1"}))
+        ppr.append(numpr)
+    d.save(path)

@@ -26,7 +26,6 @@ def problems_of(path):
         (["{%p if x %}{%p endif %}"], "同一段落中有 2 个"),
         (["标题{%p if x %}", "{%p endif %}"], "还有文字"),
         (["{%p if x %}", "{% endif %}"], "不在同一层级"),
-        (["{% if x %}", "{% endif %}"], "同一段落"),
         (["{{ party members }}"], "写法有误"),
         (["{% else %}"], "前面没有对应"),
         (["{% break %}"], "只能用在"),
@@ -42,6 +41,12 @@ def test_each_kind_of_mistake(make_template, paras, words):
     first = problems[0].location
     assert first.part == "body" and first.paragraph >= 2
     assert first.snippet
+
+
+def test_inline_block_from_text_into_a_table_is_refused(make_template):
+    problems = problems_of(make_template(["{% if x %}"], table=[["{% endif %}"]]))
+    assert any("同样的结构" in p.message for p in problems), [p.message for p in problems]
+    assert "表格1 第1行第1列" in str(problems[0].location)
 
 
 def test_all_problems_reported_at_once_with_locations(make_template):

@@ -34,7 +34,8 @@ def app(profiles_dir: Path, output_dir: Path):
 
     app = create_app(profiles_dir, TEMPLATES, output_dir, batch_jobs=1, max_upload=256 * 1024)
     app.config["TESTING"] = True
-    return app
+    yield app
+    app.extensions["speechkit.checks"].close()  # the spawned check worker, if one started
 
 
 @pytest.fixture
@@ -54,3 +55,18 @@ def _csrf_of(client, url: str = "/check") -> str:
 def csrf_of():
     """``csrf_of(client, url="/check")``: the CSRF token of the form on ``url``."""
     return _csrf_of
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _state_home(tmp_path_factory):
+    """Keep the web page's persisted secrets out of the real home folder (for the whole
+    session, so module-scoped servers get it too)."""
+    import os
+
+    before = os.environ.get("XDG_STATE_HOME")
+    os.environ["XDG_STATE_HOME"] = str(tmp_path_factory.mktemp("state"))
+    yield
+    if before is None:
+        os.environ.pop("XDG_STATE_HOME", None)
+    else:
+        os.environ["XDG_STATE_HOME"] = before

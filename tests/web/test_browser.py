@@ -67,7 +67,7 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context(
-        accept_downloads=True, locale="zh-CN", viewport={"width": 1280, "height": 900}
+        accept_downloads=True, locale="zh-CN", viewport={"width": 1366, "height": 768}
     )
     page = context.new_page()
     errors: list[str] = []
@@ -205,29 +205,45 @@ def test_check_a_draft_highlights_the_placeholder(site, page, tmp_path):
     page.select_option('select[name="town"]', "donghu")
     shot(page, "08-检查文稿")
     page.get_by_role("button", name="开始检查").click()
-    page.wait_for_selector("#report")
+    page.wait_for_selector("#findings")
     assert int(page.locator("#finding-total").inner_text()) >= 2
+    assert page.locator("iframe").count() == 0  # the report is the page
 
-    report = page.frame_locator("#report")
-    marks = report.locator("mark.sev-error")
-    marks.first.wait_for()
+    # the findings table is above the fold at 1366x768 (the page is read from the top)
+    box = page.locator("#findings tbody tr").first.bounding_box()
+    assert box is not None and box["y"] + box["height"] < 768
+    level = page.locator("#findings tbody tr td:nth-child(2)").first
+    assert level.bounding_box()["height"] < 40  # 级别 does not wrap character by character
+    kind = page.locator("#findings .rule").first
+    assert kind.inner_text() in (
+        "占位符",
+        "规范提法",
+        "不规范提法",
+        "错别字",
+        "标点",
+        "数字",
+        "与资料不符",
+    )
+    assert kind.get_attribute("title").startswith("规则编号：")
+
+    marks = page.locator("#doc-text mark.sev-error")
     texts = [marks.nth(i).inner_text() for i in range(marks.count())]
     assert any("***" in t for t in texts), texts
     shot(page, "09-检查结果")
 
-    # the report's own severity filter works inside the page
-    report.locator('input[data-sev="error"]').uncheck()
-    assert not marks.first.is_visible() or "hide" in (
-        report.locator("body").get_attribute("class") or ""
-    )
-    report.locator('input[data-sev="error"]').check()
+    # severity filter
+    rows = page.locator("#findings tbody tr.sev-error")
+    assert rows.first.is_visible()
+    page.locator('input[data-sev="error"]').uncheck()
+    assert not rows.first.is_visible()
+    page.locator('input[data-sev="error"]').check()
+    assert rows.first.is_visible()
 
-    # a finding's location link jumps inside the report (the frame stays on the report)
-    report.locator('a[href^="#"]').last.click()
+    # a finding's location link jumps to the marked text in the same page
+    page.locator('#findings a[href^="#"]').first.click()
     page.wait_for_timeout(200)
-    frame = next(f for f in page.frames if f is not page.main_frame)
-    assert frame.url == "about:srcdoc"
-    assert "/tmp/" not in report.locator("body").inner_text()  # no server temp path shown
+    assert "/check" in page.url
+    assert "/tmp/" not in page.locator("main").inner_text()  # no server temp path shown
 
     with page.expect_download() as info:
         page.locator("#annotated-download").click()
@@ -264,6 +280,8 @@ def test_two_tabs_editing_the_same_town_do_not_overwrite_each_other(site, browse
         assert "已被修改" in notice and "党支部数" in notice
         assert second.get_by_label("参加活动的单位数").input_value() == "40"  # input kept
         assert second.get_by_label("党支部数").input_value() == "31"  # the other save merged in
+        assert not second.locator("#draft-offer").is_visible()  # the page is the newest typing
+        assert "donghu.yaml" not in notice  # no file names in sentences for people
         shot(second, "10-同时修改")
         text = town_file.read_text(encoding="utf-8")
         assert "branches: 31" in text and "units: 35" in text  # first save kept, second not
@@ -274,3 +292,225 @@ def test_two_tabs_editing_the_same_town_do_not_overwrite_each_other(site, browse
         assert "branches: 31" in text and "units: 40" in text
     finally:
         context.close()
+
+
+def test_create_a_town_fill_save_generate_and_download_the_zip(site, page, tmp_path):
+    import io
+    import zipfile
+
+    from docx import Document
+
+    url, profiles, _ = site
+    page.goto(url + "/")
+    page.get_by_label("乡镇名称").fill("新河镇")
+    page.get_by_label("类别").select_option("镇")
+    shot(page, "11-新建乡镇")
+    page.get_by_role("button", name="新建").click()
+    page.wait_for_url("**/towns/xinhe")
+    assert page.locator(".flash.ok").inner_text().startswith("已新建")
+    secretary = page.get_by_label("党委（党工委）书记")
+    assert secretary.input_value() == ""  # empty, not 〔待填〕
+    assert page.get_by_label("参加本批活动的党员数").get_attribute("type") == "number"
+    assert page.get_by_label("动员大会日期").get_attribute("type") == "date"
+    assert "还有 20 项没有填写" in page.locator("#problems").inner_text()
+    field_problem = page.locator('[id="problem-town.secretary"]')
+    assert field_problem.inner_text() == "请填写党委（党工委）书记"
+    page.locator("#problems details.todo-list > summary").click()
+    first = page.locator("#problems li").first.inner_text()
+    assert first.startswith("待填写：乡镇 · 请填写党委（党工委）书记"), first
+    assert "xinhe.yaml" not in first.split("详细信息")[0]
+    shot(page, "12-新乡镇表单")
+
+    fill = {
+        "党委（党工委）书记": "李新河",
+        "镇长（区长、街道办事处主任）": "陈新河",
+        "参加本批活动的党员数": "120",
+        "党支部数": "9",
+        "参加活动的单位数": "12",
+        "会议地点": "镇政府会议室",
+        "督导组名称": "市委第九督导组",
+        "督导组组长": "冯督导",
+    }
+    for label, value in fill.items():
+        page.get_by_label(label).fill(value)
+    import datetime as dt
+
+    from speechkit.profiles import load_data_file
+
+    start = load_data_file(profiles / "city.yaml")["campaign"]["start"]  # dates in the campaign
+    page.get_by_label("动员大会日期").fill((start + dt.timedelta(days=5)).isoformat())
+    page.get_by_label("实施方案印发日期").fill((start + dt.timedelta(days=8)).isoformat())
+    page.locator('input[name="slogans"]').first.fill("建设新河")
+    page.locator('input[name="supervision.members"]').first.fill("褚督导")
+    for key in ("leader", "office"):
+        page.locator(f'input[name="leading_group.{key}.name"]').fill("李新河")
+        page.locator(f'input[name="leading_group.{key}.title"]').fill("镇党委书记")
+    for key in ("deputies", "members"):
+        page.locator(f'input[name="leading_group.{key}.0.name"]').fill("陈新河")
+        page.locator(f'input[name="leading_group.{key}.0.title"]').fill("镇长")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_selector(".flash.ok")
+    from speechkit.profiles import validate
+
+    problems = [
+        p
+        for p in validate([profiles / "towns" / "xinhe.yaml"])
+        if p.severity == "error" and "xinhe" in str(p.location.file)
+    ]
+    assert problems == [], [str(p) for p in problems]
+    shot(page, "13-新乡镇保存后")
+
+    page.goto(url + "/generate")
+    page.select_option("#town-select", "xinhe")
+    page.get_by_role("button", name="开始生成").click()
+    page.wait_for_url("**/jobs/*")
+    page.wait_for_selector("#results", timeout=180_000)
+    with page.expect_download() as info:
+        page.locator("#results a.zip").first.click()
+    assert info.value.suggested_filename == "新河镇.zip"
+    data = (tmp_path / "x.zip").write_bytes(info.value.path().read_bytes()) and (
+        tmp_path / "x.zip"
+    ).read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        speech = next(n for n in zf.namelist() if n.endswith("动员讲话.docx"))
+        text = "\n".join(p.text for p in Document(io.BytesIO(zf.read(speech))).paragraphs)
+    assert "新河镇" in text and "120" in text
+    shot(page, "14-新乡镇生成结果")
+
+    # delete it again (to the trash) so the other tests see the demo city
+    page.goto(url + "/towns/xinhe")
+    page.locator("#manage summary").click()
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_role("button", name="删除本乡镇（移到回收站）").click()
+    page.wait_for_selector("#trash")
+    assert "新河镇" in page.locator("#trash").inner_text()
+    shot(page, "15-回收站")
+
+
+def test_upload_a_roster_with_a_bad_row_and_see_it(site, page, tmp_path):
+    url, profiles, _ = site
+    roster = tmp_path / "名册.csv"
+    roster.write_text(
+        "姓名,性别,出生年月,入党时间,所在支部,职务\n"
+        "林一,男,1970.01,1995.07,机关支部,书记\n"
+        ",女,1980.02,2001.07,机关支部,委员\n",
+        encoding="utf-8",
+    )
+    page.goto(url + "/towns/gushan/roster")
+    assert page.locator("#no-roster").is_visible()
+    page.get_by_label("名册文件（.xlsx 或 .csv）").set_input_files(str(roster))
+    page.get_by_role("button", name="上传").click()
+    page.wait_for_selector("#roster")
+    assert "已换上名册" in page.locator(".flash.ok").inner_text()
+    bad = page.locator("#row-3")
+    assert "bad" in (bad.get_attribute("class") or "")
+    assert "第 3 行“姓名”：姓名为空" in page.locator("#roster").inner_text()
+    shot(page, "16-名册问题行")
+    (profiles / "towns" / "gushan.members.csv").unlink()
+
+
+def test_change_the_city_total_and_see_the_warning(site, page):
+    url, profiles, _ = site
+    city = profiles / "city.yaml"
+    before = city.read_bytes()
+    try:
+        page.goto(url + "/city")
+        field = page.get_by_label("本批参加活动的党员总数")
+        assert field.get_attribute("type") == "number"
+        shot(page, "17-全市资料")
+        field.fill(str(int(field.input_value()) + 8))
+        page.get_by_role("button", name="保存").click()
+        page.wait_for_selector(".flash.ok")
+        page.goto(url + "/")
+        box = page.locator("#city-problems")
+        assert box.is_visible()
+        assert "合计" in box.inner_text()
+        shot(page, "18-全市合计不符")
+    finally:
+        city.write_bytes(before)
+
+
+def test_restart_the_server_in_the_middle_of_an_edit_and_save(tmp_path, browser):
+    """Type, the server restarts (new process state, same profiles folder), then save: the
+    save goes through; and typing left unsaved when the tab closed is offered back."""
+    from speechkit.web.server import make_web_server
+
+    profiles = tmp_path / "profiles"
+    shutil.copytree(ROOT / "profiles", profiles)
+
+    def start(port=0):
+        server = make_web_server("127.0.0.1", port, profiles, ROOT / "templates", tmp_path / "o")
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        return server
+
+    server = start()
+    port = server.port
+    url = server.url.rstrip("/")
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    try:
+        page.goto(url + "/towns/donghu")
+        page.get_by_label("会议地点").fill("镇文化中心")
+        server.shutdown()
+        server.server_close()
+        server.app.extensions["speechkit.checks"].close()
+        server = start(port)  # restarted on the same address
+        page.get_by_role("button", name="保存").click()
+        page.wait_for_selector(".flash.ok")
+        assert "venue: 镇文化中心" in (profiles / "towns" / "donghu.yaml").read_text("utf-8")
+
+        # typing, then the tab is closed without saving: the next visit offers it back
+        page.get_by_label("党支部数").fill("29")
+        page.wait_for_timeout(400)
+        page.close()
+        page = context.new_page()
+        page.goto(url + "/towns/donghu")
+        offer = page.locator("#draft-offer")
+        offer.wait_for(state="visible")
+        shot(page, "19-恢复未保存的内容")
+        page.get_by_role("button", name="恢复这些内容").click()
+        assert page.get_by_label("党支部数").input_value() == "29"
+        page.get_by_role("button", name="保存").click()
+        page.wait_for_selector(".flash.ok")
+        assert "branches: 29" in (profiles / "towns" / "donghu.yaml").read_text("utf-8")
+        page.goto(url + "/towns/donghu")
+        assert not page.locator("#draft-offer").is_visible()  # saved: nothing to offer
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
+        server.app.extensions["speechkit.checks"].close()
+
+
+def test_keyboard_only_edit_and_labels(site, page):
+    url, _, _ = site
+    page.goto(url + "/towns/donghu")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "跳到正文"
+    # every visible input has an accessible name (label, aria-label or aria-labelledby)
+    unnamed = page.evaluate(
+        """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+             .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                           && !el.getAttribute('aria-labelledby'))
+             .map(el => el.name)"""
+    )
+    assert unnamed == []
+    page.get_by_label("参加活动的单位数").focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("35")
+    page.keyboard.press("Enter")  # Enter in a field submits the form
+    page.wait_for_selector(".flash")
+    # nothing overflows sideways at 1366 px, on any page
+    for path in ("/towns/donghu", "/", "/city", "/towns/donghu/roster", "/generate", "/check"):
+        page.goto(url + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 1366, (path, width)
+
+
+def test_print_stylesheet_hides_the_page_chrome(site, page):
+    url, _, _ = site
+    page.goto(url + "/output")
+    page.emulate_media(media="print")
+    assert not page.locator("header.top").is_visible()
+    page.emulate_media(media="screen")
+    assert page.locator("header.top").is_visible()

@@ -136,3 +136,81 @@ def test_concurrent_merge_takes_untouched_values_from_the_file():
     merged, taken, conflicts = forms.merge_concurrent(fields, base, mine, theirs)
     assert merged == {"party.members": "700", "party.branches": "29", "slogans": ["甲", "乙"]}
     assert taken == ["party.branches"] and conflicts == ["slogans"]
+
+
+def test_form_from_pack_descriptors_groups_and_types():
+    from speechkit.web import forms
+
+    descriptors = [
+        {"key": "town.name", "type": "text", "title": "乡镇名称", "required": True,
+         "help": "东湖镇", "file": "town"},
+        {"key": "town.kind", "type": "choice", "title": "类别", "required": True,
+         "choices": ["镇", "区", "街道"], "file": "town"},
+        {"key": "party.members", "type": "count", "title": "党员数", "file": "town"},
+        {"key": "study.start", "type": "date", "title": "学习开始", "file": "town"},
+        {"key": "study.topics", "type": "list", "title": "专题", "file": "town"},
+        {"key": "leading_group.leader", "type": "person", "title": "组长", "file": "town"},
+        {"key": "leading_group.members", "type": "people", "title": "成员", "file": "town"},
+        {"key": "campaign.name", "type": "text", "title": "活动名称", "file": "city"},
+        {"key": "campaign.events.city_meeting", "type": "date", "title": "本市会议", "file": "city"},
+        {"key": "campaign.phases", "type": "list", "title": "阶段", "file": "city", "items": [
+            {"key": "name", "type": "text", "title": "阶段名称", "required": True},
+            {"key": "start", "type": "date", "title": "开始日期", "required": True},
+            {"key": "tasks", "type": "list", "title": "主要任务"},
+        ]},
+    ]  # fmt: skip
+    town = forms.from_descriptors(descriptors, "town", sections={"party": "党组织"})
+    assert [f.key for f in town] == ["town", "party", "study", "leading_group"]
+    assert town[1].title == "党组织" and town[0].title == "town"
+    leaves = {leaf.key: leaf for top in town for leaf in top.leaves()}
+    assert leaves["town.name"].title == "乡镇名称（如 东湖镇）" and leaves["town.name"].required
+    assert leaves["town.kind"].choices == ("镇", "区", "街道")
+    assert leaves["party.members"].kind == forms.NUMBER and leaves["party.members"].minimum == 0
+    assert leaves["study.start"].kind == forms.DATE
+    assert leaves["study.topics"].kind == forms.LIST
+    assert "leading_group.leader.name" in leaves and "leading_group.leader.title" in leaves
+    rows = leaves["leading_group.members"]
+    assert rows.kind == forms.ROWS and [c.name for c in rows.children] == ["name", "title"]
+    sections = {"campaign": "活动", "campaign.events": "动员部署时间节点"}
+    city = forms.from_descriptors(descriptors, "city", sections=sections)
+    keys = [leaf.key for top in city for leaf in top.leaves()]
+    assert keys == ["campaign.name", "campaign.events.city_meeting", "campaign.phases"]
+    assert city[0].title == "活动" and city[0].children[1].title == "动员部署时间节点"
+    phases = city[0].children[2]
+    assert phases.kind == forms.ROWS
+    assert [(c.name, c.kind) for c in phases.children] == [
+        ("name", forms.TEXT), ("start", forms.DATE), ("tasks", forms.LIST)
+    ]  # fmt: skip
+    values = forms.form_values(
+        city, {"campaign": {"phases": [{"name": "学习", "tasks": ["a", "b"]}]}}
+    )
+    assert values["campaign.phases"] == [{"name": "学习", "start": "", "tasks": "a\nb"}]
+    # values read and written through the same form
+    values = forms.form_values(town, {"party": {"members": 5}, "study": {"topics": ["a", "b"]}})
+    assert values["party.members"] == "5" and values["study.topics"] == ["a", "b"]
+
+
+def test_without_a_packs_library_the_core_schema_makes_the_form():
+    from speechkit.web import forms
+
+    assert forms.pack_descriptors("no-such-pack") is None or forms.pack_descriptors("x") == []
+    town = forms.form_for("town", None)
+    assert [f.key for f in town][:3] == ["town", "party", "meeting"]
+    assert [f.key for f in forms.form_for("city", None)] == ["city", "campaign"]
+
+
+def test_the_packs_library_forms_match_the_core_for_the_2005_pack():
+    """With the packs library: the 2005 pack's town form has the core form's fields."""
+    pytest = __import__("pytest")
+    campaigns = pytest.importorskip("speechkit.campaigns")
+    from speechkit.web import forms
+
+    pack = "xianjinxing-2005"
+    if not hasattr(campaigns, "form_fields"):
+        pytest.skip("packs library without form_fields")
+    town = forms.form_for("town", pack)
+    core = forms.form_for("town", None)
+    leaves = [leaf.key for top in town for leaf in top.leaves()]
+    for key in [leaf.key for top in core for leaf in top.leaves()]:
+        assert key in leaves
+    assert [f.key for f in town][:2] == ["town", "party"] and town[0].title == "乡镇"

@@ -94,6 +94,7 @@ def test_edited_output_is_never_overwritten_silently(gen_client, output_dir, csr
 
     _, page = _generate(gen_client, csrf_of, town="donghu")
     assert "已跳过" in page and "已被修改" in page
+    assert "勾选“覆盖生成后被修改过的文件”后重新生成" in page and "--force" not in page
     assert target.read_bytes() == edited
 
     _, page = _generate(gen_client, csrf_of, town="donghu", force="1")

@@ -11,11 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 
-def test_post_without_csrf_token_is_refused(client, profiles_dir):
+def test_town_save_without_csrf_token_saves_nothing_and_gives_the_form_back(client, profiles_dir):
     before = (profiles_dir / "towns" / "donghu.yaml").read_bytes()
     resp = client.post("/towns/donghu", data={"party.members": "1"})
-    assert resp.status_code == 400
-    assert "安全令牌" in resp.get_data(as_text=True)
+    assert resp.status_code == 409
+    html = resp.get_data(as_text=True)
+    assert "本页已过期" in html and "本次没有保存" in html
+    assert 'name="party.members" id="party.members" value="1"' in html  # typing kept
     assert (profiles_dir / "towns" / "donghu.yaml").read_bytes() == before
 
 

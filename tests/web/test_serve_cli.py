@@ -47,7 +47,7 @@ def test_make_web_server_binds_loopback_and_serves(tmp_path):
         assert server.url.startswith("http://127.0.0.1:")
         with urllib.request.urlopen(server.url, timeout=10) as resp:
             html = resp.read().decode("utf-8")
-        assert "没有找到乡镇资料" in html
+        assert "还没有乡镇资料" in html
     finally:
         server.shutdown()
         server.server_close()
@@ -60,7 +60,7 @@ def test_trusted_hosts_follow_the_listening_address(tmp_path):
     for host, expected in (("127.0.0.1", ["127.0.0.1", "localhost", "::1"]), ("0.0.0.0", None)):
         server = make_web_server(host, 0, tmp_path / "profiles", tmp_path, tmp_path / "out")
         try:
-            assert server.app.config["TRUSTED_HOSTS"] == expected
+            assert server.app.config["SPEECHKIT_TRUSTED_HOSTS"] == expected
         finally:
             server.server_close()
 

@@ -45,11 +45,14 @@ def test_index_lists_towns_with_status(client):
     assert "通过" in html or "警告" in html or "错误" in html
 
 
-def test_town_form_is_generated_from_the_schema(client):
+def test_town_form_is_generated_from_the_schema(client, profiles_dir):
+    from speechkit.profiles import load_data_file
+
+    date = load_data_file(profiles_dir / "towns" / "donghu.yaml")["meeting"]["date"]
     html = client.get("/towns/donghu").get_data(as_text=True)
     assert "参加本批活动的党员数" in html  # Chinese title from the schema
     assert re.search(r'type="number"[^>]*name="party.members"[^>]*value="612"', html)
-    assert re.search(r'type="date" name="meeting.date"[^>]*value="2024-07-05"', html)
+    assert re.search(rf'type="date" name="meeting.date"[^>]*value="{date.isoformat()}"', html)
     assert re.search(r'<select name="town.kind"', html) and ">街道<" in html
     slogans = re.findall(r'name="slogans" value="([^"]*)"', html)
     assert slogans[:2] == ["建设生态东湖", "打造水产强镇"]
@@ -119,8 +122,10 @@ def test_invalid_values_are_refused_with_the_validator_message(
         update_town_file(twin_file, {key: new}, sha256_file(twin_file))
     assert info.value.problems
     for problem in info.value.problems:
-        shown = escape(str(problem).replace(str(twin), str(profiles_dir)), quote=True)
-        assert shown in html
+        # the file:line:col only in the collapsible 详细信息, the sentence without key paths
+        detail = f"{problem.location} {problem.key}".replace(str(twin), str(profiles_dir))
+        assert escape(detail, quote=True) in html
+        assert "<summary>详细信息</summary>" in html
         assert escape(problem.message, quote=True) in html  # also next to the field
     # the refused entry is shown as typed (a number/date input would blank what does not parse)
     kind = "number" if isinstance(new, int) else "text"
@@ -218,4 +223,4 @@ def test_city_problems_are_shown_on_the_list(client, profiles_dir):
         encoding="utf-8",
     )
     html = client.get("/").get_data(as_text=True)
-    assert "全市共用资料" in html and "7000" in html
+    assert "全市层面的问题" in html and "7000" in html

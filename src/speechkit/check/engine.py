@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import os
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from speechkit.check.model import PARTS, Block, Document, FileReport, Finding, TextLocation
+from speechkit.check.model import (
+    PARTS,
+    SEVERITY_RANK,
+    Block,
+    Document,
+    FileReport,
+    Finding,
+    TextLocation,
+)
 from speechkit.check.pack import RulePack, default_rules
-from speechkit.check.ruletypes import Rule, RunContext
+from speechkit.check.ruletypes import Hit, Rule, RunContext
 from speechkit.errors import InputFileError, SpeechkitError
 
 _DOC_TYPE_HINTS = (("讲话", "speech"), ("方案", "plan"), ("评议表", "form"), ("分析", "form"))
@@ -34,41 +43,122 @@ def _resolve_profile(profile):
     return load_profile(profile)
 
 
+MAX_PER_RULE = 100
+"""Findings listed per rule and document; the rest are counted in one “另有 N 处” finding."""
+MAX_PER_DOCUMENT = 1000
+"""Findings listed per document, summary findings included."""
+
+
 def run_rules(doc: Document, rules: Sequence[Rule], ctx: RunContext) -> list[Finding]:
     """Apply ``rules`` to every block of ``doc``; findings sorted by place then rule.
 
     Rules that need a profile are skipped without one; a hit lying inside one of its rule's
-    ``exceptions`` phrases is dropped.
+    ``exceptions`` phrases is dropped. A rule lists at most :data:`MAX_PER_RULE` findings and
+    a document at most :data:`MAX_PER_DOCUMENT`; what is left out is counted in a summary
+    finding “另有 N 处同类问题” placed at the first one left out.
     """
     rules = [r for r in rules if ctx.profile is not None or not r.needs_profile]
-    found: list[tuple[Rule, Block, object]] = []
+    order = {(b.part, b.index): i for i, b in enumerate(doc.blocks)}
     block_rules = [r for r in rules if not r.document_level]
+    per_rule: dict[int, list[tuple[Block, Hit]]] = {id(r): [] for r in rules}
     for block in doc.blocks:
         if not block.text:
             continue
         for rule in block_rules:
-            found.extend((rule, block, hit) for hit in rule.run(block, ctx))
+            hits = rule.run(block, ctx)
+            if hits:
+                per_rule[id(rule)].extend((block, h) for h in _kept_hits(rule, block, hits))
+    findings: list[Finding] = []
     for rule in rules:
+        found = per_rule[id(rule)]
         if rule.document_level:
-            found.extend((rule, block, hit) for block, hit in rule.run_document(doc, ctx))
-    findings = [_finding(rule, block, hit) for rule, block, hit in found if _kept(rule, block, hit)]
-    findings.sort(
-        key=lambda f: (
-            _PART_ORDER.get(f.location.part, 9),
-            f.location.paragraph,
-            f.location.start,
-            f.location.end,
-            f.rule,
+            found = rule.run_document(doc, ctx)
+            if rule.exceptions:
+                found = [
+                    (block, hit)
+                    for block, hits in _by_block(found)
+                    for hit in _kept_hits(rule, block, hits)
+                ]
+        findings.extend(_capped(rule, found, order))
+    findings.sort(key=_place)
+    findings = _dedupe(findings)
+    if len(findings) > MAX_PER_DOCUMENT:
+        rest = findings[MAX_PER_DOCUMENT - 1 :]
+        findings = findings[: MAX_PER_DOCUMENT - 1] + [_summary_all(rest)]
+    return findings
+
+
+def _place(f: Finding) -> tuple:
+    loc = f.location
+    return (_PART_ORDER.get(loc.part, 9), loc.paragraph, loc.start, loc.end, f.rule)
+
+
+def _by_block(pairs) -> list[tuple[Block, list[Hit]]]:
+    """(block, hit) pairs grouped by consecutive block, so exception spans are found once."""
+    out: list[tuple[Block, list[Hit]]] = []
+    for block, hit in pairs:
+        if out and out[-1][0] is block:
+            out[-1][1].append(hit)
+        else:
+            out.append((block, [hit]))
+    return out
+
+
+def _kept_hits(rule: Rule, block: Block, hits: list[Hit]) -> list[Hit]:
+    """``hits`` minus those inside one of the rule's exception phrases (spans found once)."""
+    if not rule.exceptions:
+        return hits
+    spans = rule.exception_spans(block.scan_text)
+    if not spans:
+        return hits
+    return [h for h in hits if not any(s <= h.start and h.end <= e for s, e in spans)]
+
+
+def _capped(rule: Rule, found: list[tuple[Block, Hit]], order: dict) -> list[Finding]:
+    """The first :data:`MAX_PER_RULE` hits of one rule as findings, plus a summary of the rest."""
+    if len(found) <= MAX_PER_RULE:
+        return [_finding(rule, block, hit) for block, hit in found]
+
+    def key(pair: tuple[Block, Hit]) -> tuple:
+        block, hit = pair
+        return (order.get((block.part, block.index), 0), hit.start, hit.end)
+
+    first = heapq.nsmallest(MAX_PER_RULE + 1, found, key=key)
+    out = [_finding(rule, block, hit) for block, hit in first[:MAX_PER_RULE]]
+    block, hit = first[MAX_PER_RULE]
+    out.append(
+        Finding(
+            rule=rule.id,
+            category=rule.category,
+            severity=rule.severity,
+            message=f"另有 {len(found) - MAX_PER_RULE} 处同类问题，不再逐一列出。",
+            match=block.text[hit.start : hit.end],
+            suggestion=None,
+            location=TextLocation(block.part, block.index, hit.start, hit.end, block.address),
+            name=rule.display_name,
+            extra=len(found) - MAX_PER_RULE - 1,
         )
     )
-    return _dedupe(findings)
+    return out
 
 
-def _kept(rule: Rule, block: Block, hit) -> bool:
-    if not rule.exceptions:
-        return True
-    spans = rule.exception_spans(block.scan_text)
-    return not any(s <= hit.start and hit.end <= e for s, e in spans)
+def _summary_all(rest: list[Finding]) -> Finding:
+    """One finding standing for every finding past the document cap."""
+    first = rest[0]
+    return Finding(
+        rule=SUMMARY_RULE,
+        category=first.category,
+        severity=max((f.severity for f in rest), key=SEVERITY_RANK.__getitem__),
+        message=f"另有 {len(rest)} 处问题，不再逐一列出（每份文档最多列出 {MAX_PER_DOCUMENT} 处）。",
+        match=first.match,
+        suggestion=None,
+        location=first.location,
+        name="问题过多",
+    )
+
+
+SUMMARY_RULE = "summary"
+"""Rule id of the finding that stands for what the document cap left out."""
 
 
 def _finding(rule: Rule, block: Block, hit) -> Finding:
@@ -81,16 +171,22 @@ def _finding(rule: Rule, block: Block, hit) -> Finding:
         match=match,
         suggestion=hit.suggestion,
         location=TextLocation(block.part, block.index, hit.start, hit.end, block.address),
+        name=rule.display_name,
     )
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
+    """One finding per rule and place, and one per place and correction (a slip two rules
+    know, such as 一如继往 in a word list and as a near-miss of 一如既往, is reported once)."""
     seen = set()
     out = []
     for f in findings:
         key = (f.rule, f.location)
-        if key not in seen:
+        fix = (f.location, f.suggestion) if f.suggestion else None
+        if key not in seen and fix not in seen:
             seen.add(key)
+            if fix is not None:
+                seen.add(fix)
             out.append(f)
     return out
 
@@ -118,7 +214,7 @@ def check_document(
     active = pack.active(doc_type, as_of, ignore, campaign)
     if any(r.needs_tokens for r in active):
         pack.prepare_tokens()
-    ctx = RunContext(profile=profile, as_of=as_of)
+    ctx = RunContext(profile=profile, as_of=as_of, rules=tuple(active))
     report = FileReport(
         path=doc.path,
         findings=run_rules(doc, active, ctx),
@@ -225,9 +321,13 @@ def check(
     document belongs to (default: the profile's, else the campaign named in the text), whose
     rules then apply. Raises :class:`InputFileError` for unusable input.
     """
-    from speechkit.check.sources import read_document
+    from speechkit.check.sources import ensure_checkable, read_document
 
-    doc = source if isinstance(source, Document) else read_document(source)
+    if isinstance(source, Document):
+        doc = source
+        ensure_checkable(doc)
+    else:
+        doc = read_document(source)
     if doc_type is None:
         doc_type = infer_doc_type(doc.path)
     return check_document(

@@ -20,6 +20,7 @@ from speechkit.check.model import (
     FileReport,
     Finding,
 )
+from speechkit.check.names import finding_name
 from speechkit.check.tally import by_category, summary
 from speechkit.errors import PART_NAMES, display_path
 
@@ -74,7 +75,10 @@ def _document(i: int, r: FileReport) -> dict:
         "name": _name(r),
         "path_shown": display_path(r.path) if r.label and r.path else None,
         "counts": r.counts(),
-        "findings": [{"f": f, "id": ids[id(f)], "where": where(r, f)} for f in r.findings],
+        "findings": [
+            {"f": f, "id": ids[id(f)], "where": where(r, f), "name": finding_name(f)}
+            for f in r.findings
+        ],
         "coverage": r.coverage,
         "coverage_note": note,
         "keywords": [w for w, _ in r.keywords or []],

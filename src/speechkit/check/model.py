@@ -40,6 +40,8 @@ class Block:
     ``scan`` is the text the rules see; it equals ``text`` except where markup was masked
     (Markdown emphasis markers), always with the same length so offsets agree. ``address``
     places a .docx paragraph the way every command prints it (None for .txt/.md lines).
+    ``placeholders`` are [start, end) spans of Word content controls that still show their
+    prompt text (``w:showingPlcHdr``).
     """
 
     part: str
@@ -47,6 +49,7 @@ class Block:
     text: str
     scan: str | None = None
     address: Address | None = None
+    placeholders: tuple[tuple[int, int], ...] = ()  # spans still showing a Word prompt
 
     @property
     def scan_text(self) -> str:
@@ -108,9 +111,16 @@ class Finding:
     match: str
     suggestion: str | None
     location: TextLocation
+    name: str = ""  # the rule's Chinese name (reports show it; ``rule`` keeps the id)
+    extra: int = 0  # further findings of the rule this one stands for (“另有 N 处”), not listed
+
+    @property
+    def weight(self) -> int:
+        """How many findings this one counts for in totals (itself plus those it stands for)."""
+        return 1 + self.extra
 
     def to_dict(self) -> dict:
-        """The JSON shape of the finding (keys fixed by issue 5)."""
+        """The JSON shape of the finding (keys fixed by issue 5; ``rule`` is the id)."""
         return {
             "rule": self.rule,
             "category": self.category,
@@ -143,7 +153,7 @@ class FileReport:
         """Number of findings per severity."""
         out = dict.fromkeys(SEVERITIES, 0)
         for f in self.findings:
-            out[f.severity] += 1
+            out[f.severity] += f.weight
         return out
 
     def worst(self) -> str | None:

@@ -13,6 +13,7 @@ from speechkit.check.model import (
     FileReport,
     Finding,
 )
+from speechkit.check.names import finding_name
 from speechkit.check.tally import by_category, summary
 from speechkit.errors import PART_NAMES, display_path
 
@@ -60,7 +61,8 @@ def snippet(report: FileReport, f: Finding, color: bool = False) -> str:
 
 
 def to_text(reports: Sequence[FileReport], *, color: bool = False, snippets: bool = True) -> str:
-    """Findings grouped by file as ``文件:段:列 [级别] 规则 说明``, snippets, then a summary."""
+    """Findings grouped by file as ``文件:段:列 [级别] 规则名 说明〔规则编号〕``, snippets, then a
+    summary (the id stays on the line for ``--ignore``)."""
     lines: list[str] = []
     for r in reports:
         head = _shown(r) + (f"（{r.label}）" if r.label else "")
@@ -77,7 +79,8 @@ def to_text(reports: Sequence[FileReport], *, color: bool = False, snippets: boo
                 if f.suggestion and f.suggestion not in f.message
                 else ""
             )
-            lines.append(f"{place(r, f)} [{level}] {f.rule} {f.message}{hint}")
+            name = finding_name(f)
+            lines.append(f"{place(r, f)} [{level}] {name} {f.message}{hint}〔{f.rule}〕")
             if snippets:
                 snip = snippet(r, f, color)
                 if snip:

@@ -12,7 +12,7 @@ def summary(reports: Sequence[FileReport]) -> dict:
     out = {"files": len(reports)} | dict.fromkeys(SEVERITIES, 0)
     for r in reports:
         for f in r.findings:
-            out[f.severity] += 1
+            out[f.severity] += f.weight
     return out
 
 
@@ -22,7 +22,7 @@ def by_category(reports: Sequence[FileReport]) -> dict[str, dict[str, int]]:
     for r in reports:
         for f in r.findings:
             row = table.setdefault(f.category, dict.fromkeys(SEVERITIES, 0))
-            row[f.severity] += 1
+            row[f.severity] += f.weight
     return {c: table[c] for c in CATEGORIES if c in table} | {
         c: v for c, v in table.items() if c not in CATEGORIES
     }

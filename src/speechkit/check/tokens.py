@@ -67,6 +67,24 @@ def add_terms(terms: Iterable[str]) -> None:
                 _ADDED.add(term)
 
 
+def is_word(word: str) -> bool:
+    """True when jieba's own dictionary has ``word`` (terms added by rules, which include
+    the misspellings of substitution rules, do not count)."""
+    return bool(tokenizer().FREQ.get(word)) and word not in _ADDED
+
+
+def word_test():
+    """A fast callable with the meaning of :func:`is_word` (for loops over many windows)."""
+    freq = tokenizer().FREQ
+    get = freq.get
+    added = _ADDED
+
+    def test(word: str) -> bool:
+        return bool(get(word)) and word not in added
+
+    return test
+
+
 def cut(text: str) -> list[str]:
     """Segment ``text`` with HMM off (so an unknown typo never becomes an invented word)."""
     return list(tokenizer().cut(text, HMM=False))

@@ -95,12 +95,13 @@ def check_cmd(targets: tuple[str, ...]) -> None:
     不给参数时检查全部活动包。有错误时退出码为 2。
     """
     from speechkit import campaigns
+    from speechkit.campaigns.validate import validate_pack
     from speechkit.errors import CampaignPackError
 
     items = list(targets) or [str(p.root) for p in campaigns.list_packs()]
     problems = []
     for item in items:
-        problems += campaigns.validate_pack(item)
+        problems += validate_pack(item)
     errors = [p for p in problems if p.severity == "error"]
     for p in problems:
         if p.severity != "error":

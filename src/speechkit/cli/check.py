@@ -294,7 +294,7 @@ def rules_group():
 )
 @campaign_options
 def rules_list(rule_packs, doc_type, category):
-    """列出生效的规则：编号、类型、类别、级别和说明。"""
+    """列出生效的规则：编号、类型、类别、级别、名称和说明。"""
     from speechkit.campaigns import chosen_campaign
     from speechkit.check import load_rules
     from speechkit.check.model import CATEGORY_NAMES, DOC_TYPES, SEVERITY_NAMES
@@ -318,7 +318,7 @@ def rules_list(rule_packs, doc_type, category):
             types += f"（仅 {pack.scope[r.id]} 活动的文稿）"
         click.echo(
             f"{r.id:<{width}}  {r.type_name:<12} {CATEGORY_NAMES.get(r.category, r.category)}"
-            f"  {SEVERITY_NAMES[r.severity]}  适用：{types}  {r.describe()}"
+            f"  {SEVERITY_NAMES[r.severity]}  适用：{types}  【{r.display_name}】{r.describe()}"
         )
     click.echo(f"共 {len(rules)} 条规则。")
 

@@ -47,7 +47,9 @@ def serve(
     from speechkit.web.server import make_web_server
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no English line per request
-    server = make_web_server(host, port, profiles, templates, out)
+    source = click.get_current_context().get_parameter_source("templates")
+    explicit = source == click.core.ParameterSource.COMMANDLINE
+    server = make_web_server(host, port, profiles, templates, out, templates_explicit=explicit)
     url = server.url
     if host not in LOOPBACK:
         click.echo(f"注意：正在监听 {host}，局域网内其他电脑也能访问本页面。", err=True)
@@ -63,6 +65,7 @@ def serve(
         click.echo("已停止。")
     finally:
         server.server_close()
+        server.app.extensions["speechkit.checks"].close()
 
 
 COMMANDS = [serve]

@@ -211,9 +211,12 @@ def _load_context(profile_path: Path | None, data_path: Path | None, required: b
 
         return load_profile(profile_path).context()
     if data_path is not None:
+        from speechkit.engine.dataforms import from_data
+        from speechkit.errors import display_path
         from speechkit.profiles import load_data_file
 
-        return load_data_file(data_path)
+        # {"$image": …}, {"$docx": …}, {"$text": …} become objects; paths stay in its folder
+        return from_data(load_data_file(data_path), data_path.parent, display_path(data_path))
     if required:
         raise SpeechkitError("请给出 --profile 乡镇.yaml 或 --data 数据文件 二者之一。")
     return None
@@ -223,7 +226,9 @@ def _load_context(profile_path: Path | None, data_path: Path | None, required: b
 @click.argument("template_path", metavar="模板.docx", type=_TEMPLATE_ARG)
 @_context_options(
     profile_help="乡镇资料文件（profiles/towns/<代号>.yaml），自动合并 city.yaml 并校验。",
-    data_help="任意 YAML/JSON 数据文件（顶层为映射，不做资料校验），用于活动以外的模板。",
+    data_help="任意 YAML/JSON 数据文件（顶层为映射，不做资料校验），用于活动以外的模板；"
+    "其中 {$image: 照片.jpg, width_mm: 25}、{$docx: 附件.docx}、{$text: 文字, bold: true} "
+    "插入图片、附件文档和带格式的文字（路径相对于数据文件所在文件夹）。",
 )
 @click.option(
     "-o",
@@ -235,6 +240,22 @@ def _load_context(profile_path: Path | None, data_path: Path | None, required: b
 )
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖。")
 @click.option("--pdf", "want_pdf", is_flag=True, help="同时用 LibreOffice 生成同名 PDF。")
+@click.option(
+    "--time-limit",
+    metavar="秒",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="一次渲染最多用时；超过即停止并报告是哪个标签。",
+)
+@click.option(
+    "--memory-limit",
+    metavar="MB",
+    type=click.IntRange(min=16),
+    default=1024,
+    show_default=True,
+    help="一次渲染最多新增占用的内存。",
+)
 @campaign_options
 def render_command(
     template_path: Path,
@@ -243,9 +264,11 @@ def render_command(
     out_path: Path | None,
     force: bool,
     want_pdf: bool,
+    time_limit: float,
+    memory_limit: int,
 ) -> None:
     """用乡镇资料（--profile）或数据文件（--data）填写模板，生成 .docx。"""
-    from speechkit.engine import Template
+    from speechkit.engine import RenderLimits, Template
     from speechkit.errors import Location, OutputExistsError, SpeechkitError
 
     if out_path is None:
@@ -262,7 +285,7 @@ def render_command(
                     "输出文件已存在；如要覆盖，请加 --force。", Location(file=str(target))
                 )
     context = _load_context(profile_path, data_path, required=True)
-    tpl = Template(template_path)
+    tpl = Template(template_path, limits=RenderLimits(seconds=time_limit, memory_mb=memory_limit))
     tpl.save(context, out_path)
     click.echo(f"已生成：{out_path}")
     if want_pdf:

@@ -26,6 +26,7 @@ PART_NAMES = {
     "footnote": "脚注",
     "endnote": "尾注",
     "comment": "批注",
+    "properties": "文档属性",  # docProps/core.xml (title, author …), templated by the engine
 }
 # Parts in the order documents are read and findings are listed.
 PART_ORDER = ("body", "header", "footer", "footnote", "endnote", "comment")

@@ -14,7 +14,7 @@ from speechkit.engine.tags import Tag
 
 def _tag_ast(tag: Tag) -> nodes.Template | None:
     raw = tag.raw
-    if raw.kind == "comment":
+    if raw.kind == "comment" or tag.dropped or (tag.synthetic and raw.kind != "var"):
         return None
     src = jinja_tag(tag, newline=False)
     kw = raw.keyword

@@ -123,3 +123,67 @@ def fix_table_grids(root: etree._Element) -> None:
             col = etree.SubElement(grid, W_GRIDCOL)
             if each:
                 col.set(W_W, each)
+
+
+W_TCPR = qn("w:tcPr")
+# Children of <w:tcPr> in the order the schema requires.
+_TCPR_ORDER = [
+    qn(f"w:{n}")
+    for n in [
+        "cnfStyle",
+        "tcW",
+        "gridSpan",
+        "hMerge",
+        "vMerge",
+        "tcBorders",
+        "shd",
+        "noWrap",
+        "tcMar",
+        "textDirection",
+        "tcFitText",
+        "vAlign",
+        "hideMark",
+        "headers",
+        "cellIns",
+        "cellDel",
+        "cellMerge",
+        "tcPrChange",
+    ]
+]
+
+
+def cell_properties(tc: etree._Element) -> etree._Element:
+    """The ``<w:tcPr>`` of cell ``tc``, created as its first child when missing."""
+    tcpr = tc.find(W_TCPR)
+    if tcpr is None:
+        tcpr = etree.Element(W_TCPR)
+        tc.insert(0, tcpr)
+    return tcpr
+
+
+def set_cell_property(tcpr: etree._Element, tag: str, attrs: dict[str, str]) -> None:
+    """Replace (or add, in schema order) the child ``tag`` of ``tcpr`` with ``attrs``."""
+    name = qn(tag)
+    old = tcpr.find(name)
+    el = etree.Element(name, {qn(k): v for k, v in attrs.items()})
+    if old is not None:
+        tcpr.replace(old, el)
+        return
+    rank = _TCPR_ORDER.index(name)
+    for i, child in enumerate(tcpr):
+        if child.tag in _TCPR_ORDER and _TCPR_ORDER.index(child.tag) > rank:
+            tcpr.insert(i, el)
+            return
+    tcpr.append(el)
+
+
+def get_cell_span(tcpr: etree._Element) -> int:
+    """The cell's ``w:gridSpan`` (1 when absent or not a number)."""
+    el = tcpr.find(qn("w:gridSpan"))
+    try:
+        return max(1, int(el.get(W_VAL, "1"))) if el is not None else 1
+    except ValueError:
+        return 1
+
+
+W_VAL = qn("w:val")

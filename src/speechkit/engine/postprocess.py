@@ -47,6 +47,8 @@ def postprocess(xml: str, cells_may_empty: bool = True, rows_may_vanish: bool = 
         xml = xml.replace("\t", '</w:t><w:tab/><w:t xml:space="preserve">')
     if cells_may_empty and "</w:tc>" in xml:
         xml = _EMPTY_CELL.sub(r"\1<w:p/></w:tc>", xml)
+        # a cell must end with a paragraph: a sub-document ending with a table needs one
+        xml = xml.replace("</w:tbl></w:tc>", "</w:tbl><w:p/></w:tc>")
     if rows_may_vanish:
         xml = _EMPTY_TABLE.sub("", xml)
     return xml

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -26,10 +25,13 @@ from speechkit.docx.paragraphs import in_fallback, paragraph_addresses
 from speechkit.docx.safexml import parse_part
 from speechkit.engine import oxml
 from speechkit.engine.messages import explain_syntax_error
+from speechkit.engine.partsource import PI_TARGET as _PI_TARGET
+from speechkit.engine.partsource import PartSource
+from speechkit.engine.partsource import drop_if_empty_run as _drop_if_empty_run
+from speechkit.engine.partsource import run_is_empty as _run_is_empty
 from speechkit.engine.tags import Tag, scan
 from speechkit.errors import Location, Problem
 
-_PI_TARGET = "sk"
 _PI_RE = re.compile(r"<\?sk (\d+)\?>")
 
 # Block keywords: openers with their closers, middles with the openers they may sit in.
@@ -45,32 +47,20 @@ OPENERS = {
 CLOSERS = {v: k for k, v in OPENERS.items()}
 MIDDLES = {"elif": ("if",), "else": ("if", "for")}
 SIMPLE = {"break", "continue"}
-KNOWN = set(OPENERS) | set(CLOSERS) | set(MIDDLES) | SIMPLE
+#: docxtpl's table-cell tags: merge vertically/horizontally in a loop, span, shade.
+CELL_TAGS = {"vm", "hm", "colspan", "cellbg"}
+KNOWN = set(OPENERS) | set(CLOSERS) | set(MIDDLES) | SIMPLE | CELL_TAGS
+#: docxtpl's escaped delimiters, printed as the delimiters themselves.
+LITERALS = (
+    ("{_{", "{{"),
+    ("}_}", "}}"),
+    ("{_%", "{%"),
+    ("%_}", "%}"),
+    ("{_#", "{#"),
+    ("#_}", "#}"),
+)
 
 LEVEL_NAMES = {"": "行内", "r": "文字块", "p": "段落", "tr": "表格行", "tc": "单元格"}
-
-
-@dataclass
-class PartSource:
-    """The result of preprocessing one part: Jinja source (None if it has no tags), the tags in
-    source order, and every problem found."""
-
-    name: str
-    kind: str
-    source: str | None
-    tags: list[Tag] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    line_tags: list[int] = field(default_factory=list)  # Jinja line - 1 → tag index
-    has_column_loops: bool = False
-    has_cell_paragraph_tags: bool = False
-    has_row_tags: bool = False
-
-    def tag_at_line(self, lineno: int | None) -> Tag | None:
-        """The tag whose Jinja source begins on (or just before) ``lineno``."""
-        if not self.line_tags or lineno is None:
-            return None
-        idx = min(max(lineno - 1, 0), len(self.line_tags) - 1)
-        return self.tags[self.line_tags[idx]]
 
 
 def _snippet(text: str, width: int = 40) -> str:
@@ -90,6 +80,7 @@ def preprocess_part(
     paras = list(root.iter(oxml.W_P))
     addresses: dict | None = None
     structural: dict[etree._Element, list[Tag]] = {}
+    cell_tags: list[tuple[Tag, etree._Element, etree._Element]] = []
 
     for p in paras:
         nodes = oxml.own_text_nodes(p)
@@ -140,13 +131,23 @@ def preprocess_part(
                     result.has_cell_paragraph_tags = True
                 if level == "tc" and tag.raw.kind == "block":
                     result.has_column_loops = True
+            elif tag.raw.kind == "block" and tag.keyword in CELL_TAGS and not level:
+                cell_tags.append((tag, pis[tag.index], p))
             else:
                 if level == "r":
-                    _split_run_at(pis[tag.index])
+                    tag.props = (_props_xml(_split_run_at(pis[tag.index])),)
+                tag.node = pis[tag.index]
                 tag.container = ("inline", p, _depth(pis[tag.index], p))
 
     _replace_structural(structural, result)
-    if not result.tags:
+    if cell_tags:
+        from speechkit.engine.cells import apply_cell_tag
+
+        for tag, pi, p in cell_tags:
+            if not tag.dropped:
+                apply_cell_tag(tag, pi, p, result)
+    has_literals = any(lit.encode() in xml for lit, _ in LITERALS)
+    if not result.tags and not has_literals:
         return result
     _check_tags(result)
     result.source = _serialise(root, result)
@@ -202,22 +203,24 @@ def _rewrite_text_nodes(
     return pis
 
 
-def _drop_if_empty_run(t: etree._Element) -> None:
-    """Remove the run of ``t`` when joining a tag left it with nothing but formatting."""
-    run = t.getparent()
-    if run is not None and run.tag == oxml.W_R and _run_is_empty(run):
-        parent = run.getparent()
-        if parent is not None:
-            parent.remove(run)
+_NS_DECL = re.compile(r' xmlns:\w+="[^"]*"')
 
 
-def _split_run_at(pi: etree._Element) -> None:
+def _props_xml(el: etree._Element | None) -> str:
+    """``el`` (a ``<w:rPr>`` or ``<w:pPr>``) serialised without namespace declarations."""
+    if el is None:
+        return ""
+    return _NS_DECL.sub("", etree.tostring(el, encoding="unicode")).replace("\n", "")
+
+
+def _split_run_at(pi: etree._Element) -> etree._Element | None:
     """For ``{%r %}``: split the run holding ``pi`` so the instruction stands between runs
-    (the run's text before and after it stays, each part keeping the run's formatting)."""
+    (the run's text before and after it stays, each part keeping the run's formatting).
+    Returns the run's ``<w:rPr>``, if any."""
     t = pi.getparent()
     run = t.getparent() if t is not None else None
     if run is None or run.tag != oxml.W_R or run.getparent() is None:
-        return
+        return None
     parent = run.getparent()
     after = run.makeelement(oxml.W_R, {})
     rpr = run.find(oxml.W_RPR)
@@ -238,17 +241,7 @@ def _split_run_at(pi: etree._Element) -> None:
     for r in (run, after):
         if _run_is_empty(r):
             parent.remove(r)
-
-
-def _run_is_empty(run: etree._Element) -> bool:
-    """True when a run holds nothing but properties and empty text."""
-    for child in run:
-        if child.tag == oxml.W_RPR:
-            continue
-        if child.tag == oxml.W_T and not (child.text or "") and len(child) == 0:
-            continue
-        return False
-    return True
+    return rpr
 
 
 def _literal_text(el: etree._Element) -> str:
@@ -260,13 +253,27 @@ def _literal_text(el: etree._Element) -> str:
     return "".join(out)
 
 
+def _drop_tags_inside(el: etree._Element, result: PartSource) -> None:
+    """Mark every tag whose instruction lies inside ``el`` as dropped (a comment removes it)."""
+    for pi in el.iter(etree.ProcessingInstruction):
+        if pi.target == _PI_TARGET:
+            result.tags[int(pi.text)].dropped = True
+
+
 def _replace_structural(structural: dict, result: PartSource) -> None:
-    """Replace each paragraph/row/cell holding a ``{%p %}``-style tag by the tag itself."""
-    for target, tags in structural.items():
+    """Replace each paragraph/row/cell holding a ``{%p %}``-style tag by the tag itself;
+    ``{#tr #}``-style comments first, so whatever they remove is not checked."""
+    order = sorted(structural.items(), key=lambda kv: all(t.raw.kind != "comment" for t in kv[1]))
+    for target, tags in order:
         tag = tags[0]
         level = tag.raw.level
         what = LEVEL_NAMES[level]
-        if len(tags) > 1:
+        if tag.dropped:
+            continue
+        comments = [t for t in tags if t.raw.kind == "comment"]
+        if comments:
+            tag = comments[0]
+        elif len(tags) > 1:
             listed = "、".join(t.text for t in tags)
             result.problems.append(
                 Problem(
@@ -275,6 +282,18 @@ def _replace_structural(structural: dict, result: PartSource) -> None:
                     f"每个标签要单独占一个{what}",
                 )
             )
+            continue
+        if tag.raw.kind == "comment":
+            # {#tr … #}: the whole row (cell, paragraph) is a comment, with whatever it holds.
+            _drop_tags_inside(target, result)
+            tag.dropped = False
+            parent = target.getparent()
+            pi = etree.ProcessingInstruction(_PI_TARGET, str(tag.index))
+            pi.tail = target.tail
+            parent.replace(target, pi)
+            tag.container = ("structural", parent)
+            if level == "tr":
+                result.has_row_tags = True
             continue
         rest = _literal_text(target).strip()
         if rest:
@@ -298,6 +317,10 @@ def _replace_structural(structural: dict, result: PartSource) -> None:
             continue
         if level == "tr":
             result.has_row_tags = True
+        if level == "p" and tag.raw.kind == "var":
+            first_run = target.find(f".//{oxml.W_R}")
+            rpr = first_run.find(oxml.W_RPR) if first_run is not None else None
+            tag.props = (_props_xml(target.find(oxml.qn("w:pPr"))), _props_xml(rpr))
         parent = target.getparent()
         pi = etree.ProcessingInstruction(_PI_TARGET, str(tag.index))
         pi.tail = target.tail
@@ -341,10 +364,10 @@ def _check_tags(result: PartSource) -> None:
     stack: list[tuple[Tag, list[Tag]]] = []
     for tag in result.tags:
         raw = tag.raw
-        if raw.kind == "comment":
+        if raw.kind == "comment" or tag.dropped or tag.synthetic:
             continue
         if raw.kind == "var":
-            if raw.level in ("p", "tr", "tc"):
+            if raw.level in ("tr", "tc"):
                 result.problems.append(
                     Problem(
                         tag.location,
@@ -413,6 +436,11 @@ def _check_tags(result: PartSource) -> None:
                     continue
             stack.pop()
             _same_container(opener, tag, result)
+        if kw in ("vm", "hm") and not any(o.keyword == "for" for o, _ in stack):
+            loop = "{%tr for %} 行" if kw == "vm" else "{%tc for %} 列"
+            result.problems.append(
+                Problem(tag.location, f"{tag.text} 只能用在{loop}循环里（合并循环生成的单元格）")
+            )
         if kw in SIMPLE and not any(o.keyword == "for" for o, _ in stack):
             result.problems.append(Problem(tag.location, f"{tag.text} 只能用在 {{% for %}} 循环里"))
     for opener, _ in stack:
@@ -433,12 +461,17 @@ def _same_container(opener: Tag, other: Tag, result: PartSource) -> None:
         return  # already reported
     if a[0] == b[0] and a[1] is b[1] and a[2:] == b[2:]:
         return
+    if a[0] == b[0] == "inline" and a[1] is not b[1] and _same_path(opener.node, other.node):
+        return  # an inline block over whole paragraphs: what it repeats or drops is balanced
     lvl_a = LEVEL_NAMES[opener.raw.level]
     lvl_b = LEVEL_NAMES[other.raw.level]
     if a[0] == "inline" and b[0] == "inline" and a[1] is b[1]:
         why = "两个标签虽在同一段落，但一个在超链接、修订或域等结构里面，另一个在外面；请让它们处在同样的位置"
     elif a[0] == "inline" and b[0] == "inline":
-        why = "行内标签必须在同一段落中成对出现；跨段落的块请用 {%p %} 标签，各占一段"
+        why = (
+            "跨段落的行内标签，开始和结束须处在同样的结构中（如都在正文段落里），"
+            "否则生成的文档会损坏；也可改用 {%p %} 标签，各占一段"
+        )
     elif opener.raw.level != other.raw.level:
         why = f"开始标签是{lvl_a}级，结束或分支标签是{lvl_b}级，两者须相同（如 {{%p if %}} 配 {{%p endif %}}）"
     else:
@@ -446,6 +479,22 @@ def _same_container(opener: Tag, other: Tag, result: PartSource) -> None:
     result.problems.append(
         Problem(other.location, f"{other.text} 与 {_label(opener)} 不在同一层级：{why}")
     )
+
+
+def _same_path(x: object, y: object) -> bool:
+    """True when ``x`` and ``y`` sit under element chains of the same names below their
+    nearest common ancestor, so the XML between them closes what it opens."""
+    if not isinstance(x, etree._Element) or not isinstance(y, etree._Element):
+        return False
+    ax = [x, *x.iterancestors()]
+    ay = [y, *y.iterancestors()]
+    in_y = set(ay)
+    common = next((e for e in ax if e in in_y), None)
+    if common is None:
+        return False
+    px = [e.tag for e in ax[1 : ax.index(common)]]
+    py = [e.tag for e in ay[1 : ay.index(common)]]
+    return px == py and bool(px)
 
 
 def jinja_tag(tag: Tag, newline: bool = True) -> str:
@@ -456,13 +505,29 @@ def jinja_tag(tag: Tag, newline: bool = True) -> str:
         return f"<#{nl}#>"
     body = raw.body
     if raw.kind == "var":
-        return f"<{{ {body}{nl} }}>"
+        lead = "-" if raw.text[2:3] == "-" else ""  # {{- x -}}: Jinja's whitespace control
+        trail = "-" if raw.text[-3:-2] == "-" and len(raw.text) > 5 else ""
+        if lead and body.startswith("-"):
+            body = body[1:].strip()
+        if trail and body.endswith("-"):
+            body = body[:-1].strip()
+        if raw.level == "r" and not tag.synthetic:
+            body = f"({body}) | _sk_r({_literal(tag.props[0] if tag.props else '')})"
+        elif raw.level == "p":
+            ppr, rpr = tag.props or ("", "")
+            body = f"({body}) | _sk_p({_literal(ppr)}, {_literal(rpr)})"
+        return f"<{{{lead} {body}{nl} {trail}}}>"
     strip = ""
     if body.endswith(("-", "+")):
         body, strip = body[:-1].rstrip(), body[-1]
     return (
         f"<% {body}{nl}{strip}%>" if not body.startswith(("-", "+")) else f"<%{body}{nl}{strip}%>"
     )
+
+
+def _literal(text: str) -> str:
+    """A Jinja string literal for ``text`` (XML from the template, no newlines)."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def _check_syntax(result: PartSource) -> None:
@@ -474,8 +539,10 @@ def _check_syntax(result: PartSource) -> None:
     env = get_environment()
     for tag in result.tags:
         raw = tag.raw
+        if tag.dropped or (tag.synthetic and raw.kind != "var") or raw.keyword in CELL_TAGS:
+            continue
         if raw.kind == "comment" or (
-            raw.kind == "var" and (not raw.body or raw.level in ("p", "tr", "tc"))
+            raw.kind == "var" and (not raw.body or raw.level in ("tr", "tc"))
         ):
             continue
         kw = raw.keyword
@@ -507,18 +574,59 @@ def _check_syntax(result: PartSource) -> None:
 
 
 def _serialise(root: etree._Element, result: PartSource) -> str:
-    """Serialise the tree and turn each ``<?sk N?>`` into its Jinja tag."""
+    """Serialise the tree and turn each ``<?sk N?>`` (and attribute placeholder) into its Jinja
+    tag; ``{%-``/``-%}`` merge with the text before/after them as docxtpl does (the XML from the
+    previous ``</w:t>`` / up to the next ``<w:t>`` is removed); ``{_{`` prints ``{{``."""
     xml = etree.tostring(root, encoding="unicode")
     # Literal newlines/tabs become character references, so that every raw newline in the
     # source is a tag's tracking newline and every one in the output comes from a value.
     xml = xml.replace("\n", "&#10;").replace("\t", "&#9;").replace("\r", "&#13;")
-    out: list[str] = []
+    segments: list[str] = []
+    tags: list[Tag] = []
     pos = 0
-    for m in _PI_RE.finditer(xml):
-        out.append(xml[pos : m.start()])
-        tag = result.tags[int(m.group(1))]
+    for m in _PLACE_RE.finditer(xml):
+        segments.append(xml[pos : m.start()])
+        tags.append(result.tags[int(m.group(1) or m.group(2))])
+        pos = m.end()
+    segments.append(xml[pos:])
+    for i, tag in enumerate(tags):
+        raw = tag.raw
+        if raw.kind != "block" or raw.level:
+            continue
+        # Only where the tag begins (ends) its text: text beside it is never dropped.
+        if raw.body.startswith("-"):
+            seg = segments[i]
+            cut = seg.rfind("</w:t>")
+            opened = [m.end() for m in _TEXT_START.finditer(seg, max(cut, 0))]
+            crosses = _STRUCTURE.search(seg, max(cut, 0)) is not None
+            if cut >= 0 and opened and not seg[opened[-1] :].strip() and not crosses:
+                segments[i] = seg[:cut]
+        if raw.body.endswith("-"):
+            seg = segments[i + 1]
+            m = _TEXT_START.search(seg)
+            end = seg.find("</w:t>")
+            crosses = m is not None and _STRUCTURE.search(seg, 0, m.end()) is not None
+            if m and 0 <= end < m.start() and not seg[:end].strip() and not crosses:
+                segments[i + 1] = seg[m.end() :]
+    out: list[str] = []
+    for i, tag in enumerate(tags):
+        out.append(_literals(segments[i]))
         out.append(jinja_tag(tag))
         result.line_tags.append(tag.index)
-        pos = m.end()
-    out.append(xml[pos:])
+    out.append(_literals(segments[-1]))
     return "".join(out)
+
+
+_PLACE_RE = re.compile(r"<\?sk (\d+)\?>|__sk_attr_(\d+)__")
+_TEXT_START = re.compile(r"<w:t(?: [^>]*)?>")
+# A paragraph merge never crosses a cell, row, table, hyperlink or field boundary.
+_STRUCTURE = re.compile(r"</?w:(?:tc|tr|tbl|hyperlink|fldSimple|sdt|txbxContent)[ >/]")
+
+
+def _literals(xml: str) -> str:
+    """``{_{`` → ``{{`` and the other escaped delimiters (docxtpl's literal braces)."""
+    if "_" not in xml:
+        return xml
+    for lit, real in LITERALS:
+        xml = xml.replace(lit, real)
+    return xml

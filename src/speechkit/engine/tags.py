@@ -146,6 +146,10 @@ class Tag:
     location: Location
     # Identity of what must be shared by the tags of one block (see preprocess._container).
     container: object = None
+    node: object = None  # its <?sk N?> instruction while the tree is being rewritten
+    synthetic: bool = False  # made by the engine (vm, hm, colspan, cellbg), not written
+    dropped: bool = False  # inside a row/cell/paragraph a {#tr #}-style comment removes
+    props: tuple[str, ...] = ()  # {{r }}: the run's rPr; {{p }}: the paragraph's pPr, rPr
 
     @property
     def text(self) -> str:

@@ -16,17 +16,21 @@ from lxml import etree
 
 from speechkit.docx.package import CONTENT_TYPES, DocxFile, content_types_for_document, open_docx
 from speechkit.docx.parts import part_numbers
-from speechkit.engine import oxml
-from speechkit.engine.environment import UndefinedVariableError, get_environment
+from speechkit.engine import limits, oxml
+from speechkit.engine.environment import UndefinedVariableError, bound_loops, make_environment
+from speechkit.engine.limits import DEFAULT_LIMITS, LimitExceeded, RenderLimits
 from speechkit.engine.messages import (
     explain_runtime,
     explain_syntax_error,
     missing_message,
     undefined_message,
 )
-from speechkit.engine.package import Entry, make_entry, read_package, write_zip
+from speechkit.engine.objects import ObjectError, collecting
+from speechkit.engine.package import Entry, PackageChanges, make_entry, read_package, write_zip
 from speechkit.engine.postprocess import postprocess
 from speechkit.engine.preprocess import PartSource, preprocess_part
+from speechkit.engine.properties import preprocess_properties
+from speechkit.engine.subdoc import Subdoc
 from speechkit.errors import (
     InputFileError,
     Location,
@@ -39,6 +43,7 @@ from speechkit.errors import (
 )
 from speechkit.fsutil import atomic_write_bytes
 
+_CORE = "docProps/core.xml"  # title, subject, author, keywords: rendered too
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
 
 
@@ -60,13 +65,25 @@ class VariableUse:
 class Template:
     """A .docx template compiled once.
 
+    ``filters`` and ``globals`` add Jinja filters and global values or functions (they run
+    in the same sandbox and under the same limits); ``limits`` sets the time and memory
+    budget of each render (:class:`~speechkit.engine.limits.RenderLimits`).
+
     Raises :class:`InputFileError` when the file is missing or not a .docx and
     :class:`TemplateError` (every problem, located) when tags are malformed, unbalanced or
     unknown.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        filters: Mapping[str, Any] | None = None,
+        globals: Mapping[str, Any] | None = None,  # noqa: A002
+        limits: RenderLimits | None = None,
+    ) -> None:
         self.path = Path(path)
+        self.limits = limits or DEFAULT_LIMITS
         self._file = display_path(self.path)
         package, members = _read_members(self.path, self._file)
         data = dict((info.filename, blob) for info, blob in members)
@@ -80,13 +97,18 @@ class Template:
             ]
         numbers = part_numbers(package.xml, package.main_part, self._file)
 
+        if _CORE in data:
+            kinds[_CORE] = "properties"
         problems: list[Problem] = []
         sources: dict[str, PartSource] = {}
         for name, kind in kinds.items():
             if name not in data:
                 continue
             try:
-                src = preprocess_part(data[name], name, kind, self._file, numbers.get(name))
+                if kind == "properties":
+                    src = preprocess_properties(data[name], name, self._file)
+                else:
+                    src = preprocess_part(data[name], name, kind, self._file, numbers.get(name))
             except etree.XMLSyntaxError as exc:
                 raise InputFileError(
                     f"文档已损坏：{name} 不是合法的 XML（{exc}）。", Location(file=self._file)
@@ -98,7 +120,10 @@ class Template:
                 f"模板有 {len(problems)} 处错误，请在 Word 中改正后重试：", problems
             )
 
-        env = get_environment()
+        try:
+            env = make_environment(dict(filters or {}), dict(globals or {}))
+        except ValueError as exc:
+            raise SpeechkitError(str(exc)) from None
         self._parts: dict[str, _CompiledPart] = {}
         self._entries: list[Entry | str] = []
         self._variables: set[str] = set()
@@ -109,7 +134,10 @@ class Template:
                 continue
             try:
                 ast = env.parse(src.source)
-                code = env.compile(ast, name=_jinja_name(src.name), filename=_jinja_name(src.name))
+                self._variables |= meta.find_undeclared_variables(ast)
+                code = env.compile(
+                    bound_loops(ast), name=_jinja_name(src.name), filename=_jinja_name(src.name)
+                )
             except TemplateSyntaxError as exc:
                 tag = src.tag_at_line(exc.lineno)
                 loc = tag.location if tag else Location(file=self._file, part=src.kind)
@@ -117,17 +145,30 @@ class Template:
                     "模板有 1 处错误，请在 Word 中改正后重试：",
                     [Problem(loc, f"标签写法有误：{explain_syntax_error(exc.message, '')}")],
                 ) from None
-            self._variables |= meta.find_undeclared_variables(ast)
             tmpl = env.template_class.from_code(env, code, env.make_globals(None))
             self._parts[info.filename] = _CompiledPart(src, tmpl)
             self._entries.append(info.filename)
         self._dates = {info.filename: info.date_time for info, _ in members}
+        self._package_cache: dict = {}
+        # what rendered objects (images, links, sub-documents) may need to extend
+        self._extendable = {
+            name: blob
+            for name, blob in data.items()
+            if name.endswith(".rels")
+            or name in ("[Content_Types].xml", "word/styles.xml", "word/numbering.xml")
+        }
 
     # -- introspection -------------------------------------------------------------------
     @property
     def variables(self) -> set[str]:
         """Every top-level variable name the template reads (loop variables excluded)."""
         return set(self._variables)
+
+    def get_undeclared_template_variables(
+        self, context: Mapping[str, Any] | None = None
+    ) -> set[str]:
+        """docxtpl's name: the top-level variables, less those ``context`` provides."""
+        return self.variables - set(context or {})
 
     def variable_uses(self) -> list[VariableUse]:
         """Each read of a top-level variable, with its dotted path and location, in order."""
@@ -163,6 +204,17 @@ class Template:
                 problems.append(Problem(tag.location, msg, key=full))
         return problems
 
+    # -- docxtpl's helpers ---------------------------------------------------------------
+    def new_subdoc(self, docpath: str | Path | None = None) -> Subdoc:
+        """A :class:`Subdoc` of ``docpath``, or an empty one to fill with python-docx calls
+        (``sd.add_paragraph("…")``), as docxtpl's ``new_subdoc``."""
+        return Subdoc(docpath)
+
+    def build_url_id(self, url: str) -> str:
+        """docxtpl's ``build_url_id``: here the link itself (RichText takes it as ``url_id``;
+        the relationship is added when the text is rendered)."""
+        return url
+
     # -- rendering ----------------------------------------------------------------------
     def render(self, context: Mapping[str, Any]) -> bytes:
         """Render with ``context`` and return the bytes of a complete .docx.
@@ -171,22 +223,35 @@ class Template:
         variable (with a "did you mean"), a failing filter, or output that is not well-formed.
         """
         rendered: dict[str, bytes] = {}
-        for name, part in self._parts.items():
-            try:
-                xml = part.template.render(context)
-            except Exception as exc:  # translate whatever a value or filter raised
-                raise self._render_error(exc, part, context) from None
-            xml = postprocess(xml, part.source.has_cell_paragraph_tags, part.source.has_row_tags)
-            if part.source.has_column_loops:
-                xml = _fix_grids(xml)
-            body = (XML_DECLARATION + xml).encode("utf-8")
-            _check_well_formed(body, part, self._file)
-            rendered[name] = body
+        package = PackageChanges(self._extendable, self._package_cache)
+        with limits.budget(self.limits):  # one budget for all parts of this document
+            for name, part in self._parts.items():
+                rendered[name] = self._render_part(name, part, context, package)
         entries = [
             e if isinstance(e, Entry) else make_entry(e, rendered[e], self._dates[e], level=1)
             for e in self._entries
         ]
+        if package.changed:
+            entries = package.apply(entries)
         return write_zip(entries)
+
+    def _render_part(
+        self, name: str, part: _CompiledPart, context: Mapping[str, Any], package: PackageChanges
+    ) -> bytes:
+        try:
+            with collecting(package.drawings) as adds:
+                xml = part.template.render(context)
+        except Exception as exc:  # translate whatever a value or filter raised
+            raise self._render_error(exc, part, context) from None
+        if adds.rels or adds.styles or adds.numbering:
+            xml = package.add(name, adds, xml)
+        if part.source.kind != "properties":
+            xml = postprocess(xml, part.source.has_cell_paragraph_tags, part.source.has_row_tags)
+        if part.source.has_column_loops:
+            xml = _fix_grids(xml)
+        body = (XML_DECLARATION + xml).encode("utf-8")
+        _check_well_formed(body, part, self._file)
+        return body
 
     def save(self, context: Mapping[str, Any], path: str | Path) -> Path:
         """Render and write ``path`` atomically (overwrites; refusing is the caller's call).
@@ -221,6 +286,14 @@ class Template:
         what = f"标签 {tag.text} " if tag else ""
         if isinstance(exc, SecurityError):
             return RenderError(f"{what}做了模板不允许的操作：{exc}", loc)
+        if isinstance(exc, ObjectError):
+            return RenderError(f"{what}渲染失败：{exc}", loc)
+        if isinstance(exc, LimitExceeded):
+            return RenderError(f"{what}超出了模板的资源限制：{exc}", loc)
+        if isinstance(exc, RecursionError):
+            return RenderError(f"{what}渲染失败：宏的递归层数太多（宏调用了自己而没有结束）", loc)
+        if isinstance(exc, MemoryError):
+            return RenderError(f"{what}渲染失败：内存不足，模板生成的内容太多", loc)
         return RenderError(f"{what}渲染失败：{explain_runtime(exc)}", loc)
 
 

@@ -10,7 +10,6 @@ its own beyond forms, safety and presentation.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +18,9 @@ from werkzeug.exceptions import HTTPException, SecurityError
 
 from speechkit.errors import SpeechkitError
 from speechkit.web import forms, security
+from speechkit.web.checkworker import DEFAULT_TIMEOUT, CheckWorker
 from speechkit.web.jobs import JobManager
+from speechkit.web.validation import ValidationCache
 
 DEFAULT_MAX_UPLOAD = 10 * 1024 * 1024
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -34,6 +35,19 @@ class Settings:
     output_dir: Path
     max_upload: int = DEFAULT_MAX_UPLOAD
     batch_jobs: int | None = None
+    templates_explicit: bool = True
+
+    def templates_for_run(self) -> Path:
+        """The templates a generation uses: the given folder, or (when none was asked for and
+        the packs library is there) those of the campaign the profiles folder belongs to."""
+        if not self.templates_explicit:
+            try:
+                from speechkit.campaigns import templates_for  # type: ignore[import-not-found]
+
+                return Path(templates_for(self.profiles_dir))
+            except Exception:  # no packs library or no pack: the given folder
+                pass
+        return self.templates_dir
 
 
 def settings() -> Settings:
@@ -56,6 +70,12 @@ _HTTP_MESSAGES = {
 }
 
 
+def _page_words(text):
+    from speechkit.web.generate import page_words
+
+    return page_words(text)
+
+
 def create_app(
     profiles_dir: str | Path,
     templates_dir: str | Path,
@@ -65,23 +85,31 @@ def create_app(
     secret_key: bytes | None = None,
     batch_jobs: int | None = None,
     trusted_hosts: tuple[str, ...] | None = LOOPBACK_HOSTS,
+    check_timeout: float = DEFAULT_TIMEOUT,
+    templates_explicit: bool = True,
 ) -> Flask:
     """Build the web app serving ``profiles_dir``, ``templates_dir`` and ``output_dir``.
 
-    The session secret is random per call unless given, so a restart invalidates old forms.
+    The session secret is kept per profiles folder (see :func:`security.persistent_secret`)
+    unless given, so a form opened before a restart still saves after it.
     Uploads larger than ``max_upload`` bytes are refused with a Chinese message.
     ``batch_jobs`` is passed to the batch as its process count (``None``: CPU count).
+    With ``templates_explicit=False`` generation uses the templates of the campaign pack the
+    profiles folder names (when the packs library is installed), else ``templates_dir``.
     Requests whose ``Host`` is not in ``trusted_hosts`` are refused (a web page cannot reach
     the app through DNS rebinding); ``None`` accepts any host (serving on a LAN on purpose).
     """
     app = Flask(__name__)
     app.config.update(
-        SECRET_KEY=secret_key or secrets.token_bytes(32),
+        SECRET_KEY=secret_key or security.persistent_secret(Path(profiles_dir)),
         MAX_CONTENT_LENGTH=max_upload,
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_HTTPONLY=True,
         TEMPLATES_AUTO_RELOAD=False,
-        TRUSTED_HOSTS=list(trusted_hosts) if trusted_hosts is not None else None,
+        # checked by security.check_host (case-insensitive, [::1] understood), not werkzeug's
+        SPEECHKIT_TRUSTED_HOSTS=(
+            [h.lower() for h in trusted_hosts] if trusted_hosts is not None else None
+        ),
     )
     app.json.ensure_ascii = False
     app.extensions["speechkit"] = Settings(
@@ -90,9 +118,13 @@ def create_app(
         output_dir=Path(output_dir).resolve(),
         max_upload=max_upload,
         batch_jobs=batch_jobs,
+        templates_explicit=templates_explicit,
     )
     app.extensions["speechkit.jobs"] = JobManager()
+    app.extensions["speechkit.checks"] = CheckWorker(timeout=check_timeout)
+    app.extensions["speechkit.validation"] = ValidationCache()
 
+    app.before_request(security.check_host)
     app.before_request(security.check_csrf)
     app.after_request(security.add_security_headers)
     app.jinja_env.trim_blocks = True
@@ -100,10 +132,17 @@ def create_app(
     app.jinja_env.globals["csrf_token"] = security.csrf_token
     app.jinja_env.globals["csrf_field"] = security.CSRF_FIELD
     app.jinja_env.globals["input_type"] = forms.input_type
+    app.jinja_env.globals["split_title"] = forms.split_title
+    app.jinja_env.filters["page_words"] = _page_words
+    from speechkit.check.model import SEVERITY_NAMES
 
-    from speechkit.web import drafts, generate, towns
+    app.jinja_env.globals["severity_names"] = SEVERITY_NAMES
+
+    from speechkit.web import city, drafts, generate, rosters, towns
 
     app.register_blueprint(towns.bp)
+    app.register_blueprint(city.bp)
+    app.register_blueprint(rosters.bp)
     app.register_blueprint(generate.bp)
     app.register_blueprint(drafts.bp)
 

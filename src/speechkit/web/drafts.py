@@ -1,15 +1,17 @@
 """Check a draft: upload a .docx/.txt, see the HTML report, download the annotated .docx.
 
-The upload lives only in a temporary folder for the duration of the request; the annotated
-copy is sent back inside the page (as base64, turned into a download by a small inline
-script) so nothing is kept on the server unless the user ticks "save a copy to output/".
+The upload lives only in a temporary folder for the duration of the request and is checked in
+the check worker process (a long check never blocks other pages; a hostile file ends in a
+Chinese message). The report is the page itself: the findings table first, then the text
+with each finding marked. The annotated copy is sent back inside the page (as base64, turned
+into a download by a small inline script) so nothing is kept on the server unless the user
+ticks "save a copy to output/". A .txt draft can be typeset into a .docx first, so it too
+gets an annotated Word file.
 """
 
 from __future__ import annotations
 
 import base64
-import dataclasses
-import re
 import tempfile
 from pathlib import Path
 
@@ -17,23 +19,11 @@ from flask import Blueprint, render_template, request
 
 from speechkit.errors import InputFileError, SpeechkitError, display_path
 from speechkit.fsutil import atomic_write_bytes
+from speechkit.web.security import clean_upload_name
 
 bp = Blueprint("drafts", __name__)
 
 ALLOWED_SUFFIXES = (".docx", ".txt")
-_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
-
-
-def clean_upload_name(filename: str | None) -> str:
-    """Return a harmless base name for an uploaded file (keeps Chinese; no folders)."""
-    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = _UNSAFE_NAME.sub("_", name).strip()
-    stem, dot, ext = name.rpartition(".")
-    if not dot:
-        stem, ext = name, ""
-    suffix = "." + ext.lower()[:10] if ext.strip() else ""
-    stem = stem.strip(" .")[:80] or "文稿"
-    return stem + suffix
 
 
 def _without_temp_path(exc: SpeechkitError, src: Path, name: str) -> InputFileError:
@@ -87,81 +77,92 @@ def run():
     if doc_type is not None and doc_type not in _doc_types():
         return _page("文稿类型无效，请重新选择。", 400)
 
-    profile = None
+    town_file = None
     slug = request.form.get("town") or ""
     if slug:
-        from speechkit.web.towns import load_town
+        from speechkit.web.towns import town_path
 
-        profile = load_town(slug)
+        town_file = str(town_path(slug))
+
+    from speechkit.web.checkworker import CheckFailed, CheckTask
 
     with tempfile.TemporaryDirectory(prefix="speechkit-web-") as tmp:
-        src = Path(tmp) / name
+        src = Path(tmp) / name  # the checker guesses the document type from the name
         upload.save(src)
         if src.stat().st_size == 0:
-            raise InputFileError(f"{name} 是空文件。")
-        try:  # a file that is not a Word package is refused by the checker (docxfile)
-            report, html = _check(src, name, profile, doc_type)
-            annotated = None
-            if src.suffix == ".docx":
-                annotated = _annotate(src, report, Path(tmp) / ("批注-" + name))
-        except SpeechkitError as exc:
-            raise _without_temp_path(exc, src, name) from None
+            return _page(f"{name} 是空文件。", 400)
+        task = CheckTask(
+            src=str(src),
+            shown=name,
+            town_file=town_file,
+            doc_type=doc_type,
+            annotate=True,
+            typeset_txt=bool(request.form.get("typeset")),
+        )
+        try:
+            outcome = check_worker().run(task)
+        except (CheckFailed, SpeechkitError) as exc:
+            message = _without_temp_path(exc, src, name).format_message()
+            return _page(message, 400)
+    report = outcome.report
+    rows, lines = report_view(report)
     saved = None
-    if annotated is not None and request.form.get("keep"):
-        saved = _keep_copy(settings().output_dir, name, annotated)
-
-    from speechkit.check.model import SEVERITY_NAMES
-
-    summary = [(SEVERITY_NAMES.get(sev, sev), n) for sev, n in report.counts().items() if n]
+    if outcome.annotated is not None and request.form.get("keep"):
+        shown = outcome.annotated_name.removeprefix("批注-")
+        saved = _keep_copy(settings().output_dir, shown, outcome.annotated)
     return render_template(
         "check_result.html",
         title=f"检查结果：{name}",
         name=name,
-        total=len(report.findings),
-        summary=summary,
-        report_html=html,
-        annotated_b64=base64.b64encode(annotated).decode("ascii") if annotated else None,
-        annotated_name="批注-" + name,
+        report=report,
+        findings=rows,
+        counts=report.counts(),
+        lines=lines,
+        annotated_b64=(
+            base64.b64encode(outcome.annotated).decode("ascii") if outcome.annotated else None
+        ),
+        annotated_name=outcome.annotated_name,
         saved=saved,
+        typeset_offer=Path(name).suffix == ".txt" and outcome.annotated is None,
     )
 
 
-def _check(src: Path, shown: str, profile, doc_type: str | None):
-    """Run the library check and its HTML reporter on one file."""
-    from speechkit.check import check
-    from speechkit.check.report import to_html
+def check_worker():
+    """The app's check worker process (see :mod:`speechkit.web.checkworker`)."""
+    from flask import current_app
 
-    report = check(src, profile=profile, doc_type=doc_type, label=shown)
-    # the upload's temporary path means nothing to the user: show the name they uploaded
-    shown_report = dataclasses.replace(report, path=shown)
-    html = embeddable(to_html([shown_report], title=f"检查报告：{shown}"))
-    return report, html
+    return current_app.extensions["speechkit.checks"]
 
 
-# In an iframe's srcdoc, "#id" links resolve against the parent page's URL and would navigate
-# the frame away; this keeps them as in-report jumps.
-_SRCDOC_LINKS = (
-    "<script>document.addEventListener('click',function(e){"
-    "var a=e.target.closest&&e.target.closest('a[href^=\"#\"]');if(!a)return;"
-    "var t=document.getElementById(decodeURIComponent(a.getAttribute('href').slice(1)));"
-    "e.preventDefault();if(t){t.scrollIntoView({block:'center'});"
-    "t.classList.add('sk-target');setTimeout(function(){t.classList.remove('sk-target')},1500);}"
-    "});</script><style>.sk-target{outline:3px solid #0969da}</style>"
-)
+def _finding_row(item: dict) -> dict:
+    """One line of the findings table: where, how serious, what kind (rule id as a tooltip)."""
+    from speechkit.check.model import CATEGORY_NAMES, SEVERITY_NAMES
+
+    f = item["f"]
+    return {
+        "anchor": item["id"],
+        "where": item["where"],
+        "severity": f.severity,
+        "severity_name": SEVERITY_NAMES.get(f.severity, f.severity),
+        "kind": CATEGORY_NAMES.get(f.category, f.category),
+        "rule": f.rule,
+        "message": f.message,
+        "suggestion": f.suggestion or "",
+    }
 
 
-def embeddable(html: str) -> str:
-    """Return the report HTML ready for ``<iframe srcdoc>``: in-report links keep working."""
-    at = html.rfind("</body>")
-    return html[:at] + _SRCDOC_LINKS + html[at:] if at >= 0 else html + _SRCDOC_LINKS
+def report_view(report) -> tuple[list[dict], list[dict]]:
+    """``(findings rows, text lines)`` of a report, prepared as the HTML report prepares them
+    (same places, same marking of each finding in the text)."""
+    from speechkit.check import htmlreport
+    from speechkit.check.model import SEVERITY_RANK
 
-
-def _annotate(src: Path, report, out: Path) -> bytes:
-    """Return the annotated .docx (Word comments on each finding) as bytes."""
-    from speechkit.check.report import annotate_docx
-
-    annotate_docx(src, report.findings, out)
-    return out.read_bytes()
+    doc = htmlreport._document(0, report)  # the report's own view of one document
+    rows = sorted(
+        (_finding_row(item) for item in doc["findings"]),
+        key=lambda row: -SEVERITY_RANK.get(row["severity"], 0),  # worst first, stable
+    )
+    return rows, doc["lines"]
 
 
 def _keep_copy(output_dir: Path, name: str, data: bytes) -> str:

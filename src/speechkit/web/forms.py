@@ -14,6 +14,7 @@ is passed on as text, so the profile validator reports it with the same message 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import types
 import typing
 from dataclasses import dataclass, field
@@ -137,14 +138,36 @@ def _get(data: Any, key: str) -> Any:
     return data
 
 
-def _display(value: Any) -> str:
-    if value is None:
+def unfilled(value: Any) -> bool:
+    """True for a value still holding the scaffold's 〔待填〕 (text, or lists/rows of them)."""
+    from speechkit.profiles.schema import PLACEHOLDER
+
+    if isinstance(value, str):
+        return PLACEHOLDER in value
+    if isinstance(value, list):
+        return bool(value) and all(unfilled(v) for v in value)
+    if isinstance(value, dict):
+        return bool(value) and all(unfilled(v) for v in value.values())
+    return False
+
+
+def display(value: Any) -> str:
+    """What an input shows for a stored value (dates as 2024-07-05; 〔待填〕 as empty)."""
+    if value is None or unfilled(value):
         return ""
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+def _cell_text(column: FormField, value: Any) -> str:
+    """A table cell's text: a list inside a row (a phase's tasks) is one item per line."""
+    if column.kind == LIST:
+        items = value if isinstance(value, list) else []
+        return "\n".join(display(v) for v in items if not unfilled(v))
+    return display(value)
 
 
 def form_values(fields: list[FormField], data: dict) -> dict[str, Any]:
@@ -154,20 +177,20 @@ def form_values(fields: list[FormField], data: dict) -> dict[str, Any]:
         for leaf in top.leaves():
             current = _get(data, leaf.key)
             if leaf.kind == LIST:
-                values[leaf.key] = (
-                    [_display(v) for v in current] if isinstance(current, list) else []
-                )
+                shown = [display(v) for v in current] if isinstance(current, list) else []
+                values[leaf.key] = [v for v in shown if v]
             elif leaf.kind == ROWS:
                 rows = current if isinstance(current, list) else []
                 values[leaf.key] = [
                     {
-                        c.name: _display(r.get(c.name)) if isinstance(r, dict) else ""
+                        c.name: _cell_text(c, r.get(c.name)) if isinstance(r, dict) else ""
                         for c in leaf.children
                     }
                     for r in rows
+                    if not unfilled(r)
                 ]
             else:
-                values[leaf.key] = _display(current)
+                values[leaf.key] = display(current)
     return values
 
 
@@ -216,6 +239,8 @@ def _convert(kind: str, text: str) -> Any:
     """Turn one submitted text into the value to write (unparseable text is kept as text)."""
     if text == "":
         return None
+    if kind == LIST:
+        return [line.strip() for line in text.splitlines() if line.strip()] or None
     if kind == NUMBER:
         try:
             return int(text)
@@ -277,9 +302,16 @@ def changes_between(
                 continue
             if new is None and current is None:
                 continue
+            if unfilled(current) and new in (None, [], ""):
+                continue  # a 〔待填〕 left empty stays as it is (with its comment)
             if new != current:
                 changes[leaf.key] = new
     return changes
+
+
+def base_key(key: str) -> str:
+    """``leading_group.members[0].name`` → ``leading_group.members.name`` (no indexes)."""
+    return re.sub(r"\[\d+\]", "", key or "")
 
 
 def field_for_problem(fields: list[FormField], key: str) -> str | None:
@@ -322,3 +354,210 @@ def merge_concurrent(
             elif new_theirs != old:
                 conflicts.append(key)
     return merged, taken, conflicts
+
+
+# --- words for people ---------------------------------------------------------------------
+
+_HINT = re.compile(
+    r"^(?P<label>.+?)（(?P<hint>(?:如|例如|不写)[^（）]*(?:（[^（）]*）[^（）]*)*)）$"
+)
+
+
+def split_title(title: str) -> tuple[str, str]:
+    """``"乡镇名称（如 东湖镇）"`` → ``("乡镇名称", "如 东湖镇")``: label and placeholder hint."""
+    m = _HINT.match(title)
+    return (m["label"], m["hint"]) if m else (title, "")
+
+
+_REQUIRED = re.compile(r"^缺少必填键 (?P<key>\S+?)（(?P<title>.+)），应写在 .+ 中$")
+_WANTED = re.compile(r"^缺少 (?P<key>\S+?)（(?P<title>.+)），模板会用到它.*$")
+_KEYPATH = re.compile(r"\b[a-z_]+(?:\[\d+\])?(?:\.[a-z_]+(?:\[\d+\])?)+\b")
+_FILE = re.compile(r"(?:[\w.\-]+/)*[\w.\-]+\.(?:yaml|yml)\b")
+
+
+def key_titles(*forms_: list[FormField]) -> dict[str, str]:
+    """``{key path: label}`` over every leaf (and group) of the given forms."""
+    out: dict[str, str] = {}
+
+    def walk(f: FormField) -> None:
+        out[f.key] = split_title(f.title)[0]
+        for c in f.children:
+            if f.kind == GROUP:
+                walk(c)
+
+    for form in forms_:
+        for top in form:
+            walk(top)
+    return out
+
+
+def friendly(message: str, titles: dict[str, str]) -> str:
+    """A validator message in the page's words: no key paths, file names or CLI advice.
+
+    ``缺少必填键 town.secretary（党委（党工委）书记），应写在 … 中`` → ``请填写党委（党工委）书记``.
+    """
+    m = _REQUIRED.match(message)
+    if m:
+        return f"请填写{split_title(m['title'])[0]}"
+    m = _WANTED.match(message)
+    if m:
+        return f"建议填写{split_title(m['title'])[0]}：生成的文档会用到它（不填则相应处留空）"
+    if "尚未填写" in message:
+        head = message.split("尚未填写", 1)[0]
+        return f"请填写{split_title(head)[0]}" if head else "请填写"
+    text = message.replace("；数字要当作文字时请加引号", "")
+
+    def title_of(m: re.Match) -> str:
+        key = re.sub(r"\[\d+\]", "", m[0])
+        return f"“{titles[key]}”" if key in titles else m[0]
+
+    text = _KEYPATH.sub(title_of, text)
+    text = re.sub(r" ?(“[^”]*”) ?", r"\1", text)
+    text = _FILE.sub(lambda m: "全市资料" if m[0].endswith("city.yaml") else "本乡镇资料", text)
+    return text
+
+
+# --- forms from campaign-pack field descriptors ------------------------------------------
+
+_PERSON = (("name", "姓名"), ("title", "职务"))
+PACK_KEYS = frozenset({"pack"})
+"""Keys no form edits: the folder's campaign pack changes only by its own explicit action."""
+
+
+def _attr(item: Any, name: str, default: Any = None) -> Any:
+    if isinstance(item, dict):
+        return item.get(name, default)
+    return getattr(item, name, default)
+
+
+def _leaf_from_descriptor(d: Any) -> FormField:
+    key, kind = str(_attr(d, "key")), str(_attr(d, "type", "text"))
+    title = str(_attr(d, "title") or key.rsplit(".", 1)[-1])
+    help_text = str(_attr(d, "help") or "")
+    if help_text and "（" not in title:
+        title = (
+            f"{title}（如 {help_text}）"
+            if not help_text.startswith(("如", "例如"))
+            else (f"{title}（{help_text}）")
+        )
+    required = bool(_attr(d, "required", False))
+    if kind == "count":
+        return FormField(key, title, NUMBER, required, minimum=0)
+    if kind == "date":
+        return FormField(key, title, DATE, required)
+    if kind == "choice":
+        choices = tuple(str(c) for c in (_attr(d, "choices") or ()))
+        return FormField(key, title, CHOICE, required, choices=choices)
+    if kind == "list":
+        items = _attr(d, "items") or ()
+        if items:  # a list of records (a campaign's phases): a table, one column per item key
+            columns = [_leaf_from_descriptor(item) for item in items]
+            return FormField(key, title, ROWS, required, children=columns)
+        return FormField(key, title, LIST, required)
+    if kind == "person":
+        children = [FormField(f"{key}.{n}", t, TEXT, required) for n, t in _PERSON]
+        return FormField(key, title, GROUP, required, children=children)
+    if kind == "people":
+        children = [FormField(n, t, TEXT, True) for n, t in _PERSON]
+        return FormField(key, title, ROWS, required, children=children)
+    return FormField(key, title, TEXT, required)
+
+
+def from_descriptors(descriptors, file: str = "town", sections: dict[str, str] | None = None):
+    """Build the form from a campaign pack's ordered field descriptors.
+
+    Each descriptor has ``key``, ``type`` (text, count, date, choice, list, person, people),
+    ``title``, ``required``, ``help``, ``choices`` and ``file`` (city or town); only those of
+    ``file`` are kept. Fields are grouped by their key's first part, in the order first seen;
+    a group is titled from ``sections`` (``{"party": "党组织"}``) or by the part itself.
+    """
+    sections = sections or {}
+    groups: dict[str, FormField] = {}
+    out: list[FormField] = []
+    for d in descriptors:
+        if str(_attr(d, "file", "town")) != file:
+            continue
+        leaf = _leaf_from_descriptor(d)
+        head, _, rest = leaf.key.partition(".")
+        if not rest:
+            out.append(leaf)
+            continue
+        group = groups.get(head)
+        if group is None:
+            group = FormField(head, sections.get(head, head), GROUP)
+            groups[head] = group
+            out.append(group)
+        _place_in(group, leaf, sections)
+    return out
+
+
+def _place_in(group: FormField, leaf: FormField, titles: dict[str, str]) -> None:
+    """Put ``leaf`` under ``group``, making sub-groups for deeper key paths."""
+    rest = leaf.key[len(group.key) + 1 :]
+    if "." not in rest:
+        group.children.append(leaf)
+        return
+    head = f"{group.key}.{rest.split('.', 1)[0]}"
+    sub = next((c for c in group.children if c.key == head and c.kind == GROUP), None)
+    if sub is None:
+        sub = FormField(head, titles.get(head, head.rsplit(".", 1)[-1]), GROUP)
+        group.children.append(sub)
+    _place_in(sub, leaf, titles)
+
+
+def pack_descriptors(pack: str | None, file: str | None = None):
+    """The campaign pack's field descriptors, when the packs library provides them (else None)."""
+    if not pack:
+        return None
+    try:
+        from speechkit.campaigns import form_fields  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    try:
+        return list(form_fields(pack, file=file))
+    except Exception:  # an unknown or broken pack: the core form still works
+        return None
+
+
+def section_titles(pack: str | None = None) -> dict[str, str]:
+    """Titles of the form's sections and sub-sections (``campaign.events`` → 动员部署时间节点):
+    the core schema's, then the pack's own ``section_titles`` when it has any."""
+    titles: dict[str, str] = {}
+
+    def walk(f: FormField) -> None:
+        if f.kind == GROUP:
+            if f.title != f.name or f.key not in titles:  # an untitled section keeps a title
+                titles[f.key] = f.title
+            for c in f.children:
+                walk(c)
+
+    for top in build_form(town_only=False):
+        walk(top)
+    if pack:
+        try:
+            from speechkit.campaigns import get_pack  # type: ignore[import-not-found]
+
+            found = get_pack(pack)
+            model = getattr(found, "profile_model", None)
+            if model is not None:  # the pack's own model carries its sections' titles
+                for top in build_form(model, town_only=False):
+                    walk(top)
+            titles.update(getattr(found, "section_titles", None) or {})
+        except Exception:  # no packs library or no such pack: the core titles
+            pass
+    return titles
+
+
+def form_for(file: str = "town", pack: str | None = None) -> list[FormField]:
+    """The form of a town file or city.yaml: from the pack's descriptors when the folder names
+    a pack and the packs library provides them, else from the core schema."""
+    from speechkit.profiles.schema import CITY_SECTIONS
+
+    descriptors = pack_descriptors(pack, file)
+    if descriptors:
+        descriptors = [d for d in descriptors if _attr(d, "key") not in PACK_KEYS]
+        return from_descriptors(descriptors, file=file, sections=section_titles(pack))
+    fields = [f for f in build_form(town_only=False) if f.key not in PACK_KEYS]
+    if file == "city":
+        return [f for f in fields if f.key in CITY_SECTIONS]
+    return [f for f in fields if f.key not in CITY_SECTIONS]

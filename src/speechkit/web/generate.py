@@ -7,6 +7,8 @@ Downloads are served only from inside the output folder.
 
 from __future__ import annotations
 
+import contextlib
+import re
 from collections import OrderedDict
 from pathlib import Path
 
@@ -19,6 +21,23 @@ bp = Blueprint("generate", __name__)
 
 REPORT_NAME = "检查报告.html"
 DOWNLOAD_SUFFIXES = (".docx", ".pdf", ".html")
+
+
+_CLI_ADVICE = (
+    (re.compile(r"加\s*--force\s*"), "勾选“覆盖生成后被修改过的文件”后"),
+    (re.compile(r"用\s*--jobs\s*1\s*"), ""),
+    (re.compile(r"--town\s*"), "生成范围"),
+    (re.compile(r"--template\s*"), "模板"),
+    (re.compile(r"--out\b"), "输出文件夹"),
+)
+
+
+def page_words(text: str | None) -> str:
+    """A batch message with command-line advice put in the page's words (the 覆盖 checkbox)."""
+    out = str(text or "")
+    for pattern, words in _CLI_ADVICE:
+        out = pattern.sub(words, out)
+    return out
 
 
 def soffice_available() -> bool:
@@ -41,9 +60,10 @@ def _batch_work(town: str, town_name: str, pdf: bool, check: bool, force: bool, 
     from speechkit.web import settings
 
     conf = settings()
+    templates = conf.templates_for_run()
     options = BatchOptions(
         profiles=conf.profiles_dir,
-        templates_dir=conf.templates_dir,
+        templates_dir=templates,
         out=conf.output_dir,
         towns=(town,) if town else (),
         jobs=conf.batch_jobs,
@@ -55,9 +75,68 @@ def _batch_work(town: str, town_name: str, pdf: bool, check: bool, force: bool, 
     )
 
     def work(progress):
+        total = planned_total(templates, conf.profiles_dir, town)
+        if total:
+            progress({"phase": "render", "done": 0, "total": total, "current": ""})
         return run_batch(options, progress)
 
     return work
+
+
+_PER_MEMBER: dict[tuple[str, str], bool] = {}
+_TAG = re.compile(r"<[^>]*>")
+_MEMBER = re.compile(r"\bmember\b")
+
+
+def mentions_member(template: Path, limit: int = 20 * 1024 * 1024) -> bool:
+    """Whether a .docx template reads ``member`` (one output per roster member).
+
+    A quick look at the body text (tags stripped, so a tag split across runs still shows)
+    instead of compiling the template: the count is only the progress bar's first total.
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(template) as zf:
+            info = zf.getinfo("word/document.xml")
+            if info.file_size > limit:
+                return False
+            xml = zf.read(info).decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile, RuntimeError):
+        return False
+    return bool(_MEMBER.search(_TAG.sub("", xml)))
+
+
+def planned_total(templates_dir: Path, profiles_dir: Path, town: str = "") -> int:
+    """How many documents the run will render: per town its documents, plus one form per
+    roster member for each per-member template (0 when it cannot be told)."""
+    from speechkit.batch.plan import list_templates
+    from speechkit.batch.roster import find_roster, read_roster
+    from speechkit.fsutil import sha256_file
+    from speechkit.profiles import find_towns
+
+    try:
+        per_town = per_member = 0
+        for path in list_templates(templates_dir):
+            key = (str(path), sha256_file(path))
+            if key not in _PER_MEMBER:
+                _PER_MEMBER[key] = mentions_member(path)
+            if _PER_MEMBER[key]:
+                per_member += 1
+            else:
+                per_town += 1
+        total = 0
+        for path in find_towns(profiles_dir):
+            if town and path.stem != town:
+                continue
+            total += per_town
+            roster = find_roster(path) if per_member else None
+            if roster is not None:
+                with contextlib.suppress(Exception):  # the batch reports the roster's problem
+                    total += per_member * len(read_roster(roster).members)
+        return total
+    except Exception:  # an estimate only: the batch's own events follow
+        return 0
 
 
 @bp.get("/generate")
@@ -68,12 +147,27 @@ def form():
 
     return render_template(
         "generate.html",
+        documents=_documents(),
         title="生成文档",
         towns=town_index(),
         selected=request.args.get("town", ""),
         running=jobs().running(),
         pdf_available=soffice_available(),
     )
+
+
+def _documents() -> tuple[list[str], list[str]]:
+    """``(per-town documents, per-member documents)`` the templates will produce, by name."""
+    from speechkit.batch.plan import list_templates
+    from speechkit.web import settings
+
+    try:
+        paths = list_templates(settings().templates_for_run())
+    except Exception:  # no templates folder: the run itself explains
+        return [], []
+    town = [p.stem for p in paths if not mentions_member(p)]
+    member = [p.stem for p in paths if mentions_member(p)]
+    return town, member
 
 
 @bp.post("/generate")
@@ -166,6 +260,7 @@ def _group_items(result) -> OrderedDict:
         groups.setdefault(item.town or item.town_slug or "（未知乡镇）", []).append(row)
         if item.output:
             by_output[item.output] = row
+    groups = in_town_order(groups)
     for item in pdfs:
         row = by_output.get(item.output[: -len(".pdf")] + ".docx")
         if row is None:
@@ -191,14 +286,94 @@ def listing():
             rel = path.relative_to(out)
             if any(part.startswith((".", "~$")) for part in rel.parts):
                 continue
-            if path.is_file() and path.suffix.lower() in DOWNLOAD_SUFFIXES:
+            if path.suffix.lower() in DOWNLOAD_SUFFIXES and _inside(path, out):
                 files.append(rel)
-    # top-level files (reports) first, then per folder: its own files before its sub-folders
-    for rel in sorted(files, key=lambda r: (len(r.parts) > 1, r.parts[0], len(r.parts), r)):
-        folder = rel.parts[0] if len(rel.parts) > 1 else "检查报告等"
+    # per folder in the towns' order (then other folders, then loose files such as reports):
+    # a folder's own files before its sub-folders
+    rank = _town_rank()
+    top = "检查报告等"
+
+    def order(r: Path):
+        folder = r.parts[0] if len(r.parts) > 1 else None
+        return (
+            folder is None,
+            rank.get(folder, len(rank)) if folder else 0,
+            folder or "",
+            len(r.parts),
+            r,
+        )
+
+    for rel in sorted(files, key=order):
+        folder = rel.parts[0] if len(rel.parts) > 1 else top
         label = "/".join(rel.parts[1:]) if len(rel.parts) > 1 else rel.name
         groups.setdefault(folder, []).append((rel.as_posix(), label))
-    return render_template("output.html", title="已生成的文件", groups=groups)
+    return render_template("output.html", title="已生成的文件", groups=groups, loose=top)
+
+
+def _town_rank() -> dict[str, int]:
+    """Output folder name (the town's name, as the batch writes it) → place in the town list."""
+    from speechkit.batch.naming import sanitize
+    from speechkit.web.towns import town_index
+
+    rank: dict[str, int] = {}
+    for i, entry in enumerate(town_index().values()):
+        rank.setdefault(entry.name, i)
+        rank.setdefault(sanitize(entry.name), i)
+    return rank
+
+
+def in_town_order(groups: OrderedDict) -> OrderedDict:
+    """The same groups (keyed by town name), in the order the town list shows the towns."""
+    rank = _town_rank()
+    keys = sorted(groups, key=lambda k: (rank.get(k, len(rank)), list(groups).index(k)))
+    return OrderedDict((k, groups[k]) for k in keys)
+
+
+def _zip_files(out: Path, folder: str | None) -> list[Path]:
+    files = []
+    base = resolve_inside(out, folder) if folder else out
+    if not base.is_dir():
+        abort(404)
+    for path in sorted(base.rglob("*")):
+        rel = path.relative_to(out)
+        if any(part.startswith((".", "~$")) for part in rel.parts):
+            continue
+        if path.suffix.lower() in DOWNLOAD_SUFFIXES and _inside(path, out):
+            files.append(path)
+    return files
+
+
+@bp.get("/output.zip", defaults={"folder": None})
+@bp.get("/output/<path:folder>.zip")
+def download_zip(folder: str | None):
+    """One town's outputs (or all of them) as one .zip, built in a temporary file."""
+    import tempfile
+    import zipfile
+
+    from speechkit.web import settings
+
+    out = settings().output_dir
+    if not out.is_dir():
+        abort(404)
+    files = _zip_files(out, folder)
+    if not files:
+        abort(404, description="这里还没有生成的文件。")
+    spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115 (sent, then closed by werkzeug)
+    base = out / folder if folder else out
+    with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in files:
+            zf.write(path, path.relative_to(base if folder else out).as_posix())
+    spool.seek(0)
+    name = f"{Path(folder).name}.zip" if folder else "全部文档.zip"
+    return send_file(spool, mimetype="application/zip", as_attachment=True, download_name=name)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """True for a regular file that really lies in ``root`` (symlinks pointing out are not)."""
+    try:
+        return path.is_file() and path.resolve().is_relative_to(root)
+    except OSError:
+        return False
 
 
 @bp.get("/files/<path:relpath>")

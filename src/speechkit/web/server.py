@@ -46,7 +46,10 @@ def make_web_server(
 
     from speechkit.web import LOOPBACK_HOSTS, create_app
 
-    for folder, what in ((profiles_dir, "乡镇资料文件夹"), (templates_dir, "模板文件夹")):
+    folders = [(profiles_dir, "乡镇资料文件夹")]
+    if app_options.get("templates_explicit", True):  # else the campaign pack's may be used
+        folders.append((templates_dir, "模板文件夹"))
+    for folder, what in folders:
         if not Path(folder).is_dir():
             raise InputFileError(
                 f"找不到{what}。请在项目目录中运行，或用 --profiles / --templates 指定位置。",

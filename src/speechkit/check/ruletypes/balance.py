@@ -47,27 +47,31 @@ class Balance(Rule):
         return out
 
     def _scan(self, blocks: list[Block]) -> list[tuple[Block, Hit]]:
+        """Unmatched marks of consecutive ``blocks`` (one paragraph), in linear time."""
         stack: list[tuple[str, Block, int]] = []
+        open_count = dict.fromkeys(self.pairs, 0)
         hits: list[tuple[Block, Hit]] = []
         closers = self._closers
+        missing = {o: f"缺少“{c}”" for o, c in self.pairs.items()}
         for block in blocks:
             for m in self._marks.finditer(block.scan_text):
                 i, ch = m.start(), m.group()
-                if ch in self.pairs:
+                if ch in open_count:
                     stack.append((ch, block, i))
+                    open_count[ch] += 1
                     continue
                 want = closers[ch]
-                if stack and stack[-1][0] == want:
-                    stack.pop()
-                elif any(o == want for o, _, _ in stack):
+                if open_count[want]:
                     while stack[-1][0] != want:
                         o, b, at = stack.pop()
-                        hits.append((b, Hit(at, at + 1, f"缺少“{self.pairs[o]}”")))
+                        open_count[o] -= 1
+                        hits.append((b, Hit(at, at + 1, missing[o])))
                     stack.pop()
+                    open_count[want] -= 1
                 else:
                     hits.append((block, Hit(i, i + 1, f"缺少“{want}”")))
         for o, b, at in stack:
-            hits.append((b, Hit(at, at + 1, f"缺少“{self.pairs[o]}”")))
+            hits.append((b, Hit(at, at + 1, missing[o])))
         return hits
 
 

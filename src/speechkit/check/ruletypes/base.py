@@ -35,7 +35,17 @@ class RunContext:
 
     profile: object | None = None
     as_of: dt.date | None = None
+    rules: tuple = ()  # the active rules of this run (detectors may read their data)
     _bounds: dict = field(default_factory=dict)
+    _data: object = None
+
+    def profile_data(self):
+        """The profile as nested data (``profile.context()``), built once per document: the
+        context is a deep copy, too costly to make again for every rule and paragraph."""
+        if self._data is None and self.profile is not None:
+            context = getattr(self.profile, "context", None)
+            self._data = context() if callable(context) else self.profile
+        return self._data
 
     def boundaries(self, block: Block) -> set[int]:
         """Token boundary offsets of ``block`` (jieba, HMM off), computed once per block."""
@@ -249,6 +259,7 @@ class Rule:
     category: str
     severity: str
     message: str
+    name: str | None = None  # the Chinese name shown in reports (see check.names)
     doc_types: tuple[str, ...] = ()
     source: str | None = None
     valid_from: dt.date | None = None
@@ -289,6 +300,7 @@ class Rule:
             "category": spec.choice("category", CATEGORIES),
             "severity": spec.choice("severity", SEVERITIES),
             "message": spec.str("message", required=True) or "",
+            "name": spec.str("name"),
             "doc_types": tuple(doc_types),
             "source": spec.str("source"),
             "valid_from": spec.date("valid_from"),
@@ -341,6 +353,13 @@ class Rule:
                 i = text.find(phrase, i + 1)
         return spans
 
+    @property
+    def display_name(self) -> str:
+        """The Chinese name shown in reports (``name``, else a default, see check.names)."""
+        from speechkit.check.names import rule_name
+
+        return rule_name(self.id, self.name, self.category)
+
     def fixed_suggestion(self) -> str | None:
         """The suggestion every finding of this rule carries, when it is fixed (else None)."""
         return None
@@ -356,6 +375,7 @@ class Rule:
             expected="…",
             field="、".join(getattr(self, "fields", ())) or "资料",
             where="…",
+            kind="…",
         )
         try:
             return self.message.format_map(values)

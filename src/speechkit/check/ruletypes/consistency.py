@@ -92,7 +92,7 @@ class Consistency(Rule):
         profile = ctx.profile
         if profile is None:
             return []
-        data = profile.context() if callable(getattr(profile, "context", None)) else profile
+        data = ctx.profile_data()
         expected = [(f, _typed(lookup(data, f), self.compare)) for f in self.fields]
         expected = [(f, v) for f, v in expected if v is not None]
         if not expected:
