@@ -118,7 +118,7 @@ def test_docx_text_model_property(tmp_path_factory, make_docx, body, header):
     ("name", "content", "needle"),
     [
         ("x.docx", b"not a zip", "Word"),
-        ("x.doc", b"old", "不支持的文件类型"),
+        ("x.xyz", b"old", "不支持的文件类型"),
         ("x.txt", b"\x00\x01binary", "不是文本文件"),
     ],
 )

@@ -1,49 +1,87 @@
-"""A shipped template rendered for one town and made a template again writes, for every other
-demo town, exactly the text the shipped template writes — also after the runs were merged."""
+"""Every shipped speech, plan and material template of every campaign pack, rendered for one
+demo town and made a template again, writes for every other demo town exactly the text the
+shipped template writes — also after the runs were merged (as after a copy-paste in Word)."""
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
+
 import pytest
 
-from speechkit import Template
+from speechkit import Template, campaigns, load_profile
 from speechkit.templatize import templatize_bytes
 from speechkit.templatize.proof import compare_texts, document_texts, render_texts
 from tests.conftest import TEMPLATES
 from tests.templatize.conftest import merge_runs
 
-TEXT_TEMPLATES = ["动员讲话.docx", "实施方案.docx"]
-# a 镇, a 街道 and a 区: the words that differ by kind (党委/党工委, 本镇/本区) must follow the town
-SOURCE_TOWNS = ["donghu", "chengguan", "linhai"]
+KINDS_ORDER = ("镇", "街道", "区")
 
 
-def _differences(template_name: str, source: str, contexts: dict, *, merged: bool) -> dict:
-    shipped = Template(TEMPLATES / template_name)
+def _shipped_documents() -> list[tuple[str, str]]:
+    """(pack id, template file) of every text document (not per-member forms) of every pack."""
+    out = []
+    for pack in campaigns.list_packs():
+        if pack.shipped:
+            out += [(pack.id, d.template) for d in pack.documents if not d.per_member]
+    return out
+
+
+@cache
+def _contexts(pack_id: str) -> dict[str, dict]:
+    pack = campaigns.get_pack(pack_id)
+    towns = sorted((pack.demo_dir / "towns").glob("*.yaml"))
+    return {path.stem: load_profile(path).context() for path in towns}
+
+
+def _sources(pack_id: str) -> list[str]:
+    """One demo town of each kind (镇, 街道, 区) present: the words that differ by kind
+    (党委/党工委, 本镇/本区) must follow the town."""
+    picked: dict[str, str] = {}
+    for stem, context in _contexts(pack_id).items():
+        picked.setdefault(context["town"]["kind"], stem)
+    return [picked[k] for k in KINDS_ORDER if k in picked]
+
+
+def _differences(pack_id: str, template: str, source: str, *, merged: bool = False) -> dict:
+    path = campaigns.get_pack(pack_id).templates_dir / template
+    shipped = Template(path)
+    contexts = _contexts(pack_id)
     finished = shipped.render(contexts[source])
     if merged:
         finished = merge_runs(finished)
-    result = templatize_bytes(finished, contexts[source], file=template_name)
+    result = templatize_bytes(finished, contexts[source], file=template)
     out = {}
     for town, context in contexts.items():
         expected = document_texts(shipped.render(context))
-        diffs = compare_texts(expected, render_texts(result.data, context, template_name))
+        diffs = compare_texts(expected, render_texts(result.data, context, template))
         if diffs:
             out[town] = diffs[:2]
     return out
 
 
-@pytest.mark.parametrize("template_name", TEXT_TEMPLATES)
-@pytest.mark.parametrize("source", SOURCE_TOWNS)
-def test_new_template_writes_the_shipped_text_for_every_town(template_name, source, demo_contexts):
-    assert _differences(template_name, source, demo_contexts, merged=False) == {}
+@pytest.mark.parametrize("pack_id, template", _shipped_documents())
+def test_new_template_writes_the_shipped_text_for_every_town(pack_id, template):
+    for source in _sources(pack_id):
+        assert _differences(pack_id, template, source) == {}, source
 
 
-@pytest.mark.parametrize("template_name", TEXT_TEMPLATES)
-def test_merged_runs_make_the_same_template(template_name, demo_contexts):
-    assert _differences(template_name, "donghu", demo_contexts, merged=True) == {}
+@pytest.mark.parametrize("pack_id, template", _shipped_documents())
+def test_merged_runs_make_the_same_template(pack_id, template):
+    source = _sources(pack_id)[0]
+    assert _differences(pack_id, template, source, merged=True) == {}
 
 
-def test_the_source_document_is_written_again_for_its_own_profile(demo_contexts):
-    context = demo_contexts["gushan"]
+def test_every_shipped_pack_is_covered():
+    covered = {pack_id for pack_id, _ in _shipped_documents()}
+    assert "xianjinxing-2005" in covered
+    assert covered == {p.id for p in campaigns.list_packs() if p.shipped}
+
+
+def test_the_source_document_is_written_again_for_its_own_profile():
+    context = load_profile(
+        Path(campaigns.get_pack("xianjinxing-2005").demo_dir) / "towns" / "gushan.yaml"
+    ).context()
     finished = Template(TEMPLATES / "实施方案.docx").render(context)
     result = templatize_bytes(finished, context, file="plan")
     assert compare_texts(document_texts(finished), render_texts(result.data, context, "t")) == []
@@ -51,9 +89,10 @@ def test_the_source_document_is_written_again_for_its_own_profile(demo_contexts)
     assert any(r.tag == "{{ town.name }}" for r in result.replacements)
 
 
-def test_leading_group_and_task_lists_become_loops(demo_contexts):
-    finished = Template(TEMPLATES / "实施方案.docx").render(demo_contexts["donghu"])
-    result = templatize_bytes(finished, demo_contexts["donghu"], file="plan")
+def test_leading_group_and_task_lists_become_loops():
+    context = _contexts("xianjinxing-2005")["donghu"]
+    finished = Template(TEMPLATES / "实施方案.docx").render(context)
+    result = templatize_bytes(finished, context, file="plan")
     loops = "\n".join(result.loops)
     assert 'leading_group.members|stroke_sort(attribute="name")' in loops
     assert "campaign.phases[0].tasks" in loops

@@ -12,6 +12,8 @@ from speechkit.errors import InputFileError, Location, describe_os_error, displa
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 SUPPORTED = (*WORD_SUFFIXES, ".txt", ".md")
+CONVERTIBLE = (".doc", ".wps", ".rtf", ".odt")
+"""Read through a temporary .docx made by LibreOffice (:mod:`speechkit.typeset.convert`)."""
 MAX_TEXT_BYTES = 16 * 1024 * 1024
 """Largest .txt/.md file read for checking (bytes on disk)."""
 MAX_CHARS = 2_000_000
@@ -49,6 +51,8 @@ def read_document(path: str | Path) -> Document:
     p = Path(path)
     shown = display_path(p)
     suffix = p.suffix.lower()
+    if suffix in CONVERTIBLE and p.is_file():
+        return _read_converted(p, shown)
     if suffix not in SUPPORTED:
         hint = "，请在 Word/WPS 中另存为 .docx" if suffix in (".doc", ".wps", ".rtf") else ""
         raise InputFileError(
@@ -76,6 +80,19 @@ def read_document(path: str | Path) -> Document:
     else:
         text = decode_text(data, shown)
         doc = Document(str(path), suffix[1:], text_blocks(text, markdown=suffix == ".md"))
+    ensure_checkable(doc, shown)
+    return doc
+
+
+def _read_converted(p: Path, shown: str) -> Document:
+    """A .doc/.wps/.rtf/.odt read through a temporary .docx made by LibreOffice."""
+    import tempfile
+
+    from speechkit.typeset.convert import convert_to_docx
+
+    with tempfile.TemporaryDirectory(prefix="speechkit-check-") as tmp:
+        data = convert_to_docx(p, tmp).read_bytes()
+    doc = Document(str(p), "docx", docx_blocks(data, shown))
     ensure_checkable(doc, shown)
     return doc
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -133,9 +134,12 @@ def check_cmd(
     from speechkit.check import check_files, load_rules
     from speechkit.check.model import at_or_above
     from speechkit.check.report import to_html, to_json, to_text
-    from speechkit.check.sources import expand_paths
+    from speechkit.check.sources import CONVERTIBLE, expand_paths
 
     files = [str(p) for p in expand_paths(files)]
+    for name in files:
+        if Path(name).suffix.lower() in CONVERTIBLE:
+            click.echo(f"提示：{name} 不是 .docx，已用 LibreOffice 转换后检查。", err=True)
     if jobs is not None and jobs < 1:
         raise click.BadParameter("至少为 1。", param_hint="'--jobs'")
     fmt = fmt or _guess_format(out)

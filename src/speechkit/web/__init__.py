@@ -138,13 +138,14 @@ def create_app(
 
     app.jinja_env.globals["severity_names"] = SEVERITY_NAMES
 
-    from speechkit.web import city, drafts, generate, rosters, towns
+    from speechkit.web import city, drafts, generate, models, rosters, towns
 
     app.register_blueprint(towns.bp)
     app.register_blueprint(city.bp)
     app.register_blueprint(rosters.bp)
     app.register_blueprint(generate.bp)
     app.register_blueprint(drafts.bp)
+    app.register_blueprint(models.bp)
 
     @app.errorhandler(SpeechkitError)
     def _speechkit_error(exc: SpeechkitError):
