@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import zipfile
@@ -66,6 +67,7 @@ def test_html_is_self_contained_with_marks_and_filter(tmp_path):
         name="甲.txt",
         label="东湖镇 / 动员讲话",
         campaign="xianjinxing-2005",
+        as_of=dt.date(2005, 7, 1),  # a 2005 text: “两个务必” is not yet out of date
     )
     page = to_html([report, check_text("干净的文本", name="乙.txt")], title="合并报告")
     assert page.startswith("<!DOCTYPE html>")
