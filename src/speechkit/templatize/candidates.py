@@ -113,6 +113,8 @@ def forms_of(path: str, value: Any, list_key: str | None, index: int | None) -> 
         ]
         return forms
     if isinstance(value, int):
+        if value < 10:  # 2, 3 … are heading numbers, 2. and （3） as often as counts: left alone
+            return []
         forms = [Form(str(value), f"{{{{ {path} }}}}", path, "count", list_key, index)]
         if value >= 10:  # 一 … 九 are ordinary words; 十 and up are rarely anything else
             forms.append(

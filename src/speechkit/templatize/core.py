@@ -113,10 +113,21 @@ def templatize_bytes(
             decisions = plan[id(para)]
             _join_inline_lists(para, decisions, context)
             text = para.text
-            for d in sorted(decisions, key=lambda d: d.match.start, reverse=True):
+            for d in sorted(decisions, key=lambda d: (d.match.start, d.match.end), reverse=True):
+                if _lone_text_item(d):
+                    # one entry of a list of texts, not the whole list: another town's list
+                    # differs, and the words may be ordinary text here
+                    result.ambiguous.append(
+                        AmbiguousHit(para.address, d.match.candidate.text, (d.form.key,),
+                                     "名单中的单独一项（不是整个名单），其他乡镇的名单不同")
+                    )  # fmt: skip
+                    continue
                 replace_span(para.pieces, d.match.start, d.match.end, d.tag)
                 original = text[d.match.start : d.match.end]
-                result.replacements.append(Replacement(para.address, original, d.tag, d.form.key))
+                if original:
+                    result.replacements.append(
+                        Replacement(para.address, original, d.tag, d.form.key)
+                    )
         if kind == "body":
             _closing_block([p for p in paras if p.element.getparent() is not None])
         changed[name] = etree.tostring(
@@ -462,9 +473,33 @@ def _join_inline_lists(para: Paragraph, decisions: list[_Decision], context) -> 
             for r in run:
                 decisions.remove(r)
             decisions.insert(start, joined)
+            # a sentence about the list says nothing when the list is empty: it is written only
+            # when there is a list (the way the shipped templates guard it)
+            begin, finish = _sentence(text, joined.match.start, joined.match.end)
+            guard = Form("", "", key, "loop")
+            for at, tag in ((begin, f"{{% if {key} %}}"), (finish, "{% endif %}")):
+                decisions.append(_Decision(Match(at, at, Candidate("")), guard, tag))
             i += len(run)
             continue
         i += 1
+
+
+def _lone_text_item(d: _Decision) -> bool:
+    """A list-of-texts entry still written as ``{{ list[i] }}`` (not a loop or a join)."""
+    form = d.form
+    return (
+        form.list_key is not None
+        and form.key == f"{form.list_key}[{form.index}]"
+        and d.tag == form.expr
+    )
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence holding ``text[start:end]``: after the previous 。；！？ up to the next one."""
+    stops = "。；！？"
+    begin = max((text.rfind(ch, 0, start) for ch in stops), default=-1) + 1
+    finish = min((i for i in (text.find(ch, end) for ch in stops) if i >= 0), default=len(text) - 1)
+    return begin, finish + 1
 
 
 def _list_size(context, key: str) -> int:

@@ -92,6 +92,12 @@ def replace_span(pieces: list[etree._Element], start: int, end: int, new: str) -
         text = t.text or ""
         a, b = pos, pos + len(text)
         pos = b
+        if start == end:  # an insertion: into the first piece that holds the position
+            if a <= start <= b and not placed:
+                t.text = text[: start - a] + new + text[start - a :]
+                t.set(oxml.XML_SPACE, "preserve")
+                placed = True
+            continue
         if b <= start or a >= end:
             continue
         lo, hi = max(start, a) - a, min(end, b) - a
