@@ -368,6 +368,25 @@ _NO_LINE_START = set("，。、；：！？）》」』”’…—·")
 _NO_LINE_END = set("（《「『“‘")
 _PAIRS = {"（": "）", "《": "》", "“": "”", "「": "」", "〔": "〕"}
 _FUNCTION_WORDS = set("的和与及在对于把为是了上")
+_TITLE_TOKENIZER = None
+
+
+def _title_tokenizer():
+    """A jieba ``Tokenizer`` of its own: the checker adds its rules' terms (whole campaign names)
+    to its tokenizer, which must not change where a title breaks."""
+    global _TITLE_TOKENIZER
+    if _TITLE_TOKENIZER is None:
+        import jieba
+
+        from speechkit.check.tokens import cache_dir
+
+        tk = jieba.Tokenizer()
+        tk.tmp_dir = str(cache_dir())
+        tk.initialize()
+        _TITLE_TOKENIZER = tk
+    return _TITLE_TOKENIZER
+
+
 # Set phrases of party documents a title break should not split (jieba cuts some of them).
 TITLE_PHRASES = (
     "习近平新时代中国特色社会主义思想",
@@ -416,10 +435,9 @@ def break_title(title: str, width: int = TITLE_CHARS) -> list[str]:
 
     if text_width(title) <= width:
         return [title]
-    from speechkit.check.tokens import tokenizer
 
     # HMM on: unknown names (海川) stay one word instead of lone characters
-    words = list(tokenizer().cut(title, HMM=True))
+    words = list(_title_tokenizer().cut(title, HMM=True))
     places: dict[int, int] = {}  # break offset -> penalty
     pos, depth = 0, 0
     for a, b in zip(words, words[1:], strict=False):
