@@ -28,8 +28,7 @@ def annotation(spec: FieldSpec) -> Any:
     if kind == "count":
         limits = {}
         limits["ge"] = spec.min if spec.min is not None else 0
-        if spec.max is not None:
-            limits["le"] = spec.max
+        limits["le"] = spec.max if spec.max is not None else schema.MAX_COUNT
         return Annotated[int, Field(**limits)]
     if kind == "date":
         return schema.Date

@@ -514,6 +514,8 @@ def _translate(err: dict[str, Any], title: str | None, path: str, ctx: SourceCon
     if kind == "string_type":
         hint = "；数字要当作文字时请加引号" if isinstance(value, int | float) else ""
         return f"{what}应为文字，实际写的是{shown}{hint}"
+    if kind == "string_unicode":
+        return f"{what}含有无法识别的字符（文件中的汉字编码已损坏），请删去后重新输入"
     if kind == "string_too_short":
         return f"{what}不能为空"
     if kind == "literal_error":

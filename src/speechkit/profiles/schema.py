@@ -34,7 +34,9 @@ def _to_date(value: Any) -> Any:
 
 
 Date = Annotated[dt.date, BeforeValidator(_to_date)]
-Count = Annotated[int, Field(ge=0)]
+MAX_COUNT = 100_000_000
+"""Largest count a profile may give (a province has a few million members): more is a slip."""
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 
 
 def _not_placeholder(value: Any) -> Any:
