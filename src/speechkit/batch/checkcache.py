@@ -18,11 +18,24 @@ from speechkit.fsutil import sha256_file
 
 
 def rules_digest() -> str:
-    """Hash of the rule pack the batch checks with (the default pack) and of speechkit."""
-    from speechkit import __version__
+    """Hash of everything a check result depends on besides the document: the base rule pack,
+    every campaign pack's rules.yaml, the checker's word lists (data/) and speechkit's version.
+    Editing any of them makes the batch check its outputs again."""
+    from pathlib import Path
+
+    from speechkit import __version__, campaigns
     from speechkit.check.pack import DEFAULT_PACK
 
-    return input_key({"pack": sha256_file(DEFAULT_PACK), "version": __version__})
+    parts = {"pack": sha256_file(DEFAULT_PACK), "version": __version__}
+    for pack in campaigns.list_packs():
+        rules = Path(pack.root) / "rules.yaml"
+        if rules.is_file():
+            parts[f"campaign:{pack.id}"] = sha256_file(rules)
+    data = Path(DEFAULT_PACK).resolve().parent.parent / "data"
+    for path in sorted(data.glob("*")):
+        if path.is_file() and path.suffix in (".txt", ".tsv", ".bin"):
+            parts[f"data:{path.name}"] = sha256_file(path)
+    return input_key(parts)
 
 
 def check_key(output_sha: str, rules: str, profile: str, label: str, document: str) -> str:
