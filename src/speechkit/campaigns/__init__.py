@@ -56,7 +56,29 @@ def add_search_dir(folder: str | Path) -> None:
 
         raise InputFileError(f"活动包文件夹 {display_path(path)} 不存在或不是文件夹")
     if path not in _SEARCH:
-        _SEARCH.insert(0, path)
+        _SEARCH.insert(0, path.resolve())
+    _publish()
+
+
+SEARCH_ENV = "SPEECHKIT_CAMPAIGNS"
+"""Environment variable carrying ``--campaigns`` folders to worker processes (batch, web)."""
+
+
+def _publish() -> None:
+    """Hand the search folders and the chosen pack to processes started from now on: batch and
+    web workers are spawned, and a user's pack must work there exactly as in the parent."""
+    if _SEARCH:
+        os.environ[SEARCH_ENV] = os.pathsep.join(str(p) for p in _SEARCH)
+    else:
+        os.environ.pop(SEARCH_ENV, None)
+
+
+def _inherit() -> None:
+    """Take the search folders a parent process published (see :func:`_publish`)."""
+    for raw in reversed(os.environ.get(SEARCH_ENV, "").split(os.pathsep)):
+        path = Path(raw) if raw else None
+        if path is not None and path.is_dir() and path not in _SEARCH:
+            _SEARCH.insert(0, path)
 
 
 def set_campaign(pack_id: str | None) -> None:
@@ -70,6 +92,7 @@ def reset() -> None:
     """Forget ``--campaign`` and ``--campaigns`` (the CLI calls it after every command)."""
     _OVERRIDE["id"] = None
     _SEARCH.clear()
+    _publish()
 
 
 def chosen_campaign() -> str | None:
@@ -458,3 +481,6 @@ def __getattr__(name: str):
 
         return getattr(validate, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+_inherit()
