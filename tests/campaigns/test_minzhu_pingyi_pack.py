@@ -12,18 +12,6 @@ PACK = "minzhu-pingyi"
 GRADES = ("优秀", "合格", "基本合格", "不合格")
 
 
-def test_rules_have_sources_and_pass_their_examples():
-    pack_tests.rules_self_test(PACK)
-
-
-def test_demo_city_has_six_towns_of_every_kind_and_consistent_totals():
-    pack_tests.demo_city_shape(PACK)
-
-
-def test_every_demo_document_renders_checks_clean_and_passes_format_check(pack_outputs):
-    pack_tests.member_forms_carry_the_member(pack_outputs(PACK))
-
-
 def test_documents_are_a_material_a_per_member_form_and_a_plan():
     docs = {d["kind"]: d for d in shipped.campaign(PACK)["documents"]}
     assert set(docs) == {"material", "form", "plan"}

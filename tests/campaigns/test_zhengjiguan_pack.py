@@ -10,20 +10,6 @@ from tests.conftest import requires_soffice
 PACK = "zhengjiguan-2026"
 
 
-def test_rules_have_sources_and_pass_their_examples():
-    pack_tests.rules_self_test(PACK)
-
-
-def test_demo_city_has_six_towns_of_every_kind_and_consistent_totals():
-    pack_tests.demo_city_shape(PACK)
-
-
-def test_every_demo_document_renders_checks_clean_and_passes_format_check(pack_outputs):
-    outputs = pack_outputs(PACK)
-    pack_tests.speech_length(outputs)
-    pack_tests.member_forms_carry_the_member(outputs)
-
-
 def test_campaign_facts_are_those_of_the_central_notice():
     info = shipped.campaign(PACK)
     assert info["name"] == "树立和践行正确政绩观学习教育"
