@@ -27,7 +27,7 @@ def convert_to_docx(path: str | Path, out_dir: str | Path, timeout: float = 180)
     Raises :class:`ToolMissingError` without LibreOffice and :class:`InputFileError` when the
     file is missing or LibreOffice cannot read it (corrupt, password-protected).
     """
-    from speechkit.typeset.pdf import soffice_env, soffice_path
+    from speechkit.typeset.pdf import soffice_argv, soffice_env, soffice_path
 
     src = Path(path)
     where = Location(file=display_path(src))
@@ -44,17 +44,7 @@ def convert_to_docx(path: str | Path, out_dir: str | Path, timeout: float = 180)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="sk-lo-") as profile:
-        cmd = [
-            exe,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "docx:MS Word 2007 XML",
-            "--outdir",
-            str(out),
-            str(src.resolve()),
-        ]
+        cmd = soffice_argv(exe, Path(profile), "docx:MS Word 2007 XML", out, [src.resolve()])
         try:
             proc = subprocess.run(
                 cmd, capture_output=True, text=True, timeout=timeout, env=soffice_env()

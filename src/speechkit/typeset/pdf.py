@@ -166,17 +166,9 @@ class Converter:
 
         staging = Path(tempfile.mkdtemp(prefix="out-", dir=work))
         target = "pdf" if not group[0].comments else f"pdf:writer_pdf_Export:{_NOTES}"
-        cmd = [
-            self._exe,
-            f"-env:UserInstallation=file://{self._root}/profile",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            target,
-            "--outdir",
-            str(staging),
-            *(str(job.staged) for job in group),
-        ]
+        cmd = soffice_argv(
+            self._exe, Path(self._root) / "profile", target, staging, [j.staged for j in group]
+        )
         budget = max(self.timeout, PER_FILE_TIMEOUT * len(group))
         self.starts += 1
         timed_out = False
@@ -201,6 +193,22 @@ class Converter:
                     "请在 Word/WPS 中打开后重新保存再试。",
                     Location(file=str(job.source)),
                 )
+
+
+def soffice_argv(exe: str, profile: Path, target: str, out_dir: Path, files) -> list[str]:
+    """The headless ``soffice --convert-to TARGET`` command for ``files`` into ``out_dir``, with
+    its own user profile (``profile``) so calls never share a profile lock."""
+    return [
+        exe,
+        f"-env:UserInstallation=file://{profile}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        target,
+        "--outdir",
+        str(out_dir),
+        *(str(f) for f in files),
+    ]
 
 
 @lru_cache(maxsize=4)
