@@ -45,8 +45,8 @@ def speech_docx(folder: Path) -> Path:
         from speechkit.profiles import load_profile
 
         profile = load_profile(ROOT / "profiles" / "towns" / "donghu.yaml")
-        out = folder / "东湖镇-动员讲话.docx"
-        Template(ROOT / "templates" / "动员讲话.docx").save(profile.context(), out)
+        out = folder / "东湖镇-动员部署会讲话.docx"
+        Template(ROOT / "templates" / "动员部署会讲话.docx").save(profile.context(), out)
         return out
     except Exception as exc:  # the bench still runs on the seed alone
         print(f"（无法渲染示例讲话：{exc}；只用种子文本）")
