@@ -29,6 +29,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# the 2005 pack: its per-member 党性分析评议表 and its 14-town demo city (as measured before)
+PACK = ROOT / "src" / "speechkit" / "packs" / "xianjinxing-2005"
+DEMO = PACK / "demo"
+TEMPLATES = PACK / "templates"
 FORM = "党性分析评议表"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红建国志文斌海燕"
@@ -41,8 +45,8 @@ def make_city(root: Path, members: int, towns: int = 12, seed: int = 7) -> Path:
     profiles = root / "profiles"
     shutil.rmtree(profiles, ignore_errors=True)
     (profiles / "towns").mkdir(parents=True)
-    shutil.copy(ROOT / "profiles" / "city.yaml", profiles / "city.yaml")
-    sources = sorted((ROOT / "profiles" / "towns").glob("*.yaml"))[:towns]
+    shutil.copy(DEMO / "city.yaml", profiles / "city.yaml")
+    sources = sorted((DEMO / "towns").glob("*.yaml"))[:towns]
     share = [members // towns + (1 if i < members % towns else 0) for i in range(towns)]
     for i, (src, count) in enumerate(zip(sources, share, strict=True)):
         shutil.copy(src, profiles / "towns" / src.name)
@@ -89,8 +93,8 @@ def make_province(root: Path, members: int, per_town: int = 10_000, seed: int = 
     profiles = root / "profiles"
     shutil.rmtree(profiles, ignore_errors=True)
     (profiles / "towns").mkdir(parents=True)
-    shutil.copy(ROOT / "profiles" / "city.yaml", profiles / "city.yaml")
-    sources = sorted(p for p in (ROOT / "profiles" / "towns").glob("*.yaml"))
+    shutil.copy(DEMO / "city.yaml", profiles / "city.yaml")
+    sources = sorted(p for p in (DEMO / "towns").glob("*.yaml"))
     towns = max(1, members // per_town)
     share = [members // towns + (1 if i < members % towns else 0) for i in range(towns)]
     for i, count in enumerate(share):
@@ -192,7 +196,7 @@ def child(profiles: Path, out: Path, jobs: int) -> None:
     result = run_batch(
         BatchOptions(
             profiles=profiles,
-            templates_dir=ROOT / "templates",
+            templates_dir=TEMPLATES,
             out=out,
             jobs=jobs,
             templates=(FORM,),
@@ -242,7 +246,7 @@ def per_form(n: int = 200) -> tuple[float, float]:
     from speechkit.filters import FILTERS
     from speechkit.profiles import load_profile
 
-    context = load_profile(ROOT / "profiles" / "towns" / "donghu.yaml").context()
+    context = load_profile(DEMO / "towns" / "donghu.yaml").context()
     members = [
         {
             "name": f"党员{i}",
@@ -254,7 +258,7 @@ def per_form(n: int = 200) -> tuple[float, float]:
         }
         for i in range(n)
     ]
-    path = ROOT / "templates" / f"{FORM}.docx"
+    path = TEMPLATES / f"{FORM}.docx"
     started = time.perf_counter()
     template = Template(path)
     for member in members:

@@ -20,6 +20,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# the 2005 pack: its per-member 党性分析评议表 and its 14-town demo city (as measured before)
+PACK = ROOT / "src" / "speechkit" / "packs" / "xianjinxing-2005"
+DEMO = PACK / "demo"
+TEMPLATES = PACK / "templates"
 
 
 def render_forms(count: int, folder: Path) -> list[Path]:
@@ -27,8 +31,8 @@ def render_forms(count: int, folder: Path) -> list[Path]:
     from speechkit.engine import Template
     from speechkit.profiles import load_profile
 
-    template = Template(ROOT / "templates" / "党性分析评议表.docx")
-    context = load_profile(ROOT / "profiles" / "towns" / "donghu.yaml").context()
+    template = Template(TEMPLATES / "党性分析评议表.docx")
+    context = load_profile(DEMO / "towns" / "donghu.yaml").context()
     paths = []
     for i in range(count):
         context["member"] = {
