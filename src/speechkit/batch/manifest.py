@@ -56,6 +56,8 @@ COLUMNS = (
     "mtime_ns",
     "generated",
     "check_result",
+    "grp",
+    "pos",
     "pending",
 )
 # ``inputs`` holds the id of a row of ``sources`` (the inputs shared by many outputs: template,
@@ -70,7 +72,23 @@ CREATE TABLE IF NOT EXISTS outputs (
 CREATE INDEX IF NOT EXISTS outputs_pending ON outputs(rel) WHERE pending IS NOT NULL;
 CREATE TABLE IF NOT EXISTS sources (id INTEGER PRIMARY KEY, inputs TEXT UNIQUE);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS rosters (
+    town TEXT PRIMARY KEY, path TEXT, size INTEGER, mtime_ns INTEGER, sha256 TEXT, notes TEXT
+);
+CREATE TABLE IF NOT EXISTS groups (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, town TEXT, document TEXT, signature TEXT,
+    template TEXT, count INTEGER, UNIQUE (town, document)
+);
 """
+# ``grp`` (added to manifests of earlier versions on open) ties a form to the ``groups`` row of
+# its town and template: the fast no-op path checks a whole group with one query.
+_GROUP_COLUMNS = """
+ALTER TABLE outputs ADD COLUMN grp INTEGER;
+ALTER TABLE outputs ADD COLUMN pos INTEGER;
+"""
+_GROUP_INDEX = (
+    "CREATE INDEX IF NOT EXISTS outputs_grp ON outputs(grp, pos) WHERE grp IS NOT NULL"
+)
 CORRUPT = (
     "清单文件 {path} 已损坏，无法判断哪些文件被修改过。请检查或删除它后重试"
     "（删除后，内容与重新生成结果相同的文件会被认回，其余文件保留不覆盖）。"
@@ -171,6 +189,10 @@ class Manifest:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
             db.executescript(_SCHEMA)
+            names = {row[1] for row in db.execute("PRAGMA table_info(outputs)")}
+            if "grp" not in names:
+                db.executescript(_GROUP_COLUMNS)
+            db.execute(_GROUP_INDEX)
             db.execute("PRAGMA user_version").fetchone()
         except sqlite3.DatabaseError as exc:
             raise SpeechkitError(CORRUPT.format(path=display_path(path))) from exc
@@ -348,6 +370,100 @@ class Manifest:
             if row[2] in wanted:
                 yield row[0], row_to_entry(row[1:], self._sources)
 
+    # --------------------------------------------------------------- fast no-op
+
+    def roster(self, town: str) -> tuple[str, int, int, str, list] | None:
+        """``(roster path, size, mtime_ns, sha256, notes)`` recorded for town ``town`` (the
+        profile's path) when its roster was last read, or None."""
+        row = self.db.execute(
+            "SELECT path, size, mtime_ns, sha256, notes FROM rosters WHERE town = ?", (town,)
+        ).fetchone()
+        return None if row is None else (*row[:4], json.loads(row[4]))
+
+    def set_roster(
+        self, town: str, path: str, stat: tuple[int, int], sha256: str, notes: list
+    ) -> None:
+        """Record what a read of ``town``'s roster gave: its file's identity and the notes
+        (problems of rows left out, warnings) a run reports for it."""
+        self._begin()
+        self.db.execute(
+            "INSERT OR REPLACE INTO rosters VALUES (?, ?, ?, ?, ?, ?)",
+            (town, path, *stat, sha256, json.dumps(notes, ensure_ascii=False)),
+        )
+
+    def group_template(self, town: str, document: str) -> str | None:
+        """The template identity recorded with the group of ``town`` × ``document``."""
+        row = self.db.execute(
+            "SELECT template FROM groups WHERE town = ? AND document = ?", (town, document)
+        ).fetchone()
+        return None if row is None else row[0]
+
+    def group(self, town: str, document: str, signature: str, template: str, count: int) -> int:
+        """The id of the group of ``count`` outputs of ``town`` × ``document`` planned from
+        ``signature`` (everything their paths and inputs derive from); a new id when the
+        signature changed, so outputs recorded under the old one no longer count."""
+        row = self.db.execute(
+            "SELECT id, signature, count FROM groups WHERE town = ? AND document = ?",
+            (town, document),
+        ).fetchone()
+        if row is not None and row[1] == signature and row[2] == count:
+            return row[0]
+        self._begin()
+        if row is not None:
+            self.db.execute("DELETE FROM groups WHERE id = ?", (row[0],))
+        return self.db.execute(
+            "INSERT INTO groups (town, document, signature, template, count) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (town, document, signature, template, count),
+        ).lastrowid
+
+    def set_groups(self, rows: list[tuple[int, int, str]]) -> None:
+        """Tie outputs found unchanged to their group: ``(group id, position, rel)``."""
+        if rows:
+            self._begin()
+            self.db.executemany("UPDATE outputs SET grp = ?, pos = ? WHERE rel = ?", rows)
+
+    def unchanged_group(
+        self, town: str, document: str, signature: str
+    ) -> list[tuple[str, str]] | None:
+        """``(rel, member)`` of every output of ``town`` × ``document`` when the whole group is
+        unchanged, else None.
+
+        Unchanged means: the group was planned from the same ``signature``, every one of its
+        outputs is recorded under it (none failed, pending or edited and kept), and every
+        file has the size and mtime recorded. One query for the group, one ``stat`` per file,
+        no hashing; the outputs are noted as planned (see :meth:`not_planned`).
+        """
+        row = self.db.execute(
+            "SELECT id, count FROM groups WHERE town = ? AND document = ? AND signature = ?",
+            (town, document, signature),
+        ).fetchone()
+        if row is None:
+            return None
+        gid, count = row
+        rows = self.db.execute(
+            "SELECT rel, member, size, mtime_ns FROM outputs "
+            "WHERE grp = ? AND sha256 IS NOT NULL AND pending IS NULL ORDER BY grp, pos",
+            (gid,),
+        ).fetchall()
+        if len(rows) != count:
+            return None
+        out, stat, join = str(self.out), os.stat, os.path.join
+        for rel, _, size, mtime_ns in rows:
+            try:
+                st = stat(join(out, rel))
+            except OSError:
+                return None
+            if st.st_size != size or st.st_mtime_ns != mtime_ns:
+                return None
+        if not self._planned:
+            self.mark_planned([])
+        self._begin()
+        self.db.execute(
+            "INSERT OR IGNORE INTO temp.planned SELECT rel FROM outputs WHERE grp = ?", (gid,)
+        )
+        return [(rel, member or "") for rel, member, _, _ in rows]
+
     # --------------------------------------------------------------- disk
 
     def file(self, rel: str) -> Path:
@@ -422,7 +538,7 @@ def new_entry(
     }
     if data is not None:
         entry["sha256"] = sha256_bytes(data)
-    entry.update({k: v for k, v in fields.items() if v})
+    entry.update({k: v for k, v in fields.items() if v is not None and v != ""})
     return entry
 
 

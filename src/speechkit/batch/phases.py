@@ -15,21 +15,29 @@ from typing import Any
 
 from speechkit.batch import worker
 from speechkit.batch.manifest import Manifest
-from speechkit.batch.model import FAILED, SKIPPED, ItemResult
+from speechkit.batch.model import FAILED, SKIPPED, UNCHANGED, ItemResult
 from speechkit.batch.naming import sanitize
 from speechkit.batch.plan import BatchPlan, Task
-from speechkit.batch.steps import Context, Output, produce
+from speechkit.batch.steps import Context, Output, Settled, produce
 from speechkit.errors import SpeechkitError
 from speechkit.fsutil import sha256_bytes
 
 LEFTOVER_REASON = "本次不再生成（名册中已无此人或乡镇改了名），旧文件保留未删除，请勿误用"
 MERGED = "（合订本）"
+ZIP_SUFFIX = "（压缩包）"  # document column of a town's forms in one archive
 PDF_CHUNK = 16  # PDFs per LibreOffice start (one start costs ~2-4 s, a file ~0.2 s)
+
+
+def _identity(tpl) -> str:
+    """A template as a group records it: its hash and speechkit's version."""
+    from speechkit import __version__
+
+    return f"{tpl.sha256}:{__version__}"
 
 
 def _document_name(task: Task) -> str:
     if task.kind == "zip":
-        return f"{task.template.name}（压缩包）"
+        return f"{task.template.name}{ZIP_SUFFIX}"
     if task.template.per_member and task.kind == "document":
         return f"{task.template.name}（无名册，空白表）"
     return task.template.name
@@ -63,18 +71,28 @@ class Phases:
         """Render every planned document and form that changed, town by town."""
         root = str(self.ctx.root)
         contexts: dict[str, dict] = {}
+        known = None if self.ctx.force else self._known_roster
 
-        def outputs() -> Iterator[Output]:
-            for town in self.plan.towns(self.progress_plan):
-                tasks, failures, warnings = self.plan.outcome(town)
+        def outputs() -> Iterator[Output | Settled]:
+            for town in self.plan.towns(self.progress_plan, known):
+                settled = self._unchanged_groups(town, manifest)
+                tasks, failures, warnings = self.plan.outcome(town, frozenset(settled))
                 for item in failures:
                     self.collect_failure(item, self._next_order())
                 self.ctx.warnings.extend(warnings)
+                self._record_roster(town, manifest)
                 if town.context is not None:
                     contexts[town.slug] = town.context
-                self.known += len(tasks)
+                self.known += len(tasks) + sum(len(rows) for rows in settled.values())
+                groups = self._groups(town, tasks, manifest)
+                by_template: dict[str, list[Task]] = {}
                 for task in tasks:
-                    yield self._output(task, root, len(tasks))
+                    by_template.setdefault(task.template.name, []).append(task)
+                for tpl in self.plan.templates:  # plan order, as on the first run
+                    if tpl.name in settled:
+                        yield self._settled(town, tpl.name, settled[tpl.name])
+                    for task in by_template.get(tpl.name, ()):
+                        yield self._output(task, root, len(tasks), groups.get(tpl.name, 0))
 
         self.ctx.total = lambda: self.known
 
@@ -83,7 +101,77 @@ class Phases:
 
         produce("render", outputs(), worker.render_chunk, self.ctx, shared, manifest.mark_planned)
 
-    def _output(self, task: Task, root: str, group: int) -> Output:
+    def _known_roster(self, path: Path) -> tuple | None:
+        """The manifest's record of the roster of the town at ``path``, when its rows may be
+        left unparsed: every per-member template's group was last planned with this very
+        template (else its forms are decided one by one, which needs the rows)."""
+        manifest = self.ctx.recorder.manifest
+        record = manifest.roster(str(Path(path).resolve()))
+        if record is None:
+            return None
+        slug = path.name.split(".")[0]
+        for tpl in self.plan.templates:
+            if tpl.per_member and not tpl.error:
+                if manifest.group_template(slug, tpl.name) != _identity(tpl):
+                    return None
+        return record
+
+    def _unchanged_groups(self, town, manifest: Manifest) -> dict[str, list[tuple[str, str]]]:
+        """``(rel, member)`` of the outputs of each per-member template of ``town`` whose
+        outputs are all unchanged (one query each; only when the roster was not parsed, i.e.
+        its file is the one recorded)."""
+        found: dict[str, list[tuple[str, str]]] = {}
+        if town.error or town.roster_read or town.roster_path is None or town.roster_error:
+            return found
+        for tpl in self.plan.templates:
+            if tpl.per_member and not tpl.error:
+                signature = self.plan.signature(town, tpl)
+                rows = manifest.unchanged_group(town.slug, tpl.name, signature)
+                if rows:
+                    found[tpl.name] = rows
+        return found
+
+    def _settled(self, town, name: str, rows: list[tuple[str, str]]) -> Settled:
+        """The unchanged outputs of one group as reported items, in plan order."""
+        document = name + ZIP_SUFFIX if self.plan.options.zip else name
+        return Settled(
+            [
+                (
+                    ItemResult(town.name, town.slug, document, rel, UNCHANGED, member=member),
+                    self._next_order(),
+                )
+                for rel, member in rows
+            ]
+        )
+
+    def _record_roster(self, town, manifest: Manifest) -> None:
+        """Note the roster file of ``town`` and what reading it gave (for the next run)."""
+        if town.roster_path is None or town.roster_error or not town.roster_sha:
+            return
+        manifest.set_roster(
+            str(Path(town.path).resolve()),
+            str(town.roster_path),
+            town.roster_stat,
+            town.roster_sha,
+            town.roster_notes,
+        )
+
+    def _groups(self, town, tasks: list[Task], manifest: Manifest) -> dict[str, int]:
+        """The manifest group of each per-member template's outputs for ``town``."""
+        counts: dict[str, int] = {}
+        for task in tasks:
+            if task.kind in ("form", "zip"):
+                counts[task.template.name] = counts.get(task.template.name, 0) + 1
+        groups = {}
+        for tpl in self.plan.templates:
+            if tpl.name in counts:
+                signature = self.plan.signature(town, tpl)
+                groups[tpl.name] = manifest.group(
+                    town.slug, tpl.name, signature, _identity(tpl), counts[tpl.name]
+                )
+        return groups
+
+    def _output(self, task: Task, root: str, group: int, grp: int = 0) -> Output:
         member = task.member
         item = ItemResult(
             task.town.name,
@@ -96,6 +184,8 @@ class Phases:
         fields = {"town": task.town.slug, "document": task.template.name}
         if member:
             fields["member"] = member.name
+        if grp:
+            fields["grp"], fields["pos"] = grp, task.position
         target = os.path.join(root, task.rel)
         tpl = str(task.template.path)
         slug = task.town.slug

@@ -59,7 +59,12 @@ class LoadedTown:
     row_digests: list[str] = field(default_factory=list)
     roster_path: Path | None = None
     roster_error: str = ""
-    roster_problems: list[Problem] = field(default_factory=list)
+    # (text, severity) of the roster's problems: rows left out, fields left blank
+    roster_notes: list[tuple[str, str]] = field(default_factory=list)
+    roster_twice: list[tuple[str, str]] = field(default_factory=list)  # a second roster file
+    roster_sha: str = ""
+    roster_stat: tuple[int, int] = (0, 0)
+    roster_read: bool = False  # rows parsed this run (False: the recorded roster is unchanged)
 
 
 @dataclass
@@ -74,6 +79,7 @@ class Task:
     member: Member | None = None
     label: str = ""
     entries: list[tuple[str, Member]] = field(default_factory=list)  # zip: (entry name, member)
+    position: int = 0  # place among the town's outputs of the same template (roster order)
 
 
 def list_templates(templates_dir: Path) -> list[Path]:
@@ -199,11 +205,14 @@ def _town_names(paths: dict[str, Path]) -> dict[str, str]:
     return names
 
 
-def load_town(path: Path, roster: bool = True) -> LoadedTown:
+def load_town(path: Path, roster: bool = True, known: tuple | None = None) -> LoadedTown:
     """Load one town's profile (and its roster when ``roster``) into plain data; failures are
     recorded, not raised.
 
-    Runs in a worker process when there is a pool (towns load in parallel).
+    ``known`` is the manifest's record of the roster (:meth:`Manifest.roster`): when the file
+    is the same (size and mtime, else its hash), its rows are not parsed again
+    (``roster_read`` stays False). Runs in a worker process when there is a pool (towns load
+    in parallel).
     """
     from speechkit.profiles import load_profile
 
@@ -217,7 +226,7 @@ def load_town(path: Path, roster: bool = True) -> LoadedTown:
     except SpeechkitError as exc:
         town.error = exc.format_message()
     if roster:
-        _load_roster(town)
+        _load_roster(town, known)
     return town
 
 
@@ -234,33 +243,47 @@ def template_chunk(chunk: list[tuple[int, str]], shared: Any = None) -> list[tup
     return results
 
 
-def town_chunk(chunk: list[tuple[int, Path, bool]], shared: Any = None) -> list[tuple]:
-    """Load ``(index, town profile path, read roster)`` items in a worker for the planner."""
-    return [(index, load_town(Path(path), roster), "") for index, path, roster in chunk]
+def town_chunk(chunk: list[tuple], shared: Any = None) -> list[tuple]:
+    """Load ``(index, town profile path, read roster, known roster)`` items in a worker."""
+    return [(index, load_town(Path(path), *rest), "") for index, path, *rest in chunk]
 
 
-def _load_roster(town: LoadedTown) -> None:
+def _note(problem: Problem) -> tuple[str, str]:
+    return f"{problem.location} {problem.message}", problem.severity
+
+
+def _load_roster(town: LoadedTown, known: tuple | None = None) -> None:
+    """Read ``town``'s roster unless ``known`` records the same file (see :func:`load_town`)."""
     from speechkit.errors import RosterError
 
     town.roster_path = find_roster(town.path)
     if town.roster_path is None:
         return
+    other = town.roster_path.with_suffix(".csv")
+    if town.roster_path.suffix == ".xlsx" and other.is_file():
+        message = f"同一乡镇有两个名册，已使用 {town.roster_path.name}；请删除不用的那个"
+        town.roster_twice = [_note(Problem(Location(file=display_path(other)), message))]
+    same = known is not None and known[0] == str(town.roster_path)
+    try:  # stat before reading: a change during the read shows at the next run
+        st = town.roster_path.stat()
+        town.roster_stat = (st.st_size, st.st_mtime_ns)
+        if same and town.roster_stat == (known[1], known[2]):
+            town.roster_sha, town.roster_notes = known[3], [tuple(n) for n in known[4]]
+            return
+        town.roster_sha = sha256_file(town.roster_path)
+    except OSError:
+        town.roster_sha = ""  # read_roster says what is wrong
+    if same and town.roster_sha == known[3]:  # touched, same content
+        town.roster_notes = [tuple(n) for n in known[4]]
+        return
+    town.roster_read = True
     try:
         roster = read_roster(town.roster_path)
     except RosterError as exc:
         town.roster_error = exc.format_message()
         return
     town.members = roster.members
-    town.roster_problems = roster.problems
-    other = town.roster_path.with_suffix(".csv")
-    if town.roster_path.suffix == ".xlsx" and other.is_file():
-        town.roster_problems.insert(
-            0,
-            Problem(
-                Location(file=display_path(other)),
-                f"同一乡镇有两个名册，已使用 {town.roster_path.name}；请删除不用的那个",
-            ),
-        )
+    town.roster_notes = [_note(p) for p in roster.problems]
     names = [sanitize(m.name) for m in roster.members]
     details = [
         [
@@ -296,12 +319,14 @@ class BatchPlan:
         self.loaded: list[LoadedTown] = []
         self._folders: set[str] = set()
 
-    def towns(self, progress=None) -> Iterator[LoadedTown]:
+    def towns(self, progress=None, known=None) -> Iterator[LoadedTown]:
         """Yield the selected towns in order, loading up to :data:`PREFETCH` ahead in the pool.
 
-        ``progress(done, total, current)`` is called as each town is read. A town's roster is
-        dropped from :attr:`loaded` once the next town is asked for.
+        ``progress(done, total, current)`` is called as each town is read; ``known(path)``
+        gives the manifest's record of a town's roster (see :func:`load_town`) or None. A
+        town's roster is dropped from :attr:`loaded` once the next town is asked for.
         """
+        record = known or (lambda path: None)
         tick = progress or (lambda done, total, current: None)
         total = len(self.paths)
         ahead: deque = deque()
@@ -312,32 +337,71 @@ class BatchPlan:
             if nxt is None:
                 return
             index, path = nxt
+            seen = record(path) if self.rosters else None
             if self.executor is not None and self.executor.jobs > 1:
-                ahead.append(
-                    (path, self.executor.submit(town_chunk, [(index, path, self.rosters)]))
-                )
+                item = (index, path, self.rosters, seen)
+                ahead.append((path, seen, self.executor.submit(town_chunk, [item])))
             else:
-                ahead.append((path, None))
+                ahead.append((path, seen, None))
 
         for _ in range(PREFETCH + 1):
             submit()
         while ahead:
-            path, future = ahead.popleft()
+            path, seen, future = ahead.popleft()
             town = None
             if future is not None:
                 try:
                     town = future.result()[0][1]
                 except BrokenProcessPool:  # a worker died: load here, and render here too
                     self.executor.degrade()
-                    ahead = deque((p, None) for p, _ in ahead)
+                    ahead = deque((p, k, None) for p, k, _ in ahead)
             if town is None:
-                town = load_town(path, self.rosters)
+                town = load_town(path, self.rosters, seen)
             self._name_folder(town)
             tick(len(self.loaded) + 1, total, town.name)
             yield town
             town.members, town.labels, town.row_digests = [], [], []  # memory back
             self.loaded.append(town)
             submit()
+
+    def read_roster(self, town: LoadedTown) -> None:
+        """Parse the roster of a town loaded without it (its record said it was unchanged, but
+        some of its outputs must be decided one by one after all); in the pool if there is one."""
+        if town.roster_read or town.roster_path is None:
+            return
+        loaded = None
+        if self.executor is not None and self.executor.jobs > 1:
+            try:
+                future = self.executor.submit(town_chunk, [(0, town.path, True, None)])
+                loaded = future.result()[0][1]
+            except BrokenProcessPool:  # a worker died: read it here, and render here too
+                self.executor.degrade()
+        if loaded is None:
+            loaded = LoadedTown(slug=town.slug, path=town.path, name=town.name, folder="")
+            _load_roster(loaded)
+        for name in (
+            "members", "labels", "row_digests", "roster_path", "roster_error", "roster_notes",
+            "roster_twice", "roster_sha", "roster_stat", "roster_read",
+        ):  # fmt: skip
+            setattr(town, name, getattr(loaded, name))
+
+    def signature(self, town: LoadedTown, tpl: TemplateInfo) -> str:
+        """Hash of everything the outputs of a per-member template for ``town`` derive from
+        (paths and inputs): template, profile, roster file, output folder, mode, version."""
+        from speechkit import __version__
+        from speechkit.batch.manifest import input_key
+
+        return input_key(
+            {
+                "template": tpl.sha256,
+                "profile": town.digest,
+                "roster": [str(town.roster_path), town.roster_sha],
+                "folder": town.folder,
+                "zip": self.options.zip,
+                "limit": FOLDER_MAX,
+                "version": __version__,
+            }
+        )
 
     def _name_folder(self, town: LoadedTown) -> None:
         """A unique output folder for ``town``: its name, with the slug added on a clash (and a
@@ -352,8 +416,11 @@ class BatchPlan:
         town.folder = candidate
         self._folders.add(candidate.casefold())
 
-    def outcome(self, town: LoadedTown) -> tuple[list[Task], list[ItemResult], list[ItemResult]]:
-        """``(tasks, failures, warnings)`` of one loaded town."""
+    def outcome(
+        self, town: LoadedTown, settled: frozenset[str] = frozenset()
+    ) -> tuple[list[Task], list[ItemResult], list[ItemResult]]:
+        """``(tasks, failures, warnings)`` of one loaded town; templates named in ``settled``
+        (found unchanged as a whole) get no tasks."""
         from speechkit import __version__
 
         tasks: list[Task] = []
@@ -362,17 +429,17 @@ class BatchPlan:
         if town.error:  # one failure for the town, not one per document
             failures.append(ItemResult(town.name, town.slug, ALL_DOCUMENTS, "", FAILED, town.error))
             return tasks, failures, warnings
-        for problem in town.roster_problems:
-            item = ItemResult(
-                town.name, town.slug, "名册", "", FAILED, f"{problem.location} {problem.message}"
-            )
-            if problem.severity == "warning":  # fields left blank: said, but not a failure
+        if any(t.per_member and not t.error and t.name not in settled for t in self.templates):
+            self.read_roster(town)
+        for text, severity in town.roster_twice + town.roster_notes:
+            item = ItemResult(town.name, town.slug, "名册", "", FAILED, text)
+            if severity == "warning":  # fields left blank: said, but not a failure
                 item.status = WARNING
                 warnings.append(item)
             else:
                 failures.append(item)
         for tpl in self.templates:
-            if tpl.error:
+            if tpl.error or tpl.name in settled:
                 continue
             base = {"template": tpl.sha256, "profile": town.digest, "version": __version__}
             name = sanitize(tpl.name)
@@ -387,12 +454,11 @@ class BatchPlan:
             if tpl.per_member and town.roster_path is not None:
                 folders = form_folders(town.members)
                 rows = zip(town.members, town.labels, town.row_digests, folders, strict=True)
-                for member, label, row_digest, sub in rows:
+                for position, (member, label, row_digest, sub) in enumerate(rows):
                     folder = f"{town.folder}/{name}/{sub}" if sub else f"{town.folder}/{name}"
                     inputs = dict(base, row=row_digest)
-                    tasks.append(
-                        Task(f"{folder}/{label}.docx", "form", town, tpl, inputs, member, label)
-                    )
+                    rel = f"{folder}/{label}.docx"
+                    tasks.append(Task(rel, "form", town, tpl, inputs, member, label, [], position))
                 continue
             rel = f"{town.folder}/{name}.docx"
             tasks.append(Task(rel, "document", town, tpl, dict(base, row=None)))

@@ -49,6 +49,14 @@ class Output:
 
 
 @dataclass
+class Settled:
+    """Outputs decided as a whole before :func:`produce` sees them (a town's forms found
+    unchanged in one query): only reported."""
+
+    items: list[tuple[ItemResult, int]]  # (item, order)
+
+
+@dataclass
 class Context:
     """What :func:`produce` needs of the run."""
 
@@ -66,7 +74,7 @@ class Context:
 
 def produce(
     phase: str,
-    outputs: Iterator[Output],
+    outputs: Iterator[Output | Settled],
     fn: Callable,
     ctx: Context,
     shared: Callable[[list], Any] | None = None,
@@ -96,7 +104,15 @@ def produce(
         ctx.emit(phase, done, ctx.total(), out.rel, out.item.status)
         ctx.collect(out.item, out.order)
 
-    def next_output() -> Output | None:
+    def settle(group: Settled) -> None:
+        nonlocal done
+        for item, order in group.items:
+            ctx.collect(item, order)
+        done += len(group.items)
+        last = group.items[-1][0]
+        ctx.emit(phase, done, ctx.total(), last.output, last.status)
+
+    def next_output() -> Output | Settled | None:
         if again:
             return again.popleft()
         return next(outputs, None)
@@ -105,17 +121,26 @@ def produce(
         """Decide up to STAGE_BATCH outputs; stage those to produce; False when none left."""
         staged: list[tuple[str, dict]] = []
         decided: list[str] = []
+        grouped: list[tuple[int, int, str]] = []  # (group, position, rel): unchanged
         pulled = 0
         while pulled < STAGE_BATCH:
             out = next_output()
             if out is None:
                 break
+            if isinstance(out, Settled):
+                if out.items:
+                    settle(out)
+                    pulled += len(out.items)
+                continue
             pulled += 1
             decided.append(out.rel)
             key = input_key(out.inputs)
-            action, disk, _ = decide(manifest, out.rel, key, ctx.force, adopt)
+            action, disk, entry = decide(manifest, out.rel, key, ctx.force, adopt)
             if action == "unchanged":
                 out.item.status = UNCHANGED
+                group, pos = out.fields.get("grp"), out.fields.get("pos")
+                if group and (entry.get("grp"), entry.get("pos")) != (group, pos):
+                    grouped.append((group, pos, out.rel))
             elif action == "edited":
                 out.item.status, out.item.reason = SKIPPED, EDITED_REASON
             else:
@@ -136,6 +161,7 @@ def produce(
             finish(out)
         if planned is not None and decided:
             planned(decided)
+        manifest.set_groups(grouped)
         ctx.recorder.stage(staged)
         return pulled > 0
 
