@@ -86,9 +86,7 @@ _GROUP_COLUMNS = """
 ALTER TABLE outputs ADD COLUMN grp INTEGER;
 ALTER TABLE outputs ADD COLUMN pos INTEGER;
 """
-_GROUP_INDEX = (
-    "CREATE INDEX IF NOT EXISTS outputs_grp ON outputs(grp, pos) WHERE grp IS NOT NULL"
-)
+_GROUP_INDEX = "CREATE INDEX IF NOT EXISTS outputs_grp ON outputs(grp, pos) WHERE grp IS NOT NULL"
 CORRUPT = (
     "清单文件 {path} 已损坏，无法判断哪些文件被修改过。请检查或删除它后重试"
     "（删除后，内容与重新生成结果相同的文件会被认回，其余文件保留不覆盖）。"

@@ -71,7 +71,7 @@ class Phases:
         """Render every planned document and form that changed, town by town."""
         root = str(self.ctx.root)
         contexts: dict[str, dict] = {}
-        known = None if self.ctx.force else self._known_roster
+        known = self._known_roster
 
         def outputs() -> Iterator[Output | Settled]:
             for town in self.plan.towns(self.progress_plan, known):
@@ -111,9 +111,9 @@ class Phases:
             return None
         slug = path.name.split(".")[0]
         for tpl in self.plan.templates:
-            if tpl.per_member and not tpl.error:
-                if manifest.group_template(slug, tpl.name) != _identity(tpl):
-                    return None
+            mine = manifest.group_template(slug, tpl.name) == _identity(tpl)
+            if tpl.per_member and not tpl.error and not mine:
+                return None
         return record
 
     def _unchanged_groups(self, town, manifest: Manifest) -> dict[str, list[tuple[str, str]]]:
