@@ -13,7 +13,7 @@ from batch_helpers import assert_consistent, doc_text, make_templates, members, 
 from docx import Document
 
 from speechkit.batch import BatchOptions, plan, run_batch, steps
-from speechkit.batch.manifest import MANIFEST_NAME
+from speechkit.batch.manifest import MANIFEST_NAME, input_key
 
 FORMS = "out/东湖镇/党性分析评议表"
 
@@ -72,7 +72,10 @@ def test_unchanged_roster_is_not_parsed_and_forms_are_settled_in_bulk(
         "东湖镇/党性分析评议表/党员0001.docx",
     ]
     assert all(i.document == "党性分析评议表" and i.status == "unchanged" for i in forms)
-    assert_consistent(workspace / "out")
+    entries = assert_consistent(workspace / "out")
+    # the plan's quick key is input_key's: manifests of earlier versions stay valid
+    forms = [e for e in entries.values() if e["kind"] == "form"]
+    assert len(forms) == 30 and all(e["key"] == input_key(e["inputs"]) for e in forms)
 
 
 def test_a_touched_roster_with_the_same_content_is_hashed_not_parsed(

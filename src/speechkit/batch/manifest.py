@@ -42,6 +42,7 @@ from speechkit.fsutil import sha256_bytes, sha256_file
 MANIFEST_NAME = ".speechkit-manifest.sqlite"
 JSON_NAME = ".speechkit-manifest.json"  # the manifest of versions before 0.5, migrated
 MIGRATED_SUFFIX = ".migrated"
+BRIEF_BATCH = 900  # rels per query (old SQLite builds allow 999 parameters)
 FORMAT = 2
 COLUMNS = (
     "kind",
@@ -274,13 +275,34 @@ class Manifest:
 
     def put(self, rel: str, entry: dict) -> None:
         """Store ``entry`` (recorded, with its hash) as the current entry of ``rel``."""
+        self.put_many([(rel, entry)])
+
+    def put_many(self, entries: list[tuple[str, dict]]) -> None:
+        """:meth:`put` many ``(rel, entry)`` in one statement (not committed until :meth:`save`)."""
+        if not entries:
+            return
         self._begin()
-        values = self._values(entry)
-        self.db.execute(
+        self.db.executemany(
             f"INSERT OR REPLACE INTO outputs (rel, {', '.join(COLUMNS)}) "
             f"VALUES (?, {', '.join('?' * len(COLUMNS))})",
-            (rel, *values, None),
+            [(rel, *self._values(entry), None) for rel, entry in entries],
         )
+
+    def briefs(self, rels: list[str]) -> dict[str, dict]:
+        """What deciding needs of the entries of ``rels`` (``key``, ``sha256``, ``size``,
+        ``mtime_ns``, ``grp``, ``pos``; missing ones left out), a few queries for them all."""
+        found: dict[str, dict] = {}
+        names = ("key", "sha256", "size", "mtime_ns", "grp", "pos")
+        for start in range(0, len(rels), BRIEF_BATCH):
+            part = rels[start : start + BRIEF_BATCH]
+            rows = self.db.execute(
+                f"SELECT rel, {', '.join(names)} FROM outputs "
+                f"WHERE rel IN ({', '.join('?' * len(part))})",
+                part,
+            )
+            for rel, *values in rows:
+                found[rel] = {n: v for n, v in zip(names, values, strict=True) if v is not None}
+        return found
 
     def stage(self, rel: str, entry: dict) -> None:
         """Record ``entry`` as pending for ``rel`` (before the file is written)."""

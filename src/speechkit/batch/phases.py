@@ -200,7 +200,15 @@ class Phases:
             return (tpl, slug, context, target, keep_stamp, adopt_sha)
 
         return Output(
-            task.rel, task.kind, task.inputs, fields, item, args, self._next_order(), group
+            task.rel,
+            task.kind,
+            task.inputs,
+            fields,
+            item,
+            args,
+            self._next_order(),
+            group,
+            task.key,
         )
 
     # ------------------------------------------------------------------ merge

@@ -80,6 +80,7 @@ class Task:
     label: str = ""
     entries: list[tuple[str, Member]] = field(default_factory=list)  # zip: (entry name, member)
     position: int = 0  # place among the town's outputs of the same template (roster order)
+    key: str = ""  # input_key(inputs), when computed with the plan
 
 
 def list_templates(templates_dir: Path) -> list[Path]:
@@ -454,11 +455,14 @@ class BatchPlan:
             if tpl.per_member and town.roster_path is not None:
                 folders = form_folders(town.members)
                 rows = zip(town.members, town.labels, town.row_digests, folders, strict=True)
+                keyed = row_keys(base)
                 for position, (member, label, row_digest, sub) in enumerate(rows):
                     folder = f"{town.folder}/{name}/{sub}" if sub else f"{town.folder}/{name}"
                     inputs = dict(base, row=row_digest)
                     rel = f"{folder}/{label}.docx"
-                    tasks.append(Task(rel, "form", town, tpl, inputs, member, label, [], position))
+                    task = Task(rel, "form", town, tpl, inputs, member, label, [], position)
+                    task.key = keyed(row_digest)
+                    tasks.append(task)
                 continue
             rel = f"{town.folder}/{name}.docx"
             tasks.append(Task(rel, "document", town, tpl, dict(base, row=None)))
@@ -478,6 +482,20 @@ class BatchPlan:
         inputs = dict(base, rows=sha256_bytes(rows.encode("utf-8")))
         rel = f"{town.folder}/{name}.zip"
         return Task(rel, "zip", town, tpl, inputs, entries=entries)
+
+
+def row_keys(base: dict):
+    """``row_digest`` → :func:`~speechkit.batch.manifest.input_key` of ``dict(base,
+    row=row_digest)``, the same text hashed, built once per town and template (a hex digest
+    needs no escaping, so only the row's part of the JSON changes)."""
+    from speechkit.batch.manifest import input_key
+
+    mark = "\x00row\x00"
+    text = json.dumps(dict(base, row=mark), sort_keys=True)
+    head, tail = text.split(json.dumps(mark))
+    if not all(isinstance(v, str) and json.dumps(v) == f'"{v}"' for v in base.values()):
+        return lambda row: input_key(dict(base, row=row))
+    return lambda row: sha256_bytes(f'{head}"{row}"{tail}'.encode())
 
 
 def form_folders(members: list[Member], limit: int | None = None) -> list[str]:

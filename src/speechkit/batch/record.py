@@ -15,6 +15,7 @@ from speechkit.batch.manifest import Manifest, reconcile
 # Recording commits at most this often; outputs produced in between are still staged as
 # pending, so a kill loses no record, only some hashing at the next start.
 FLUSH_SECONDS = 5.0
+BUFFER = 512  # records written to the database in one statement
 
 
 class Recorder:
@@ -24,6 +25,13 @@ class Recorder:
         self.manifest = manifest
         self.last_save = time.monotonic()
         self.unsaved = 0
+        self.buffer: list[tuple[str, dict]] = []  # recorded entries not yet in the database
+
+    def flush(self) -> None:
+        """Write the buffered records into the open transaction (one statement)."""
+        if self.buffer:
+            self.manifest.put_many(self.buffer)
+            self.buffer = []
 
     def stage(self, staged: list[tuple[str, dict]]) -> None:
         """Commit pending entries for outputs about to be produced (files recorded since the
@@ -34,6 +42,7 @@ class Recorder:
             sync_folder(self.manifest.out)
             self.unsaved = 0
             self.last_save = time.monotonic()
+        self.flush()
         self.manifest.stage_many(staged)
 
     def record(
@@ -46,8 +55,12 @@ class Recorder:
         """Record a produced output (``entry``: the one staged for it, saves reading it back);
         commit now and then."""
         if entry is not None and stat is not None:
-            self.manifest.put(rel, dict(entry, sha256=sha256, size=stat[0], mtime_ns=stat[1]))
+            entry.update(sha256=sha256, size=stat[0], mtime_ns=stat[1])
+            self.buffer.append((rel, entry))
+            if len(self.buffer) >= BUFFER:
+                self.flush()
         else:
+            self.flush()
             self.manifest.commit(rel, sha256, stat)
         self.unsaved += 1
         if time.monotonic() - self.last_save >= FLUSH_SECONDS:
@@ -55,14 +68,17 @@ class Recorder:
 
     def adopt(self, rel: str, entry: dict, sha256: str, stat: tuple[int, int]) -> None:
         """Record an existing file (nothing was written) as the output of ``entry``."""
+        self.flush()
         self.manifest.adopt(rel, entry, sha256, stat)
 
     def forget(self, rel: str) -> None:
         """The output was not produced: drop its pending entry."""
+        self.flush()
         self.manifest.drop_pending(rel)
 
     def save(self) -> None:
         """Flush the produced files to disk, then commit the manifest."""
+        self.flush()
         if self.unsaved:
             sync_folder(self.manifest.out)
         self.manifest.save()
@@ -76,7 +92,12 @@ class Recorder:
 
 
 def decide(
-    manifest: Manifest, rel: str, key: str, force: bool, adopt: bool = False
+    manifest: Manifest,
+    rel: str,
+    key: str,
+    force: bool,
+    adopt: bool = False,
+    entry: dict | None | bool = False,
 ) -> tuple[str, str | None, dict | None]:
     """Decide what to do with output ``rel``: ``(action, sha256 on disk, manifest entry)``.
 
@@ -84,9 +105,11 @@ def decide(
     keep it), ``replace`` (``force``: move it aside and render). With ``adopt``, a file the
     manifest does not know gives ``adopt``: render and compare, and record the file as ours when
     it is byte-identical (a lost manifest, a copied output folder). Size and mtime are compared
-    first; a file is hashed only when they changed.
+    first; a file is hashed only when they changed. ``entry`` is the manifest's entry (or its
+    :meth:`~Manifest.briefs`; None: not in the manifest) when the caller has read it already.
     """
-    entry = manifest.get(rel)
+    if entry is False:
+        entry = manifest.get(rel)
     disk = manifest.disk_sha(rel, entry or {})
     if disk is None:
         return "render", None, entry

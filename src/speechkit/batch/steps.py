@@ -46,6 +46,7 @@ class Output:
     args: Callable[..., tuple]
     order: int = 0
     size_hint: int = 0  # outputs of the same group (a town): sizes the chunks
+    key: str = ""  # input_key(inputs) when the phase computed it already
 
 
 @dataclass
@@ -120,8 +121,8 @@ def produce(
     def decide_batch() -> bool:
         """Decide up to STAGE_BATCH outputs; stage those to produce; False when none left."""
         staged: list[tuple[str, dict]] = []
-        decided: list[str] = []
         grouped: list[tuple[int, int, str]] = []  # (group, position, rel): unchanged
+        batch: list[Output] = []
         pulled = 0
         while pulled < STAGE_BATCH:
             out = next_output()
@@ -133,9 +134,14 @@ def produce(
                     pulled += len(out.items)
                 continue
             pulled += 1
-            decided.append(out.rel)
-            key = input_key(out.inputs)
-            action, disk, entry = decide(manifest, out.rel, key, ctx.force, adopt)
+            batch.append(out)
+        decided = [out.rel for out in batch]
+        ctx.recorder.flush()
+        known = manifest.briefs(decided)  # one query per few hundred outputs, not one each
+        for out in batch:
+            key = out.key or input_key(out.inputs)
+            brief = known.get(out.rel)
+            action, disk, entry = decide(manifest, out.rel, key, ctx.force, adopt, brief)
             if action == "unchanged":
                 out.item.status = UNCHANGED
                 group, pos = out.fields.get("grp"), out.fields.get("pos")
