@@ -158,3 +158,17 @@ def test_second_run_on_the_same_folder_is_refused(tmp_path: Path) -> None:
         pass
     with locked(tmp_path):  # released again
         pass
+
+
+def test_outputs_staged_as_new_rows_are_settled_after_a_kill(tmp_path: Path) -> None:
+    manifest = Manifest.load(tmp_path)
+    entry = new_entry("form", {"template": "t", "row": "r"}, town="t", member="甲", grp=3, pos=0)
+    lost = new_entry("form", {"template": "t", "row": "s"}, town="t", member="乙")
+    manifest.stage_many([], [("镇/甲.docx", entry), ("镇/乙.docx", lost)])
+    write_atomic(tmp_path / "镇/甲.docx", b"new")  # killed before its record; 乙 never written
+    manifest.db.close()
+    entries = Manifest.load(tmp_path).entries()
+    assert list(entries) == ["镇/甲.docx"]
+    kept = entries["镇/甲.docx"]
+    assert kept["sha256"] == sha256_bytes(b"new") and "pending" not in kept
+    assert (kept["member"], kept["grp"], kept["inputs"]["row"]) == ("甲", 3, "r")

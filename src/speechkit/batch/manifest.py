@@ -308,17 +308,42 @@ class Manifest:
         """Record ``entry`` as pending for ``rel`` (before the file is written)."""
         self.stage_many([(rel, entry)])
 
-    def stage_many(self, staged: list[tuple[str, dict]]) -> None:
-        """:meth:`stage` many entries and commit them (the write-ahead record)."""
-        if not staged:
+    def stage_many(
+        self, staged: list[tuple[str, dict]], new: list[tuple[str, dict]] | tuple = ()
+    ) -> None:
+        """:meth:`stage` many entries and commit them (the write-ahead record).
+
+        ``new`` are entries of outputs the manifest has no row for: their row is written with
+        the entry's own columns, without a hash, and ``pending`` ``{}`` ("these columns"),
+        which is cheaper than the entry as JSON and settled with :meth:`settle_many`.
+        """
+        if not staged and not new:
             return
         self._begin()
-        self.db.executemany(
-            "INSERT INTO outputs (rel, pending) VALUES (?, ?) "
-            "ON CONFLICT(rel) DO UPDATE SET pending = excluded.pending",
-            [(rel, json.dumps(entry, ensure_ascii=False)) for rel, entry in staged],
-        )
+        if staged:
+            self.db.executemany(
+                "INSERT INTO outputs (rel, pending) VALUES (?, ?) "
+                "ON CONFLICT(rel) DO UPDATE SET pending = excluded.pending",
+                [(rel, json.dumps(entry, ensure_ascii=False)) for rel, entry in staged],
+            )
+        if new:
+            self.db.executemany(
+                f"INSERT INTO outputs (rel, {', '.join(COLUMNS)}) "
+                f"VALUES (?, {', '.join('?' * len(COLUMNS))})",
+                [(rel, *self._values(entry), "{}") for rel, entry in new],
+            )
         self.save()
+
+    def settle_many(self, written: list[tuple[str, int, int, str]]) -> None:
+        """Record ``(sha256, size, mtime_ns, rel)`` of outputs staged as ``new`` (see
+        :meth:`stage_many`) and written (not committed until :meth:`save`)."""
+        if written:
+            self._begin()
+            self.db.executemany(
+                "UPDATE outputs SET sha256 = ?, size = ?, mtime_ns = ?, pending = NULL "
+                "WHERE rel = ? AND pending = '{}'",
+                written,
+            )
 
     def commit(
         self, rel: str, sha256: str | None = None, stat: tuple[int, int] | None = None
@@ -329,10 +354,14 @@ class Manifest:
         writer saw them; both are read from the file when not given. Not committed to disk
         until :meth:`save`.
         """
-        row = self.db.execute("SELECT pending FROM outputs WHERE rel = ?", (rel,)).fetchone()
-        if row is None or row[0] is None:
+        row = self.db.execute(
+            f"SELECT {', '.join(COLUMNS)} FROM outputs WHERE rel = ?", (rel,)
+        ).fetchone()
+        if row is None or row[-1] is None:
             return
-        entry = json.loads(row[0])
+        entry = json.loads(row[-1])
+        if not entry:  # staged as new: the row's own columns are the entry
+            entry = row_to_entry(row[:-1] + (None,), self._sources)
         path = os.path.join(self.out, rel)
         if stat is None:
             st = os.stat(path)

@@ -16,6 +16,7 @@ from speechkit.batch.manifest import Manifest, reconcile
 # pending, so a kill loses no record, only some hashing at the next start.
 FLUSH_SECONDS = 5.0
 BUFFER = 512  # records written to the database in one statement
+NEW = "_staged_new"  # marks an entry staged as a new row (not a manifest field)
 
 
 class Recorder:
@@ -26,24 +27,31 @@ class Recorder:
         self.last_save = time.monotonic()
         self.unsaved = 0
         self.buffer: list[tuple[str, dict]] = []  # recorded entries not yet in the database
+        self.written: list[tuple[str, int, int, str]] = []  # the same for outputs staged new
 
     def flush(self) -> None:
-        """Write the buffered records into the open transaction (one statement)."""
+        """Write the buffered records into the open transaction (one statement each kind)."""
         if self.buffer:
             self.manifest.put_many(self.buffer)
             self.buffer = []
+        if self.written:
+            self.manifest.settle_many(self.written)
+            self.written = []
 
-    def stage(self, staged: list[tuple[str, dict]]) -> None:
+    def stage(self, staged: list[tuple[str, dict]], new: list[tuple[str, dict]] = ()) -> None:
         """Commit pending entries for outputs about to be produced (files recorded since the
-        last commit are flushed to disk first: the commit covers their records too)."""
-        if not staged:
+        last commit are flushed to disk first: the commit covers their records too). ``new``
+        are outputs the manifest has no row for (see :meth:`Manifest.stage_many`)."""
+        if not staged and not new:
             return
         if self.unsaved:
             sync_folder(self.manifest.out)
             self.unsaved = 0
             self.last_save = time.monotonic()
         self.flush()
-        self.manifest.stage_many(staged)
+        self.manifest.stage_many(staged, new)
+        for _, entry in new:
+            entry[NEW] = True
 
     def record(
         self,
@@ -55,9 +63,12 @@ class Recorder:
         """Record a produced output (``entry``: the one staged for it, saves reading it back);
         commit now and then."""
         if entry is not None and stat is not None:
-            entry.update(sha256=sha256, size=stat[0], mtime_ns=stat[1])
-            self.buffer.append((rel, entry))
-            if len(self.buffer) >= BUFFER:
+            if entry.get(NEW):
+                self.written.append((sha256, stat[0], stat[1], rel))
+            else:
+                entry.update(sha256=sha256, size=stat[0], mtime_ns=stat[1])
+                self.buffer.append((rel, entry))
+            if len(self.buffer) + len(self.written) >= BUFFER:
                 self.flush()
         else:
             self.flush()

@@ -121,6 +121,7 @@ def produce(
     def decide_batch() -> bool:
         """Decide up to STAGE_BATCH outputs; stage those to produce; False when none left."""
         staged: list[tuple[str, dict]] = []
+        new: list[tuple[str, dict]] = []  # staged outputs the manifest has no row for
         grouped: list[tuple[int, int, str]] = []  # (group, position, rel): unchanged
         batch: list[Output] = []
         pulled = 0
@@ -159,7 +160,7 @@ def produce(
                         staged.append((out.rel, entry))
                     args = out.args(keep, disk)
                 else:
-                    staged.append((out.rel, entry))
+                    (staged if brief is not None else new).append((out.rel, entry))
                     args = out.args(keep if action == "replace" else "")
                 inflight[index] = out
                 ready.append((index, *args))
@@ -168,7 +169,7 @@ def produce(
         if planned is not None and decided:
             planned(decided)
         manifest.set_groups(grouped)
-        ctx.recorder.stage(staged)
+        ctx.recorder.stage(staged, new)
         return pulled > 0
 
     def feed() -> list:
