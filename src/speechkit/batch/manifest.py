@@ -13,8 +13,16 @@ run's memory does not grow with the number of outputs and a save costs what chan
 whole manifest. A JSON manifest of an earlier version (``.speechkit-manifest.json``) is imported
 in one transaction on first use and then renamed ``.speechkit-manifest.json.migrated``.
 
+Fast no-op: the ``rosters`` table keeps each town's roster file (size, mtime, hash) and what
+reading it gave, so an unchanged roster is not parsed again; the ``groups`` table keeps, for each
+town and per-member template, the signature its forms were planned from and how many there
+are, and each form's row points at its group (``grp``, ``pos``): a group whose signature is the
+same, whose rows are all there and whose files all have the recorded size and mtime is found
+unchanged with one query (:meth:`Manifest.unchanged_group`).
+
 Crash safety (write-ahead): before outputs are produced, their new entries are committed in
-the ``pending`` column (the old values stay), without the new hash, which is not known yet.
+the ``pending`` column (the old values stay), without the new hash, which is not known yet; an
+output with no row yet gets its entry as the row itself and ``pending`` ``{}``.
 Each output is then written atomically by whichever process rendered it and recorded (hash,
 size, mtime) by the parent; those records are committed every few seconds and at the end,
 after one ``syncfs`` so the files are on disk before the manifest says so. A kill -9 at any
