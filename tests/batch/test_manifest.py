@@ -172,3 +172,27 @@ def test_outputs_staged_as_new_rows_are_settled_after_a_kill(tmp_path: Path) -> 
     kept = entries["镇/甲.docx"]
     assert kept["sha256"] == sha256_bytes(b"new") and "pending" not in kept
     assert (kept["member"], kept["grp"], kept["inputs"]["row"]) == ("甲", 3, "r")
+
+
+def test_an_entry_keeps_every_column_through_the_database(tmp_path: Path) -> None:
+    from speechkit.batch.manifest import COLUMNS
+
+    manifest = Manifest.load(tmp_path)
+    entry = {
+        "kind": "form",
+        "town": "t",
+        "document": "d",
+        "member": "甲",
+        "inputs": {"template": "x", "row": "r"},
+        "key": "k",
+        "sha256": "s",
+        "size": 3,
+        "mtime_ns": 4,
+        "generated": "g",
+        "check": {"key": "c"},
+        "grp": 5,
+        "pos": 6,
+    }
+    assert len(entry) == len(COLUMNS) - 2  # every column but row (in inputs) and pending
+    manifest.put("镇/甲.docx", entry)
+    assert manifest.get("镇/甲.docx") == entry

@@ -72,6 +72,7 @@ COLUMNS = (
 # ``inputs`` holds the id of a row of ``sources`` (the inputs shared by many outputs: template,
 # profile, version) and ``row`` the roster row's digest, so a million forms of a hundred towns
 # store a few hundred distinct input sets once.
+# ``Manifest._values`` lists the columns in this order (a test keeps the two in step)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS outputs (
     rel TEXT PRIMARY KEY, kind TEXT, town TEXT, document TEXT, member TEXT, inputs INTEGER,
@@ -167,19 +168,24 @@ class Manifest:
 
     def _values(self, entry: dict) -> list:
         """The column values of ``entry`` in ``COLUMNS`` order, ``pending`` left out."""
-        values = []
-        inputs = entry.get("inputs")
-        for name in COLUMNS[:-1]:
-            if name == "inputs":
-                value = None if inputs is None else self._source_id(inputs)
-            elif name == "row":
-                value = None if inputs is None else inputs.get("row")
-            else:
-                value = entry.get("check" if name == "check_result" else name)
-                if name == "check_result" and value is not None:
-                    value = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-            values.append(value)
-        return values
+        get = entry.get
+        inputs, check = get("inputs"), get("check")
+        return [
+            get("kind"),
+            get("town"),
+            get("document"),
+            get("member"),
+            None if inputs is None else self._source_id(inputs),
+            None if inputs is None else inputs.get("row"),
+            get("key"),
+            get("sha256"),
+            get("size"),
+            get("mtime_ns"),
+            get("generated"),
+            None if check is None else json.dumps(check, ensure_ascii=False, separators=(",", ":")),
+            get("grp"),
+            get("pos"),
+        ]
 
     @property
     def path(self) -> Path:

@@ -508,9 +508,14 @@ def form_folders(members: list[Member], limit: int | None = None) -> list[str]:
         return [""] * len(members)
     if not any(m.branch for m in members):
         return [f"{i // limit + 1:04d}" for i in range(len(members))]
-    keys = [
-        sanitize(m.branch, fallback=NO_BRANCH, limit=90) if m.branch else NO_BRANCH for m in members
-    ]
+    names: dict[str, str] = {}  # a town has a few dozen branches and thousands of members
+    keys = []
+    for m in members:
+        key = names.get(m.branch)
+        if key is None:
+            key = sanitize(m.branch, fallback=NO_BRANCH, limit=90) if m.branch else NO_BRANCH
+            names[m.branch] = key
+        keys.append(key)
     sizes: dict[str, int] = {}
     for key in keys:
         sizes[key.casefold()] = sizes.get(key.casefold(), 0) + 1
