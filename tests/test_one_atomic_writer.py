@@ -32,8 +32,7 @@ from speechkit.fsutil import (
     sweep_temp_files,
     sync_folder,
 )
-
-SRC = Path(__file__).resolve().parents[1] / "src" / "speechkit"
+from tests.source_scan import package_modules
 
 
 def _names(folder: Path) -> list[str]:
@@ -278,16 +277,11 @@ def _by_hand(tree: ast.AST) -> list[tuple[str, int, str]]:
 
 
 def test_no_module_but_fsutil_renames_or_links_files_into_place():
-    offending, used = [], set()
-    for path in sorted(SRC.rglob("*.py")):
-        rel = path.relative_to(SRC).as_posix()
-        if rel == "fsutil.py":
-            continue
-        for function, line, call in _by_hand(ast.parse(path.read_text("utf-8"))):
-            if (rel, function) in ALLOWED:
-                used.add((rel, function))
-            else:
-                offending.append(f"{rel}:{line} {function}(): {call}")
+    found = [
+        (rel, *call) for rel, tree in package_modules(but="fsutil.py") for call in _by_hand(tree)
+    ]
+    offending = [f"{r}:{line} {f}(): {call}" for r, f, line, call in found if (r, f) not in ALLOWED]
+    used = {(r, f) for r, f, _line, _call in found if (r, f) in ALLOWED}
     assert offending == [], "use speechkit.fsutil.AtomicWriter / atomic_write_bytes"
     assert used == set(ALLOWED), f"stale allow-list entries: {set(ALLOWED) - used}"
 

@@ -11,15 +11,14 @@ from __future__ import annotations
 import ast
 import os
 from concurrent.futures.process import BrokenProcessPool
-from pathlib import Path
 
 import pytest
 
 from speechkit import procpool
 from speechkit.errors import InputFileError
 from speechkit.procpool import Pool, can_start, chunks
+from tests.source_scan import package_modules
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "speechkit"
 needs_fork = pytest.mark.skipif(not can_start("fork"), reason="fork is POSIX only")
 
 
@@ -151,16 +150,11 @@ def _pools(tree: ast.AST) -> list[str]:
 
 
 def test_no_module_but_procpool_starts_worker_processes():
-    offending, used = [], set()
-    for path in sorted(SRC.rglob("*.py")):
-        rel = path.relative_to(SRC).as_posix()
-        if rel == "procpool.py":
-            continue
-        found = _pools(ast.parse(path.read_text("utf-8")))
-        if found and rel in ALLOWED:
-            used.add(rel)
-        elif found:
-            offending.append(f"{rel}: {found}")
+    found = {
+        rel: calls for rel, tree in package_modules(but="procpool.py") if (calls := _pools(tree))
+    }
+    offending = [f"{rel}: {calls}" for rel, calls in found.items() if rel not in ALLOWED]
+    used = {rel for rel in found if rel in ALLOWED}
     assert offending == [], "use speechkit.procpool.Pool"
     assert used == set(ALLOWED)
 

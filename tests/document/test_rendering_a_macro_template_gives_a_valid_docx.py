@@ -127,17 +127,6 @@ def test_rendering_to_a_docm_keeps_the_macros(tmp_path, name, main_type):
     )
 
 
-def test_render_command_writes_a_docx_without_macros(cli, tmp_path):
-    template = _with_macros(tmp_path, "宏.docm", MACRO_TYPE)
-    data = tmp_path / "d.yaml"
-    data.write_text("leader: 王书记\nsecretary: 李四\n", encoding="utf-8")
-    out = tmp_path / "通知.docx"
-    result = cli("render", str(template), "--data", str(data), "-o", str(out))
-    assert result.exit_code == 0, result.stderr
-    names, types, _rels = _package(out)
-    assert "word/vbaProject.bin" not in names and open_docx(out).main_type == DOCUMENT_TYPE
-
-
 def test_a_dotx_rendered_with_a_picture_still_declares_a_document(tmp_path):
     """A picture adds a content type: the table it is added to is the document's, not the
     template's."""
