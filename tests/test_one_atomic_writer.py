@@ -147,6 +147,30 @@ def test_errors_name_the_target_not_a_temporary_file(tmp_path):
     assert _names(tmp_path) == ["文件"]
 
 
+def test_an_error_about_another_file_inside_the_block_keeps_its_name(tmp_path):
+    missing = tmp_path / "不存在.txt"
+    with pytest.raises(FileNotFoundError) as info, AtomicWriter(tmp_path / "a.txt") as out:
+        out.write(missing.read_bytes())
+    assert info.value.filename == str(missing) and _names(tmp_path) == []
+
+
+def test_a_failed_write_to_the_file_names_the_target(tmp_path):
+    target = tmp_path / "a.txt"
+
+    class Full:
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    with pytest.raises(OSError) as info, AtomicWriter(target) as out:
+        real, out.file = out.file, Full()
+        try:
+            out.file.write(b"x")
+        finally:
+            out.file = real
+    assert info.value.errno == errno.ENOSPC and info.value.filename == str(target)
+    assert _names(tmp_path) == []
+
+
 def test_the_longest_file_name_can_be_written_and_replaced(tmp_path):
     name = "名" * 82 + ".docx"  # 251 bytes: the temporary name must not grow with it
     target = tmp_path / name

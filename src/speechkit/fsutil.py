@@ -169,7 +169,7 @@ class AtomicWriter:
             self.commit()
             return
         self.discard()
-        if isinstance(exc, OSError):
+        if isinstance(exc, OSError) and exc.filename is None:  # a write to self.file failed
             raise _naming(exc, self.path) from exc
 
 
