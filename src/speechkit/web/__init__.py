@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException, SecurityError
 
 from speechkit.errors import SpeechkitError
 from speechkit.web import forms, security
+from speechkit.web.batchjob import JobLimits
 from speechkit.web.checkworker import DEFAULT_TIMEOUT, CheckWorker
 from speechkit.web.jobs import JobManager
 from speechkit.web.validation import ValidationCache
@@ -28,7 +29,8 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 @dataclass(frozen=True)
 class Settings:
-    """Folders the app works in (resolved once at start-up) and the upload limit."""
+    """Folders the app works in (resolved once at start-up), the upload limit and the
+    generation run's budget (:class:`~speechkit.web.batchjob.JobLimits`)."""
 
     profiles_dir: Path
     templates_dir: Path
@@ -36,6 +38,7 @@ class Settings:
     max_upload: int = DEFAULT_MAX_UPLOAD
     batch_jobs: int | None = None
     templates_explicit: bool = True
+    job_limits: JobLimits = JobLimits()
 
     def templates_for_run(self) -> Path:
         """The templates a generation uses: the given folder, or (when none was asked for and
@@ -87,6 +90,7 @@ def create_app(
     trusted_hosts: tuple[str, ...] | None = LOOPBACK_HOSTS,
     check_timeout: float = DEFAULT_TIMEOUT,
     templates_explicit: bool = True,
+    job_limits: JobLimits | None = None,
 ) -> Flask:
     """Build the web app serving ``profiles_dir``, ``templates_dir`` and ``output_dir``.
 
@@ -98,6 +102,8 @@ def create_app(
     profiles folder names (when the packs library is installed), else ``templates_dir``.
     Requests whose ``Host`` is not in ``trusted_hosts`` are refused (a web page cannot reach
     the app through DNS rebinding); ``None`` accepts any host (serving on a LAN on purpose).
+    ``job_limits`` bounds each document a generation renders (time, memory) and stops a run
+    that reports nothing for too long.
     """
     app = Flask(__name__)
     app.config.update(
@@ -119,6 +125,7 @@ def create_app(
         max_upload=max_upload,
         batch_jobs=batch_jobs,
         templates_explicit=templates_explicit,
+        job_limits=job_limits or JobLimits(),
     )
     app.extensions["speechkit.jobs"] = JobManager()
     app.extensions["speechkit.checks"] = CheckWorker(timeout=check_timeout)
