@@ -8,6 +8,7 @@ import click
 
 from speechkit.cli._base import SkCommand
 from speechkit.cli.campaigns import campaign_options
+from speechkit.cli.template import render_limit_options
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -34,21 +35,9 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
     type=click.Path(path_type=Path, file_okay=False),
     help="生成文档的输出文件夹，默认 output。",
 )
-@click.option(
-    "--time-limit",
-    metavar="秒",
-    type=click.FloatRange(min=0.1),
-    default=30.0,
-    show_default=True,
-    help="生成时每份文档的渲染最多用时；超过即停止本次生成并说明是哪个模板、哪个乡镇。",
-)
-@click.option(
-    "--memory-limit",
-    metavar="MB",
-    type=click.IntRange(min=16),
-    default=1024,
-    show_default=True,
-    help="生成时每份文档的渲染最多新增占用的内存。",
+@render_limit_options(
+    "生成时每份文档的渲染最多用时；超过即停止本次生成并说明是哪个模板、哪个乡镇。",
+    "生成时每份文档的渲染最多新增占用的内存。",
 )
 @campaign_options
 def serve(
