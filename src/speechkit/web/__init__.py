@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask, current_app, render_template
+from jinja2 import ChoiceLoader, FileSystemLoader
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from speechkit.errors import SpeechkitError
@@ -118,6 +119,9 @@ def create_app(
         ),
     )
     app.json.ensure_ascii = False
+    # the check report's marked-paragraph macro (check/templates/_marks.html) is shared
+    check_templates = Path(__file__).resolve().parents[1] / "check" / "templates"
+    app.jinja_loader = ChoiceLoader([app.jinja_loader, FileSystemLoader(check_templates)])
     app.extensions["speechkit"] = Settings(
         profiles_dir=Path(profiles_dir).resolve(),
         templates_dir=Path(templates_dir).resolve(),
