@@ -181,7 +181,7 @@ def test_silent_run_is_killed_with_everything_it_started(tmp_path, monkeypatch):
         f"open({str(pids)!r}, 'w').write(f'{{os.getpid()}} {{child.pid}}')\n"
         "time.sleep(600)\n"
     )
-    monkeypatch.setattr(batchjob, "_CHILD", stuck)
+    monkeypatch.setattr(batchjob, "_CHILD", ("-c", stuck))
     limits = batchjob.JobLimits(silence=1.5)
     started = time.monotonic()
     with pytest.raises(batchjob.JobStopped, match="1.5 秒没有任何进展") as stopped:
@@ -202,7 +202,9 @@ def test_job_process_that_dies_gives_a_message(tmp_path, monkeypatch):
     from speechkit.errors import SpeechkitError
     from speechkit.web import batchjob
 
-    monkeypatch.setattr(batchjob, "_CHILD", "import sys; sys.stderr.write('boom'); sys.exit(3)")
+    monkeypatch.setattr(
+        batchjob, "_CHILD", ("-c", "import sys; sys.stderr.write('boom'); sys.exit(3)")
+    )
     with pytest.raises(SpeechkitError, match="意外退出") as failed:
         batchjob.run_batch_process(BatchOptions(out=tmp_path), lambda e: None, threading.Event())
     assert "boom" in failed.value.format_message()

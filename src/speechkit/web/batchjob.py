@@ -32,7 +32,7 @@ from typing import Any
 from speechkit.errors import SpeechkitError
 
 #: Failure messages that mean "this template went past a resource limit" (engine/template.py).
-LIMIT_MARKS = ("超出了模板的资源限制", "内存不足，模板生成的内容太多", "宏的递归层数太多")
+LIMIT_MARKS = ("超出了模板的资源限制", "内存不足，模板生成的内容太多")
 
 
 @dataclass(frozen=True)
@@ -101,8 +101,7 @@ def run_batch_process(
     with tempfile.TemporaryFile() as errors:
         try:
             proc = subprocess.Popen(
-                # -c, not -m: the batch's spawned workers then import no main module
-                [sys.executable, "-c", _CHILD, str(write_fd)],
+                [sys.executable, *_CHILD, str(write_fd)],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.DEVNULL,
                 stderr=errors,
@@ -209,4 +208,10 @@ def main(fd: int) -> None:
     conn.close()
 
 
-_CHILD = "import sys; from speechkit.web.batchjob import main; main(int(sys.argv[1]))"
+#: How the job process is started: this file as a script (not ``-m speechkit.web.batchjob``,
+#: which would import the web app, Flask included, in it and in every batch worker; ``-P``:
+#: this folder's modules are not put on ``sys.path``).
+_CHILD: tuple[str, ...] = ("-P", __file__)
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]))
