@@ -35,6 +35,10 @@ from speechkit.errors import SpeechkitError
 LIMIT_MARKS = ("超出了模板的资源限制", "内存不足，模板生成的内容太多")
 
 
+#: Phases whose "generated" events name a file written (documents, merged forms, PDFs).
+WRITING_PHASES = ("render", "merge", "pdf")
+
+
 @dataclass(frozen=True)
 class JobLimits:
     """Budget of a web generation run: ``seconds`` and ``memory_mb`` per rendered document
@@ -157,7 +161,7 @@ def _follow(proc, conn, progress, cancelled, limits, generated, errors) -> Any:
         if kind == "event":
             reason = str(_field(value, "reason") or "")
             status = _field(value, "status")
-            if status == "generated" and _field(value, "phase") == "render":
+            if status == "generated" and _field(value, "phase") in WRITING_PHASES:
                 generated.append(str(_field(value, "current")))
             progress(value)
             if status == "failed" and is_limit_failure(reason):
