@@ -20,7 +20,9 @@ from lxml import etree
 from speechkit.docx.parts import part_numbers
 from speechkit.engine import oxml
 from speechkit.errors import InputFileError, Location, SpeechkitError
+from speechkit.templatize import infer
 from speechkit.templatize.candidates import Candidate, Form, resolve
+from speechkit.templatize.fields import FieldInfo, condition, field_catalog
 from speechkit.templatize.matching import Match, Matcher
 from speechkit.templatize.rewrite import Paragraph, paragraphs, replace_span, tag_paragraph
 
@@ -63,6 +65,16 @@ class _Decision:
     match: Match
     form: Form
     tag: str
+    order: int = 0  # for insertions at one place: closing tags (0, 1) before opening ones (2, 3)
+
+
+@dataclass
+class _Knowledge:
+    """What the decisions read besides the matcher: the schema's fields and the whole numbers."""
+
+    context: Mapping[str, Any]
+    catalog: dict[str, FieldInfo]
+    ints: dict[str, int]
 
 
 class TemplateFromError(SpeechkitError):
@@ -79,6 +91,8 @@ def templatize_bytes(
     """Turn the .docx ``data`` into a template for ``context`` (see the module docstring)."""
     matcher = Matcher(context)
     ordinary_word = ordinary_word or _jieba_word
+    ints = infer.int_fields(context)
+    known = _Knowledge(context, field_catalog(context), ints)
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         infos = zf.infolist()
         blobs = {info.filename: zf.read(info.filename) for info in infos}
@@ -106,12 +120,15 @@ def templatize_bytes(
                 tagged.append(f"{para.address}「{_snippet(para.text)}」")
         if tagged:
             continue
-        plan = {id(p): _decide(p, matcher, result, found_keys, ordinary_word) for p in paras}
+        plan = {id(p): _decide(p, matcher, result, found_keys, ordinary_word, known) for p in paras}
         _make_row_loops(root, paras, plan, result)
         _make_loops(paras, plan, result)
         for para in paras:
             decisions = plan[id(para)]
-            _join_inline_lists(para, decisions, context)
+            guards: dict[tuple[int, int], list[str]] = {}
+            _join_inline_lists(para, decisions, context, known, guards)
+            _guard_optional(para, decisions, known, guards)
+            decisions = _merged_insertions(decisions, guards)
             text = para.text
             for d in sorted(decisions, key=lambda d: (d.match.start, d.match.end), reverse=True):
                 if _lone_text_item(d):
@@ -181,17 +198,28 @@ def _address_key(address: str) -> tuple:
 
 
 def _decide(
-    para: Paragraph, matcher: Matcher, result: TemplatizeResult, found: set[str], ordinary_word
+    para: Paragraph,
+    matcher: Matcher,
+    result: TemplatizeResult,
+    found: set[str],
+    ordinary_word,
+    known: _Knowledge,
 ) -> list[_Decision]:
     """The replacements of one paragraph; ambiguous hits go to ``result.ambiguous``."""
     text = para.text
     out: list[_Decision] = []
-    for match in matcher.find(text):
+    matches = matcher.find(text)
+    for match in matches:
         cand = match.candidate
         found.update(cand.keys)
         form = resolve(cand)
         if form is not None and form.kind == "literal":
             continue  # a word kept as written (本镇区)
+        if form is None and all(f.kind == "count" for f in cand.forms):
+            # two counts with one value: the words around it (41个党支部) may name one
+            window = infer.label_window(text, match.start, match.end)
+            key = infer.by_label(window, cand.keys, known.catalog)
+            form = next((f for f in cand.forms if f.key == key), None)
         if form is None:
             result.ambiguous.append(
                 AmbiguousHit(para.address, cand.text, tuple(cand.keys), "多个资料项的值相同")
@@ -204,6 +232,87 @@ def _decide(
             )
             continue
         out.append(_Decision(match, form, form.expr))
+    _loose_numbers(text, [(m.start, m.end) for m in matches], out, found, known)
+    return out
+
+
+def _loose_numbers(text: str, taken, out: list[_Decision], found: set[str], known) -> None:
+    """Counts no candidate claimed: a small one named by its label (问题3起 → town.case_count),
+    or a difference or sum of two counts of the paragraph (其余2个 → total − done)."""
+    for number in infer.loose_numbers(text, taken):
+        written = text[number.start : number.end]
+        keys = [k for k, v in known.ints.items() if v == number.value and k in known.catalog]
+        window = infer.label_window(text, number.start, number.end)
+        key = infer.by_label(window, keys, known.catalog) if keys else None
+        if key is not None:
+            form = Form(written, f"{{{{ {key} }}}}", key, "count")
+            out.append(
+                _Decision(Match(number.start, number.end, Candidate(written)), form, form.expr)
+            )
+            found.add(key)
+            continue
+        counts = [
+            (d.form.key, known.ints[d.form.key])
+            for d in out
+            if d.form.kind == "count" and d.form.key in known.ints
+        ]
+        made = infer.computed(number, counts, set(known.ints.values()))
+        if made is None:
+            continue
+        expr, total, part = made
+        form = Form(written, f"{{{{ {expr} }}}}", expr, "count")
+        out.append(_Decision(Match(number.start, number.end, Candidate(written)), form, form.expr))
+        if " - " not in expr:
+            continue
+        part_at = [d for d in out if d.form.key == part and d.match.end <= number.start]
+        if not part_at:
+            continue
+        branch = infer.remainder_branch(text, part_at[-1].match.start, number)
+        if branch is not None:
+            begin, finish, verb = branch
+            opener = f"{{% if {total} > {part} %}}"
+            closer = f"{{% else %}}已全部{verb}{{% endif %}}"
+            out.append(_insertion(begin, opener, 3))
+            out.append(_insertion(finish, closer, 0))
+
+
+def _insertion(at: int, tag: str, order: int) -> _Decision:
+    return _Decision(Match(at, at, Candidate("")), Form("", "", "", "loop"), tag, order)
+
+
+def _guard_optional(para: Paragraph, decisions: list[_Decision], known, guards: dict) -> None:
+    """A sentence holding a value a town may leave out is written only when the town has it."""
+    text = para.text
+    for d in decisions:
+        info = known.catalog.get(d.form.key)
+        if d.match.start == d.match.end or d.form.list_key is not None or info is None:
+            continue
+        if info.optional:
+            span = infer.sentence(text, d.match.start, d.match.end)
+            _add_guard(guards, span, condition(info))
+
+
+def _add_guard(guards: dict, span: tuple[int, int], test: str) -> None:
+    tests = guards.setdefault(span, [])
+    if test not in tests:
+        tests.append(test)
+
+
+def _merged_insertions(decisions: list[_Decision], guards: dict) -> list[_Decision]:
+    """The decisions with each sentence guard added and the insertions at one place joined in
+    order (a closing tag before an opening one), so that they are written as one text."""
+    out = [d for d in decisions if d.match.start != d.match.end]
+    inserts = [d for d in decisions if d.match.start == d.match.end]
+    for (begin, finish), tests in guards.items():
+        inserts.append(_insertion(begin, "{% if " + " and ".join(tests) + " %}", 2))
+        inserts.append(_insertion(finish, "{% endif %}", 1))
+    at: dict[int, list[_Decision]] = {}
+    for d in inserts:
+        at.setdefault(d.match.start, []).append(d)
+    for group in at.values():
+        group.sort(key=lambda d: d.order)
+        first = group[0]
+        out.append(_Decision(first.match, first.form, "".join(d.tag for d in group), first.order))
     return out
 
 
@@ -444,7 +553,9 @@ def _stroke_order(group, plan, list_key: str) -> list[int] | None:
     return [item["i"] for item in ordered]
 
 
-def _join_inline_lists(para: Paragraph, decisions: list[_Decision], context) -> None:
+def _join_inline_lists(
+    para: Paragraph, decisions: list[_Decision], context, known: _Knowledge, guards: dict
+) -> None:
     """甲、乙和丙 written from one whole list of texts becomes ``{{ list|cn_join }}``."""
     text = para.text
     ordered = sorted(decisions, key=lambda d: d.match.start)
@@ -475,10 +586,9 @@ def _join_inline_lists(para: Paragraph, decisions: list[_Decision], context) -> 
             decisions.insert(start, joined)
             # a sentence about the list says nothing when the list is empty: it is written only
             # when there is a list (the way the shipped templates guard it)
-            begin, finish = _sentence(text, joined.match.start, joined.match.end)
-            guard = Form("", "", key, "loop")
-            for at, tag in ((begin, f"{{% if {key} %}}"), (finish, "{% endif %}")):
-                decisions.append(_Decision(Match(at, at, Candidate("")), guard, tag))
+            span = infer.sentence(text, joined.match.start, joined.match.end)
+            info = known.catalog.get(key)
+            _add_guard(guards, span, condition(info) if info and info.optional else key)
             i += len(run)
             continue
         i += 1
@@ -492,14 +602,6 @@ def _lone_text_item(d: _Decision) -> bool:
         and form.key == f"{form.list_key}[{form.index}]"
         and d.tag == form.expr
     )
-
-
-def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence holding ``text[start:end]``: after the previous 。；！？ up to the next one."""
-    stops = "。；！？"
-    begin = max((text.rfind(ch, 0, start) for ch in stops), default=-1) + 1
-    finish = min((i for i in (text.find(ch, end) for ch in stops) if i >= 0), default=len(text) - 1)
-    return begin, finish + 1
 
 
 def _list_size(context, key: str) -> int:

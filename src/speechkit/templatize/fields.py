@@ -42,14 +42,10 @@ def _walk(model, prefix: str, optional_prefixes: tuple[str, ...], pack_keys, out
 
     for name, info in model.model_fields.items():
         key = f"{prefix}.{name}" if prefix else name
-        if get_origin(info.annotation) is list:
-            sub = None  # list items are written in loops, not guarded one by one
-        else:
-            sub = _model_in(info.annotation)
+        # list items are written in loops, not guarded one by one
+        sub = None if get_origin(info.annotation) is list else _model_in(info.annotation)
         optional = not info.is_required()
-        guarded = (
-            key in pack_keys and optional
-        ) or key.split(".", 1)[0] in OPTIONAL_CORE_SECTIONS
+        guarded = (key in pack_keys and optional) or key.split(".", 1)[0] in OPTIONAL_CORE_SECTIONS
         chain = optional_prefixes + ((key,) if optional else ())
         if sub is not None:
             _walk(sub, key, chain, pack_keys, out)

@@ -16,6 +16,10 @@ from typing import Any
 from speechkit.templatize.candidates import Candidate, Form, candidates
 
 _CN_DIGITS = "〇零一二三四五六七八九十百千万亿两"
+# A Chinese numeral is an ordinal, not a count, after 第 or before 届 / 大 (党的二十届四中全会,
+# 十九大): never a profile's count there.
+_ORDINAL_BEFORE = "第"
+_ORDINAL_AFTER = "届大"
 
 # The villages and communities a town leads: 村（社区） for a 镇 or 区, 社区 for a 街道.
 GRASSROOTS = "村（社区）"
@@ -122,7 +126,8 @@ class Matcher:
             self.candidates.setdefault(form.text, Candidate(form.text)).forms.insert(0, form)
         texts = sorted(self.candidates, key=len, reverse=True)
         patterns = [
-            self.candidates[t].forms[0].pattern or _pattern(t, self.candidates[t].forms[0].not_after)
+            self.candidates[t].forms[0].pattern
+            or _pattern(t, self.candidates[t].forms[0].not_after)
             for t in texts
         ]
         self._regex = re.compile("|".join(patterns)) if texts else None
@@ -146,7 +151,7 @@ def _pattern(text: str, not_after: str = "") -> str:
     if text[-1].isdigit():
         body += r"(?![0-9])"
     if text[0] in _CN_DIGITS:
-        body = f"(?<![{_CN_DIGITS}])" + body
+        body = f"(?<![{_CN_DIGITS}{_ORDINAL_BEFORE}])" + body
     if text[-1] in _CN_DIGITS:
-        body += f"(?![{_CN_DIGITS}])"
+        body += f"(?![{_CN_DIGITS}{_ORDINAL_AFTER}])"
     return body
