@@ -108,3 +108,34 @@ def test_a_number_that_is_a_field_itself_is_not_computed():
     context["review"] = {"last_problems": 15, "last_fixed": 13}
     _, texts = _template(["共查摆问题15个，已整改完成13个，其余2个正在推进。"], context)
     assert texts[0].endswith("其余2个正在推进。")
+
+
+def test_a_label_before_a_lists_first_item_becomes_loop_first():
+    group = {
+        "leader": {"name": "张示范", "title": "镇党委书记"},
+        "deputies": [
+            {"name": "钱副甲", "title": "镇党委副书记"},
+            {"name": "孙副乙", "title": "镇党委委员、副镇长"},
+        ],
+    }
+    context = {**CONTEXT, "leading_group": group}
+    result, texts = _template(
+        [
+            "东湖镇成立领导小组。",
+            "副组长：钱副甲　镇党委副书记",
+            "　　　　孙副乙　镇党委委员、副镇长",
+        ],
+        context,
+    )
+    assert texts[2] == (
+        "{% if loop.first %}副组长：{% else %}　　　　{% endif %}{{ item.name }}　{{ item.title }}"
+    )
+    three = [*group["deputies"], {"name": "李副丙", "title": "镇人大主席"}]
+    other = {**context, "leading_group": {**group, "deputies": three}}
+    assert render_texts(result.data, other, "t")[1:] == [
+        "副组长：钱副甲　镇党委副书记",
+        "　　　　孙副乙　镇党委委员、副镇长",
+        "　　　　李副丙　镇人大主席",
+    ]
+    one = {**context, "leading_group": {**group, "deputies": three[:1]}}
+    assert render_texts(result.data, one, "t")[1:] == ["副组长：钱副甲　镇党委副书记"]

@@ -10,6 +10,7 @@ must be the source's, paragraph by paragraph.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -192,7 +193,6 @@ def _snippet(text: str, width: int = 20) -> str:
 
 
 def _address_key(address: str) -> tuple:
-    import re
 
     return tuple(int(s) if s.isdigit() else s for s in re.split(r"(\d+)", address))
 
@@ -424,10 +424,13 @@ def _loop_group(group, plan, list_key: str, result: TemplatizeResult) -> bool:
     var = "item"
     shapes = set()
     numbered = [_numbering(p.text, k) for k, p in enumerate(group, start=1)]
+    label = _first_label(group)
     for k, (p, index) in enumerate(zip(group, indices, strict=True)):
         shape = _shape(p, plan[id(p)], list_key, index)
         if numbered[k] is not None:
             shape = numbered[k][1] + shape[numbered[k][0] :]
+        if label is not None:
+            shape = label[1] + shape[label[0] :]
         shapes.add(shape)
     if len(shapes) != 1 or (None in numbered and any(numbered)):
         return False
@@ -451,10 +454,11 @@ def _loop_group(group, plan, list_key: str, result: TemplatizeResult) -> bool:
     for d in plan[id(first)]:
         if d.form.list_key == list_key:
             d.tag = _loop_expr(d.form, list_key, var)
-    if numbered[0] is not None:
-        length, tag = numbered[0]
-        start = Match(0, length, Candidate(first.text[:length]))
-        plan[id(first)].append(_Decision(start, Form(tag, tag, "loop.index", "loop"), tag))
+    for prefix in (numbered[0], label):
+        if prefix is not None:
+            length, tag = prefix
+            start = Match(0, length, Candidate(first.text[:length]))
+            plan[id(first)].append(_Decision(start, Form(tag, tag, "loop.index", "loop"), tag))
     parent = first.element.getparent()
     at = parent.index(first.element)
     parent.insert(at, tag_paragraph(first.element, f"{{%p for {var} in {loop_over} %}}"))
@@ -465,6 +469,22 @@ def _loop_group(group, plan, list_key: str, result: TemplatizeResult) -> bool:
         plan[id(p)] = []
     result.loops.append(f"{first.address} 起 {len(group)} 段 → {{%p for {var} in {loop_over} %}}")
     return True
+
+
+_LABEL = re.compile(r"[\u4e00-\u9fff\u3000]{1,8}：")
+
+
+def _first_label(group: list[Paragraph]) -> tuple[int, str] | None:
+    """(length, tag) when the first item starts with a label (副组长：) and the others with as
+    many full-width spaces: ``{% if loop.first %}副组长：{% else %}　　　　{% endif %}``."""
+    found = _LABEL.match(group[0].text)
+    if found is None:
+        return None
+    label = found.group(0)
+    pad = "\u3000" * len(label)
+    if not all(p.text.startswith(pad) for p in group[1:]):
+        return None
+    return len(label), f"{{% if loop.first %}}{label}{{% else %}}{pad}{{% endif %}}"
 
 
 def _make_row_loops(root, paras: list[Paragraph], plan: dict, result: TemplatizeResult) -> None:
