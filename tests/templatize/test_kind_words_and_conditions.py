@@ -139,3 +139,16 @@ def test_a_label_before_a_lists_first_item_becomes_loop_first():
     ]
     one = {**context, "leading_group": {**group, "deputies": three[:1]}}
     assert render_texts(result.data, one, "t")[1:] == ["副组长：钱副甲　镇党委副书记"]
+
+
+def test_the_item_of_a_list_of_one_is_the_whole_list_unless_it_is_named_among_others():
+    context = {**CONTEXT, "pack": "baxiang-2025"}
+    context["town"] = {**CONTEXT["town"], "focus_issues": ["公车私用"]}
+    result, texts = _template(
+        ["东湖镇要把公车私用作为整治重点。", "重点查摆违规吃喝、公车私用、文山会海等问题。"],
+        context,
+    )
+    assert "把{{ town.focus_issues|cn_join }}作为整治重点。" in texts[0]
+    assert texts[1] == "重点查摆违规吃喝、公车私用、文山会海等问题。"
+    two = {**context, "town": {**context["town"], "focus_issues": ["违规吃喝", "文山会海"]}}
+    assert render_texts(result.data, two, "t")[0] == "东湖镇要把违规吃喝和文山会海作为整治重点。"

@@ -576,7 +576,8 @@ def _stroke_order(group, plan, list_key: str) -> list[int] | None:
 def _join_inline_lists(
     para: Paragraph, decisions: list[_Decision], context, known: _Knowledge, guards: dict
 ) -> None:
-    """甲、乙和丙 written from one whole list of texts becomes ``{{ list|cn_join }}``."""
+    """甲、乙和丙 written from one whole list of texts (or the item of a list of one) becomes
+    ``{{ list|cn_join }}``."""
     text = para.text
     ordered = sorted(decisions, key=lambda d: d.match.start)
     i = 0
@@ -594,7 +595,10 @@ def _join_inline_lists(
             run.append(nxt)
         size = _list_size(context, key)
         seps = [text[a.match.end : b.match.start] for a, b in zip(run, run[1:], strict=False)]
-        if size == len(run) >= 2 and seps == ["、"] * (len(run) - 2) + ["和"]:
+        # 甲、乙和丙, or the one item of a list of one written on its own (not 甲、乙、丙 of the
+        # fixed text, which may name it among others): either way the whole list
+        alone = size == 1 and not _in_enumeration(text, d.match.start, d.match.end)
+        if size == len(run) and (alone or seps == ["、"] * (len(run) - 2) + ["和"]):
             joined = _Decision(
                 Match(run[0].match.start, run[-1].match.end, run[0].match.candidate),
                 run[0].form,
@@ -612,6 +616,11 @@ def _join_inline_lists(
             i += len(run)
             continue
         i += 1
+
+
+def _in_enumeration(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` stands in an enumeration (、 or 和 right before or after)."""
+    return text[start - 1 : start] in ("、", "和") or text[end : end + 1] in ("、", "和")
 
 
 def _lone_text_item(d: _Decision) -> bool:
