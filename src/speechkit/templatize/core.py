@@ -87,13 +87,17 @@ def _parser() -> etree.XMLParser:
 
 
 def templatize_bytes(
-    data: bytes, context: Mapping[str, Any], *, file: str, ordinary_word=None
+    data: bytes, context: Mapping[str, Any], *, file: str, ordinary_word=None, pack=None
 ) -> TemplatizeResult:
-    """Turn the .docx ``data`` into a template for ``context`` (see the module docstring)."""
+    """Turn the .docx ``data`` into a template for ``context`` (see the module docstring).
+
+    ``pack`` (an id) names the campaign pack whose schema says which fields are optional and
+    what each is called; by default the profile's own ``pack`` key, else the core schema.
+    """
     matcher = Matcher(context)
     ordinary_word = ordinary_word or _jieba_word
     ints = infer.int_fields(context)
-    known = _Knowledge(context, field_catalog(context), ints)
+    known = _Knowledge(context, field_catalog(context, pack), ints)
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         infos = zf.infolist()
         blobs = {info.filename: zf.read(info.filename) for info in infos}

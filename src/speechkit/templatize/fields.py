@@ -55,18 +55,18 @@ def _walk(model, prefix: str, optional_prefixes: tuple[str, ...], pack_keys, out
             )
 
 
-def field_catalog(context: Mapping[str, Any]) -> dict[str, FieldInfo]:
-    """Every field of the profile's schema (its pack's, else the core one), by key path."""
-    model, pack_keys = _schema(context)
+def field_catalog(context: Mapping[str, Any], pack: str | None = None) -> dict[str, FieldInfo]:
+    """Every field of the profile's schema (``pack``'s, else that of the pack its ``pack`` key
+    names, else the core one), by key path."""
+    model, pack_keys = _schema(pack or context.get("pack"))
     out: dict[str, FieldInfo] = {}
     _walk(model, "", (), pack_keys, out)
     return out
 
 
-def _schema(context: Mapping[str, Any]):
+def _schema(pack_id: Any):
     from speechkit.profiles.schema import ProfileModel
 
-    pack_id = context.get("pack")
     if not isinstance(pack_id, str) or not pack_id:
         return ProfileModel, set()
     try:
