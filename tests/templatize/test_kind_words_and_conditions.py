@@ -152,3 +152,12 @@ def test_the_item_of_a_list_of_one_is_the_whole_list_unless_it_is_named_among_ot
     assert texts[1] == "重点查摆违规吃喝、公车私用、文山会海等问题。"
     two = {**context, "town": {**context["town"], "focus_issues": ["违规吃喝", "文山会海"]}}
     assert render_texts(result.data, two, "t")[0] == "东湖镇要把违规吃喝和文山会海作为整治重点。"
+
+
+def test_a_small_count_missing_from_the_document_is_reported_not_found():
+    context = {**CONTEXT, "pack": "baxiang-2025"}
+    context["town"] = {**CONTEXT["town"], "case_count": 3}
+    result, _ = _template(["东湖镇作风连着民心。"], context)
+    assert "town.case_count" in result.not_found
+    found, _ = _template(["东湖镇近三年共查处问题3起。"], context)
+    assert "town.case_count" not in found.not_found

@@ -169,7 +169,7 @@ def templatize_bytes(
             Location(file=file),
         )
     result.replacements.sort(key=lambda r: _address_key(r.address))
-    result.not_found = _not_found(matcher, found_keys)
+    result.not_found = _not_found(matcher, found_keys, known)
     result.data = _repack(infos, blobs, changed)
     return result
 
@@ -644,8 +644,11 @@ def _list_size(context, key: str) -> int:
     return len(value) if isinstance(value, list) else -1
 
 
-def _not_found(matcher: Matcher, found: set[str]) -> list[str]:
-    keys: list[str] = []
+def _not_found(matcher: Matcher, found: set[str], known: _Knowledge) -> list[str]:
+    # the small counts of the schema (3起) are looked for by their label, not as candidates
+    keys = [
+        k for k, v in known.ints.items() if 0 < v < 10 and k in known.catalog and k not in found
+    ]
     for cand in matcher.candidates.values():
         for form in cand.forms:
             if form.kind in ("town", "literal", "loop") or not form.key:
