@@ -118,6 +118,20 @@ def test_check_names_every_unusable_file_in_chinese_with_several_jobs(tmp_path):
     assert "2 个文件无法检查" in message and "坏.docx" in message and "坏.xyz" in message
 
 
+@needs_fork
+def test_a_dead_checker_worker_is_a_chinese_message_not_a_traceback(tmp_path, monkeypatch):
+    from speechkit.check import check_files, engine
+    from speechkit.errors import SpeechkitError
+
+    paths = []
+    for i in range(2):
+        paths.append(tmp_path / f"{i}.txt")
+        paths[-1].write_text("今天开会。\n", encoding="utf-8")
+    monkeypatch.setattr(engine, "check", lambda *a, **k: os._exit(9))  # inherited by fork
+    with pytest.raises(SpeechkitError, match="检查进程意外退出.*--jobs 1"):
+        check_files(paths, jobs=2)
+
+
 # -- nobody else starts a pool -----------------------------------------------------------
 
 # module → why it starts a process without the pool helper

@@ -381,8 +381,10 @@ def check_files(
     by fork (:class:`speechkit.procpool.Pool` with the ``fork`` start method; where there is
     no fork the files are checked here). Reports come back in the order of ``paths``. Every
     file is tried; unusable ones raise one :class:`InputFileError` naming them all (or the
-    file's own error when only one failed).
+    file's own error when only one failed); a worker that dies raises :class:`SpeechkitError`.
     """
+    from concurrent.futures.process import BrokenProcessPool
+
     from speechkit.procpool import Pool, can_start, chunks
 
     if options.get("rules") is None:
@@ -402,6 +404,10 @@ def check_files(
         with pool:
             size = max(1, len(paths) // (jobs * 4)) if workers > 1 else len(paths) or 1
             results = dict(pool.stream(_check_chunk, chunks(enumerate(paths), size)))
+    except BrokenProcessPool:
+        raise SpeechkitError(
+            "有一个检查进程意外退出（可能是内存不足），本次检查没有完成；请用 --jobs 1 重试。"
+        ) from None
     finally:
         _WORKER.clear()
     return _raise_errors([results[i] for i in range(len(paths))])
