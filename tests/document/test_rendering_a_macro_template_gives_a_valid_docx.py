@@ -144,3 +144,27 @@ def test_a_dotx_rendered_with_a_picture_still_declares_a_document(tmp_path):
     assert open_docx(out).main_type == DOCUMENT_TYPE and "template.main" not in types
     baseline = Template(source).save(context, tmp_path / "基准.docx")
     assert set(schema_findings(out)) <= set(schema_findings(baseline))
+
+
+@pytest.mark.parametrize("vba", [True, False], ids=["with-vba", "without-vba"])
+def test_the_commented_copy_of_a_docm_is_a_valid_docx(tmp_path, vba):
+    """``check --format docx`` on a .docm writes a .docx without the macros (a .docm name keeps
+    them); the comments are there either way."""
+    from speechkit.check import check_files
+    from speechkit.check.annotate import annotate
+
+    draft = _with_macros(tmp_path, "稿.docm", MACRO_TYPE, vba)
+    findings = check_files([draft], jobs=1)[0].findings
+    assert findings  # the ×× placeholders of the headers and the table cell
+    out = annotate(draft, findings, tmp_path / "批注.docx")
+    names, types, rels = _package(out)
+    assert open_docx(out).main_type == DOCUMENT_TYPE and "macroEnabled" not in types
+    assert "word/vbaProject.bin" not in names and VBA_TYPE not in types and VBA_REL not in rels
+    assert "word/comments.xml" in names
+    plain = _plain(tmp_path)
+    baseline = annotate(plain, check_files([plain], jobs=1)[0].findings, tmp_path / "基准.docx")
+    assert set(schema_findings(out)) <= set(schema_findings(baseline))
+    kept = annotate(draft, findings, tmp_path / "批注.docm")
+    names, types, rels = _package(kept)
+    assert open_docx(kept).main_type == MACRO_TYPE
+    assert ("word/vbaProject.bin" in names) == vba and (VBA_REL in rels) == vba
