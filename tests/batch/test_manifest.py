@@ -147,7 +147,9 @@ def test_outputs_staged_as_new_rows_are_settled_after_a_kill(tmp_path: Path) -> 
     entry = new_entry("form", {"template": "t", "row": "r"}, town="t", member="甲", grp=3, pos=0)
     lost = new_entry("form", {"template": "t", "row": "s"}, town="t", member="乙")
     manifest.stage_many([], [("镇/甲.docx", entry), ("镇/乙.docx", lost)])
-    write_atomic(tmp_path / "镇/甲.docx", b"new")  # killed before its record; 乙 never written
+    atomic_write_bytes(
+        tmp_path / "镇/甲.docx", b"new"
+    )  # killed before its record; 乙 never written
     manifest.db.close()
     entries = Manifest.load(tmp_path).entries()
     assert list(entries) == ["镇/甲.docx"]
