@@ -64,7 +64,10 @@ def run_rules(doc: Document, rules: Sequence[Rule], ctx: RunContext) -> list[Fin
     for block in doc.blocks:
         if not block.text:
             continue
+        feats = ctx.features(block)
         for rule in block_rules:
+            if not rule.may_hit(feats):
+                continue
             hits = rule.run(block, ctx)
             if hits:
                 per_rule[id(rule)].extend((block, h) for h in _kept_hits(rule, block, hits))
