@@ -88,6 +88,20 @@ def test_correct_fixed_phrases_are_never_reported(data):
     assert "typo.near-miss" not in rules_of(text)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_phrase_index_candidates_are_the_windows_starting_or_ending_a_phrase(data):
+    index = confusion.PhraseIndex(["以身作则", "出谋划策", "融会贯通", "一如既往"])
+    alphabet = st.sampled_from(list("以身作则做出谋划策化融会贯通溶汇一如既往继"))
+    text = data.draw(st.text(alphabet, max_size=30))
+    expected = [
+        i
+        for i in range(len(text) - 3)
+        if text[i : i + 2] in index.heads or text[i + 2 : i + 4] in index.tails
+    ]
+    assert index.candidates(text) == expected
+
+
 @pytest.mark.parametrize(
     ("text", "rule"),
     [

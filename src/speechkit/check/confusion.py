@@ -13,8 +13,10 @@ read on first use only:
 
 from __future__ import annotations
 
+import operator
 import threading
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -144,13 +146,13 @@ class PhraseIndex:
     def candidates(self, text: str) -> list[int]:
         """Start offsets of the four-character windows of ``text`` whose first two characters
         begin a phrase or whose last two end one."""
-        heads, tails = self.heads, self.tails
-        bigrams = [text[i : i + 2] for i in range(len(text) - 1)]
-        return [
-            i
-            for i in range(max(len(text) - 3, 0))
-            if bigrams[i] in heads or bigrams[i + 2] in tails
-        ]
+        n = len(text) - 3
+        if n <= 0:
+            return []
+        bigrams = list(map(operator.add, text, text[1:]))  # C-level loops throughout
+        starts = map(self.heads.__contains__, bigrams)
+        ends = map(self.tails.__contains__, bigrams[2:])
+        return list(compress(range(n), map(operator.or_, starts, ends)))
 
     def near(self, window: str, is_word=None) -> list[tuple[str, tuple[int, ...]]]:
         """(phrase, changed positions) for phrases differing from ``window`` in one place, or

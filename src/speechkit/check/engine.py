@@ -59,14 +59,16 @@ def run_rules(doc: Document, rules: Sequence[Rule], ctx: RunContext) -> list[Fin
     """
     rules = [r for r in rules if ctx.profile is not None or not r.needs_profile]
     order = {(b.part, b.index): i for i, b in enumerate(doc.blocks)}
-    block_rules = [r for r in rules if not r.document_level]
+    # each paragraph rule with the characters a paragraph needs for it to run (prefilter)
+    plan = [(r, *(r.needed() or (None, False))) for r in rules if not r.document_level]
     per_rule: dict[int, list[tuple[Block, Hit]]] = {id(r): [] for r in rules}
     for block in doc.blocks:
         if not block.text:
             continue
         feats = ctx.features(block)
-        for rule in block_rules:
-            if not rule.may_hit(feats):
+        chars, digit = feats.chars, feats.digit
+        for rule, needed, wants_digit in plan:
+            if needed is not None and needed.isdisjoint(chars) and not (wants_digit and digit):
                 continue
             hits = rule.run(block, ctx)
             if hits:

@@ -295,7 +295,7 @@ class Rule:
     pack: str = ""  # the pack file it came from, as shown to the user
     line: int | None = None
 
-    _gate_cache = None
+    _needed = None  # (requirement,) once worked out, see needed()
     type_name = "base"
     needs_tokens = False
     needs_profile = False
@@ -367,15 +367,25 @@ class Rule:
         there (see :mod:`speechkit.check.prefilter`); None: the rule always runs."""
         return None
 
+    def needed(self) -> tuple[frozenset, bool] | None:
+        """Characters of which a paragraph must hold one (or any digit, when the flag is set)
+        for :meth:`run` to find anything there: the first requirement of each of
+        :meth:`gates`, joined. None: the rule always runs. Worked out once."""
+        got = self._needed
+        if got is None:
+            gates = self.gates()
+            if gates is None or not gates or () in gates:
+                got = (None,)
+            else:
+                chars = frozenset().union(*(g[0][0] for g in gates))
+                got = ((chars, any(g[0][1] for g in gates)),)
+            self._needed = got
+        return got[0]
+
     def may_hit(self, feats) -> bool:
         """False when the paragraph with these features certainly gives no hit."""
-        gates = self._gate_cache
-        if gates is None:
-            got = self.gates()
-            gates = self._gate_cache = () if got is None or () in got else tuple(got)
-        if not gates:
-            return True
-        return any(allows(g, feats) for g in gates)
+        need = self.needed()
+        return need is None or allows((need,), feats)
 
     def run(self, block: Block, ctx: RunContext) -> list[Hit]:
         """Hits in one paragraph."""
