@@ -38,9 +38,9 @@ def infer_doc_type(path: str | Path) -> str | None:
 def _resolve_profile(profile):
     if profile is None or not isinstance(profile, str | Path):
         return profile
-    from speechkit.profiles import load_profile
+    from speechkit.check.facts import load_facts
 
-    return load_profile(profile)
+    return load_facts(profile)
 
 
 MAX_PER_RULE = 100
