@@ -155,3 +155,17 @@ def test_gates_change_no_finding_with_a_profile(monkeypatch, tmp_path, name):
     assert sum(f[0].startswith("consistency.") for f in gated) >= 2
     _ungated(monkeypatch)
     assert _found(check(path, profile=other)) == gated
+
+
+def test_gates_are_kept_with_the_validated_pack(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    fresh = load_rules()  # validated: gates worked out and written with the pack
+    cached = load_rules()  # read back from the cache, gates included
+    pairs = [
+        (a, b)
+        for ra, rb in zip(fresh.rules, cached.rules, strict=True)
+        for a, b in zip(ra.lazy_patterns(), rb.lazy_patterns(), strict=True)
+    ]
+    assert len(pairs) > 50
+    assert all(b._gate is not None for _, b in pairs)  # set from the cache, not parsed
+    assert [b.gate for _, b in pairs] == [a.gate for a, _ in pairs]

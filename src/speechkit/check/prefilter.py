@@ -27,6 +27,9 @@ decimal digit (``\\d``), occurs in the text."""
 Gate = tuple[Atom, ...]
 """Requirements that must all hold; the empty gate lets every text through."""
 
+VERSION = 1
+"""Bumped whenever gates are worked out differently (gates cached with a rule pack are then
+worked out again)."""
 MAX_ATOMS = 3
 """Requirements kept per pattern (the smallest ones)."""
 MAX_CLASS = 128

@@ -362,6 +362,15 @@ class Rule:
         """Words this rule wants kept whole by the tokenizer."""
         return []
 
+    def lazy_patterns(self) -> list[LazyPattern]:
+        """Every regular expression the rule holds (for caching their gates)."""
+        out = []
+        for value in vars(self).values():
+            for item in value if isinstance(value, tuple | list) else (value,):
+                if isinstance(item, LazyPattern):
+                    out.append(item)
+        return out
+
     def gates(self) -> tuple | None:
         """Gates of which one must let a paragraph through for :meth:`run` to find anything
         there (see :mod:`speechkit.check.prefilter`); None: the rule always runs."""
