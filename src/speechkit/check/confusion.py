@@ -146,13 +146,13 @@ class PhraseIndex:
     def candidates(self, text: str) -> list[int]:
         """Start offsets of the four-character windows of ``text`` whose first two characters
         begin a phrase or whose last two end one."""
-        n = len(text) - 3
-        if n <= 0:
-            return []
-        bigrams = list(map(operator.add, text, text[1:]))  # C-level loops throughout
-        starts = map(self.heads.__contains__, bigrams)
-        ends = map(self.tails.__contains__, bigrams[2:])
-        return list(compress(range(n), map(operator.or_, starts, ends)))
+        heads, tails = self.heads, self.tails
+        bigrams = [text[i : i + 2] for i in range(len(text) - 1)]
+        return [
+            i
+            for i in range(max(len(text) - 3, 0))
+            if bigrams[i] in heads or bigrams[i + 2] in tails
+        ]
 
     def near(self, window: str, is_word=None) -> list[tuple[str, tuple[int, ...]]]:
         """(phrase, changed positions) for phrases differing from ``window`` in one place, or
