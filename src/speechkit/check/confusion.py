@@ -13,10 +13,8 @@ read on first use only:
 
 from __future__ import annotations
 
-import operator
 import threading
 from functools import lru_cache
-from itertools import compress
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent.parent / "data"
