@@ -151,14 +151,16 @@ def test_a_value_split_over_runs_keeps_the_first_runs_formatting():
     assert runs[1].text == "召开会议。"
 
 
-def test_a_number_equal_to_two_fields_is_listed_not_replaced():
+def test_a_number_equal_to_two_fields_is_told_apart_by_its_label_or_else_listed():
     context = {**CONTEXT, "party": {"members": 612, "branches": 28, "units": 28}}
-    data = docx_bytes(["东湖镇共有28个党支部。"])
+    data = docx_bytes(["东湖镇共有28个党支部。", "东湖镇今年新建28个。"])
     result = templatize_bytes(data, context, file="x.docx")
-    assert [(a.text, set(a.keys)) for a in result.ambiguous] == [
-        ("28", {"party.branches", "party.units"})
+    texts = [p.text for p in docx.Document(io.BytesIO(result.data)).paragraphs]
+    assert texts[0] == "{{ town.name }}共有{{ party.branches }}个党支部。"  # 党支部数
+    assert [(a.address, a.text, set(a.keys)) for a in result.ambiguous] == [
+        ("正文 第2段", "28", {"party.branches", "party.units"})
     ]
-    assert "28个党支部" in docx.Document(io.BytesIO(result.data)).paragraphs[0].text
+    assert texts[1].endswith("新建28个。")
 
 
 def test_a_name_that_is_an_ordinary_word_is_replaced_only_before_tongzhi():

@@ -514,3 +514,63 @@ def test_print_stylesheet_hides_the_page_chrome(site, page):
     assert not page.locator("header.top").is_visible()
     page.emulate_media(media="screen")
     assert page.locator("header.top").is_visible()
+
+
+def test_cancel_a_running_generation_then_generate_again(browser, tmp_path):
+    """取消 stops a slow run at once: the page lists what was written (complete files), and
+    the next run starts right away and finishes."""
+    from docx import Document
+
+    from speechkit.web.server import make_web_server
+
+    profiles = tmp_path / "profiles"
+    shutil.copytree(PROFILES, profiles)
+    templates = tmp_path / "tpl"
+    templates.mkdir()
+    output = tmp_path / "output"
+
+    def template(body: str) -> None:
+        doc = Document()
+        doc.add_paragraph("{{ town.name }}动员大会讲话")
+        doc.add_paragraph(body)
+        doc.save(templates / "讲话.docx")
+
+    template("{% for k in range(15) %}{% for i in range(100000) %}{% endfor %}{% endfor %}")
+    server = make_web_server("127.0.0.1", 0, profiles, templates, output, batch_jobs=2)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    try:
+        url = server.url.rstrip("/")
+        page.goto(url + "/generate")
+        page.get_by_role("button", name="开始生成").click()
+        page.wait_for_url("**/jobs/*")
+        page.wait_for_function(
+            "() => document.getElementById('job-phase').textContent === '生成文档'"
+            " && /^[1-9]\\d* \\/ 14$/.test(document.getElementById('job-count').textContent)",
+            timeout=60_000,
+        )
+        shot(page, "08-生成中可取消")
+        page.get_by_role("button", name="取消").click()
+        page.wait_for_selector("#stopped", timeout=30_000)
+        shot(page, "09-已取消")
+        assert page.locator("#job-status").inner_text() == "已取消"
+        assert "已取消本次生成" in page.locator("[role=alert]").inner_text()
+        links = page.locator("#stopped a.dl")
+        assert links.count() >= 1
+        for path in output.rglob("讲话.docx"):
+            assert "动员大会讲话" in Document(path).paragraphs[0].text  # complete files
+        assert page.get_by_role("button", name="取消").count() == 0
+
+        template("全镇{{ party.members }}名党员参加。")
+        page.goto(url + "/generate")
+        page.get_by_role("button", name="开始生成").click()
+        page.wait_for_url("**/jobs/*")
+        page.wait_for_selector("#results", timeout=180_000)
+        assert page.locator("#job-status").inner_text() == "已完成"
+        assert "失败 0 份" in page.locator("#results .summary").inner_text()
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
+        server.app.extensions["speechkit.jobs"].cancel_all()

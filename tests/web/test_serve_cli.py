@@ -102,3 +102,41 @@ def test_open_flag_opens_the_browser_and_ctrl_c_stops_cleanly(cli, tmp_path, mon
     assert result.exit_code == 0, result.output
     assert "浏览器界面已启动：http://127.0.0.1:" in result.stdout and "已停止" in result.stdout
     assert opened and opened[0].startswith("http://127.0.0.1:") and closed == [True]
+
+
+def test_render_budget_options_reach_the_generation(cli, tmp_path, monkeypatch):
+    import speechkit.web.server as server_module
+    from speechkit.web.batchjob import JobLimits
+
+    (tmp_path / "profiles").mkdir()
+    seen: list[JobLimits] = []
+    real = server_module.make_web_server
+
+    def fake_make(*args, **kwargs):
+        server = real(*args, **kwargs)
+        seen.append(server.app.extensions["speechkit"].job_limits)
+
+        def stop():
+            raise KeyboardInterrupt
+
+        server.serve_forever = stop
+        return server
+
+    monkeypatch.setattr(server_module, "make_web_server", fake_make)
+    result = cli(
+        "serve",
+        "--port",
+        "0",
+        "--profiles",
+        tmp_path / "profiles",
+        "--templates",
+        tmp_path,
+        "--time-limit",
+        "5",
+        "--memory-limit",
+        "300",
+    )
+    assert result.exit_code == 0, result.output
+    assert (seen[0].seconds, seen[0].memory_mb) == (5.0, 300)
+    help_text = "".join(cli("serve", "--help").stdout.split())  # lines wrapped anywhere
+    assert "--time-limit" in help_text and "哪个模板、哪个乡镇" in help_text

@@ -63,7 +63,9 @@ class ProgressEvent:
     ``phase`` is one of ``plan`` (town profiles and rosters read), ``render`` (documents and
     forms), ``merge``, ``check``, ``pdf``.
     ``status`` is the finished item's status (``generated``/``unchanged``/``skipped``/``failed``)
-    or ``""`` for phases without one.
+    or ``""`` for phases without one. ``town`` and ``reason`` are the finished item's town
+    name and, for a failure, its message (the web page stops a run whose template went past
+    a resource limit).
     """
 
     phase: str
@@ -71,6 +73,8 @@ class ProgressEvent:
     total: int
     current: str = ""
     status: str = ""
+    town: str = ""
+    reason: str = ""
 
 
 ProgressCallback = Callable[[ProgressEvent], None]

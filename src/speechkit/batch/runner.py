@@ -66,8 +66,16 @@ def run(options: BatchOptions, progress: ProgressCallback | None = None) -> Batc
     later = options.merge or options.check or options.report is not None or options.pdf
     result = BatchResult(out=out, jobs=jobs, keep=None if later else options.keep_items)
 
-    def emit(phase: str, done: int, total: int, current: str = "", status: str = "") -> None:
-        send(ProgressEvent(phase, done, total, current, status))
+    def emit(
+        phase: str,
+        done: int,
+        total: int,
+        current: str = "",
+        status: str = "",
+        town: str = "",
+        reason: str = "",
+    ) -> None:
+        send(ProgressEvent(phase, done, total, current, status, town, reason))
 
     def degraded() -> None:
         result.jobs = 1

@@ -57,7 +57,7 @@ class Context:
     root: Path  # absolute output folder
     force: bool
     now: dt.datetime | None
-    emit: Callable[..., None]  # emit(phase, done, total, current, status)
+    emit: Callable[..., None]  # emit(phase, done, total, current, status, town, reason)
     collect: Callable[[ItemResult, int], None]  # a finished item
     total: Callable[[], int]  # outputs of the phase known so far
     degraded: Callable[[], None]  # the pool broke: the rest runs in this process
@@ -93,7 +93,8 @@ def produce(
     def finish(out: Output) -> None:
         nonlocal done
         done += 1
-        ctx.emit(phase, done, ctx.total(), out.rel, out.item.status)
+        item = out.item
+        ctx.emit(phase, done, ctx.total(), out.rel, item.status, item.town, item.reason)
         ctx.collect(out.item, out.order)
 
     def next_output() -> Output | None:

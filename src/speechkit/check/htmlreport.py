@@ -29,10 +29,10 @@ _TEMPLATE = Path(__file__).with_name("templates") / "report.html"
 
 @cache
 def _template():
-    from jinja2 import Environment
+    from jinja2 import Environment, FileSystemLoader
 
-    env = Environment(autoescape=True)
-    return env.from_string(_TEMPLATE.read_text(encoding="utf-8"))
+    env = Environment(autoescape=True, loader=FileSystemLoader(_TEMPLATE.parent))
+    return env.get_template(_TEMPLATE.name)
 
 
 def render(reports: list[FileReport], title: str) -> str:

@@ -222,6 +222,25 @@ def _load_context(profile_path: Path | None, data_path: Path | None, required: b
     return None
 
 
+def render_limit_options(time_help: str, memory_help: str):
+    """``--time-limit`` and ``--memory-limit``: the render budget (``render``, ``serve``)."""
+
+    options = (
+        ("--time-limit", "秒", click.FloatRange(min=0.1), 30.0, time_help),
+        ("--memory-limit", "MB", click.IntRange(min=16), 1024, memory_help),
+    )
+
+    def decorate(func):
+        for name, metavar, kind, default, text in reversed(options):
+            option = click.option(
+                name, metavar=metavar, type=kind, default=default, show_default=True, help=text
+            )
+            func = option(func)
+        return func
+
+    return decorate
+
+
 @click.command("render", cls=SkCommand)
 @click.argument("template_path", metavar="模板.docx", type=_TEMPLATE_ARG)
 @_context_options(
@@ -240,21 +259,8 @@ def _load_context(profile_path: Path | None, data_path: Path | None, required: b
 )
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖。")
 @click.option("--pdf", "want_pdf", is_flag=True, help="同时用 LibreOffice 生成同名 PDF。")
-@click.option(
-    "--time-limit",
-    metavar="秒",
-    type=click.FloatRange(min=0.1),
-    default=30.0,
-    show_default=True,
-    help="一次渲染最多用时；超过即停止并报告是哪个标签。",
-)
-@click.option(
-    "--memory-limit",
-    metavar="MB",
-    type=click.IntRange(min=16),
-    default=1024,
-    show_default=True,
-    help="一次渲染最多新增占用的内存。",
+@render_limit_options(
+    "一次渲染最多用时；超过即停止并报告是哪个标签。", "一次渲染最多新增占用的内存。"
 )
 @campaign_options
 def render_command(

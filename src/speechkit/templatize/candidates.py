@@ -32,6 +32,7 @@ class Form:
     list_key: str | None = None  # for list items: the list's key path
     index: int | None = None
     not_after: str = ""  # characters that must not stand right before the text (镇 of 镇区党委)
+    pattern: str = ""  # a regular expression that finds the text where it means this value
 
 
 @dataclass

@@ -10,6 +10,7 @@ must be the source's, paragraph by paragraph.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -20,7 +21,9 @@ from lxml import etree
 from speechkit.docx.parts import part_numbers
 from speechkit.engine import oxml
 from speechkit.errors import InputFileError, Location, SpeechkitError
+from speechkit.templatize import infer
 from speechkit.templatize.candidates import Candidate, Form, resolve
+from speechkit.templatize.fields import FieldInfo, condition, field_catalog
 from speechkit.templatize.matching import Match, Matcher
 from speechkit.templatize.rewrite import Paragraph, paragraphs, replace_span, tag_paragraph
 
@@ -63,6 +66,16 @@ class _Decision:
     match: Match
     form: Form
     tag: str
+    order: int = 0  # for insertions at one place: closing tags (0, 1) before opening ones (2, 3)
+
+
+@dataclass
+class _Knowledge:
+    """What the decisions read besides the matcher: the schema's fields and the whole numbers."""
+
+    context: Mapping[str, Any]
+    catalog: dict[str, FieldInfo]
+    ints: dict[str, int]
 
 
 class TemplateFromError(SpeechkitError):
@@ -74,11 +87,17 @@ def _parser() -> etree.XMLParser:
 
 
 def templatize_bytes(
-    data: bytes, context: Mapping[str, Any], *, file: str, ordinary_word=None
+    data: bytes, context: Mapping[str, Any], *, file: str, ordinary_word=None, pack=None
 ) -> TemplatizeResult:
-    """Turn the .docx ``data`` into a template for ``context`` (see the module docstring)."""
+    """Turn the .docx ``data`` into a template for ``context`` (see the module docstring).
+
+    ``pack`` (an id) names the campaign pack whose schema says which fields are optional and
+    what each is called; by default the profile's own ``pack`` key, else the core schema.
+    """
     matcher = Matcher(context)
     ordinary_word = ordinary_word or _jieba_word
+    ints = infer.int_fields(context)
+    known = _Knowledge(context, field_catalog(context, pack), ints)
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         infos = zf.infolist()
         blobs = {info.filename: zf.read(info.filename) for info in infos}
@@ -106,12 +125,15 @@ def templatize_bytes(
                 tagged.append(f"{para.address}「{_snippet(para.text)}」")
         if tagged:
             continue
-        plan = {id(p): _decide(p, matcher, result, found_keys, ordinary_word) for p in paras}
+        plan = {id(p): _decide(p, matcher, result, found_keys, ordinary_word, known) for p in paras}
         _make_row_loops(root, paras, plan, result)
         _make_loops(paras, plan, result)
         for para in paras:
             decisions = plan[id(para)]
-            _join_inline_lists(para, decisions, context)
+            guards: dict[tuple[int, int], list[str]] = {}
+            _join_inline_lists(para, decisions, context, known, guards)
+            _guard_optional(para, decisions, known, guards)
+            decisions = _merged_insertions(decisions, guards)
             text = para.text
             for d in sorted(decisions, key=lambda d: (d.match.start, d.match.end), reverse=True):
                 if _lone_text_item(d):
@@ -147,7 +169,7 @@ def templatize_bytes(
             Location(file=file),
         )
     result.replacements.sort(key=lambda r: _address_key(r.address))
-    result.not_found = _not_found(matcher, found_keys)
+    result.not_found = _not_found(matcher, found_keys, known)
     result.data = _repack(infos, blobs, changed)
     return result
 
@@ -175,23 +197,33 @@ def _snippet(text: str, width: int = 20) -> str:
 
 
 def _address_key(address: str) -> tuple:
-    import re
 
     return tuple(int(s) if s.isdigit() else s for s in re.split(r"(\d+)", address))
 
 
 def _decide(
-    para: Paragraph, matcher: Matcher, result: TemplatizeResult, found: set[str], ordinary_word
+    para: Paragraph,
+    matcher: Matcher,
+    result: TemplatizeResult,
+    found: set[str],
+    ordinary_word,
+    known: _Knowledge,
 ) -> list[_Decision]:
     """The replacements of one paragraph; ambiguous hits go to ``result.ambiguous``."""
     text = para.text
     out: list[_Decision] = []
-    for match in matcher.find(text):
+    matches = matcher.find(text)
+    for match in matches:
         cand = match.candidate
         found.update(cand.keys)
         form = resolve(cand)
         if form is not None and form.kind == "literal":
             continue  # a word kept as written (本镇区)
+        if form is None and all(f.kind == "count" for f in cand.forms):
+            # two counts with one value: the words around it (41个党支部) may name one
+            window = infer.label_window(text, match.start, match.end)
+            key = infer.by_label(window, cand.keys, known.catalog)
+            form = next((f for f in cand.forms if f.key == key), None)
         if form is None:
             result.ambiguous.append(
                 AmbiguousHit(para.address, cand.text, tuple(cand.keys), "多个资料项的值相同")
@@ -204,6 +236,87 @@ def _decide(
             )
             continue
         out.append(_Decision(match, form, form.expr))
+    _loose_numbers(text, [(m.start, m.end) for m in matches], out, found, known)
+    return out
+
+
+def _loose_numbers(text: str, taken, out: list[_Decision], found: set[str], known) -> None:
+    """Counts no candidate claimed: a small one named by its label (问题3起 → town.case_count),
+    or a difference or sum of two counts of the paragraph (其余2个 → total − done)."""
+    for number in infer.loose_numbers(text, taken):
+        written = text[number.start : number.end]
+        keys = [k for k, v in known.ints.items() if v == number.value and k in known.catalog]
+        window = infer.label_window(text, number.start, number.end)
+        key = infer.by_label(window, keys, known.catalog) if keys else None
+        if key is not None:
+            form = Form(written, f"{{{{ {key} }}}}", key, "count")
+            out.append(
+                _Decision(Match(number.start, number.end, Candidate(written)), form, form.expr)
+            )
+            found.add(key)
+            continue
+        counts = [
+            (d.form.key, known.ints[d.form.key])
+            for d in out
+            if d.form.kind == "count" and d.form.key in known.ints
+        ]
+        made = infer.computed(number, counts, set(known.ints.values()))
+        if made is None:
+            continue
+        expr, total, part = made
+        form = Form(written, f"{{{{ {expr} }}}}", expr, "count")
+        out.append(_Decision(Match(number.start, number.end, Candidate(written)), form, form.expr))
+        if " - " not in expr:
+            continue
+        part_at = [d for d in out if d.form.key == part and d.match.end <= number.start]
+        if not part_at:
+            continue
+        branch = infer.remainder_branch(text, part_at[-1].match.start, number)
+        if branch is not None:
+            begin, finish, verb = branch
+            opener = f"{{% if {total} > {part} %}}"
+            closer = f"{{% else %}}已全部{verb}{{% endif %}}"
+            out.append(_insertion(begin, opener, 3))
+            out.append(_insertion(finish, closer, 0))
+
+
+def _insertion(at: int, tag: str, order: int) -> _Decision:
+    return _Decision(Match(at, at, Candidate("")), Form("", "", "", "loop"), tag, order)
+
+
+def _guard_optional(para: Paragraph, decisions: list[_Decision], known, guards: dict) -> None:
+    """A sentence holding a value a town may leave out is written only when the town has it."""
+    text = para.text
+    for d in decisions:
+        info = known.catalog.get(d.form.key)
+        if d.match.start == d.match.end or d.form.list_key is not None or info is None:
+            continue
+        if info.optional:
+            span = infer.sentence(text, d.match.start, d.match.end)
+            _add_guard(guards, span, condition(info))
+
+
+def _add_guard(guards: dict, span: tuple[int, int], test: str) -> None:
+    tests = guards.setdefault(span, [])
+    if test not in tests:
+        tests.append(test)
+
+
+def _merged_insertions(decisions: list[_Decision], guards: dict) -> list[_Decision]:
+    """The decisions with each sentence guard added and the insertions at one place joined in
+    order (a closing tag before an opening one), so that they are written as one text."""
+    out = [d for d in decisions if d.match.start != d.match.end]
+    inserts = [d for d in decisions if d.match.start == d.match.end]
+    for (begin, finish), tests in guards.items():
+        inserts.append(_insertion(begin, "{% if " + " and ".join(tests) + " %}", 2))
+        inserts.append(_insertion(finish, "{% endif %}", 1))
+    at: dict[int, list[_Decision]] = {}
+    for d in inserts:
+        at.setdefault(d.match.start, []).append(d)
+    for group in at.values():
+        group.sort(key=lambda d: d.order)
+        first = group[0]
+        out.append(_Decision(first.match, first.form, "".join(d.tag for d in group), first.order))
     return out
 
 
@@ -315,10 +428,13 @@ def _loop_group(group, plan, list_key: str, result: TemplatizeResult) -> bool:
     var = "item"
     shapes = set()
     numbered = [_numbering(p.text, k) for k, p in enumerate(group, start=1)]
+    label = _first_label(group)
     for k, (p, index) in enumerate(zip(group, indices, strict=True)):
         shape = _shape(p, plan[id(p)], list_key, index)
         if numbered[k] is not None:
             shape = numbered[k][1] + shape[numbered[k][0] :]
+        if label is not None:
+            shape = label[1] + shape[label[0] :]
         shapes.add(shape)
     if len(shapes) != 1 or (None in numbered and any(numbered)):
         return False
@@ -342,10 +458,11 @@ def _loop_group(group, plan, list_key: str, result: TemplatizeResult) -> bool:
     for d in plan[id(first)]:
         if d.form.list_key == list_key:
             d.tag = _loop_expr(d.form, list_key, var)
-    if numbered[0] is not None:
-        length, tag = numbered[0]
-        start = Match(0, length, Candidate(first.text[:length]))
-        plan[id(first)].append(_Decision(start, Form(tag, tag, "loop.index", "loop"), tag))
+    for prefix in (numbered[0], label):
+        if prefix is not None:
+            length, tag = prefix
+            start = Match(0, length, Candidate(first.text[:length]))
+            plan[id(first)].append(_Decision(start, Form(tag, tag, "loop.index", "loop"), tag))
     parent = first.element.getparent()
     at = parent.index(first.element)
     parent.insert(at, tag_paragraph(first.element, f"{{%p for {var} in {loop_over} %}}"))
@@ -356,6 +473,22 @@ def _loop_group(group, plan, list_key: str, result: TemplatizeResult) -> bool:
         plan[id(p)] = []
     result.loops.append(f"{first.address} 起 {len(group)} 段 → {{%p for {var} in {loop_over} %}}")
     return True
+
+
+_LABEL = re.compile(r"[\u4e00-\u9fff\u3000]{1,8}：")
+
+
+def _first_label(group: list[Paragraph]) -> tuple[int, str] | None:
+    """(length, tag) when the first item starts with a label (副组长：) and the others with as
+    many full-width spaces: ``{% if loop.first %}副组长：{% else %}　　　　{% endif %}``."""
+    found = _LABEL.match(group[0].text)
+    if found is None:
+        return None
+    label = found.group(0)
+    pad = "\u3000" * len(label)
+    if not all(p.text.startswith(pad) for p in group[1:]):
+        return None
+    return len(label), f"{{% if loop.first %}}{label}{{% else %}}{pad}{{% endif %}}"
 
 
 def _make_row_loops(root, paras: list[Paragraph], plan: dict, result: TemplatizeResult) -> None:
@@ -444,8 +577,11 @@ def _stroke_order(group, plan, list_key: str) -> list[int] | None:
     return [item["i"] for item in ordered]
 
 
-def _join_inline_lists(para: Paragraph, decisions: list[_Decision], context) -> None:
-    """甲、乙和丙 written from one whole list of texts becomes ``{{ list|cn_join }}``."""
+def _join_inline_lists(
+    para: Paragraph, decisions: list[_Decision], context, known: _Knowledge, guards: dict
+) -> None:
+    """甲、乙和丙 written from one whole list of texts (or the item of a list of one) becomes
+    ``{{ list|cn_join }}``."""
     text = para.text
     ordered = sorted(decisions, key=lambda d: d.match.start)
     i = 0
@@ -463,7 +599,10 @@ def _join_inline_lists(para: Paragraph, decisions: list[_Decision], context) -> 
             run.append(nxt)
         size = _list_size(context, key)
         seps = [text[a.match.end : b.match.start] for a, b in zip(run, run[1:], strict=False)]
-        if size == len(run) >= 2 and seps == ["、"] * (len(run) - 2) + ["和"]:
+        # 甲、乙和丙, or the one item of a list of one written on its own (not 甲、乙、丙 of the
+        # fixed text, which may name it among others): either way the whole list
+        alone = size == 1 and not _in_enumeration(text, d.match.start, d.match.end)
+        if size == len(run) and (alone or seps == ["、"] * (len(run) - 2) + ["和"]):
             joined = _Decision(
                 Match(run[0].match.start, run[-1].match.end, run[0].match.candidate),
                 run[0].form,
@@ -475,13 +614,17 @@ def _join_inline_lists(para: Paragraph, decisions: list[_Decision], context) -> 
             decisions.insert(start, joined)
             # a sentence about the list says nothing when the list is empty: it is written only
             # when there is a list (the way the shipped templates guard it)
-            begin, finish = _sentence(text, joined.match.start, joined.match.end)
-            guard = Form("", "", key, "loop")
-            for at, tag in ((begin, f"{{% if {key} %}}"), (finish, "{% endif %}")):
-                decisions.append(_Decision(Match(at, at, Candidate("")), guard, tag))
+            span = infer.sentence(text, joined.match.start, joined.match.end)
+            info = known.catalog.get(key)
+            _add_guard(guards, span, condition(info) if info and info.optional else key)
             i += len(run)
             continue
         i += 1
+
+
+def _in_enumeration(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` stands in an enumeration (、 or 和 right before or after)."""
+    return text[start - 1 : start] in ("、", "和") or text[end : end + 1] in ("、", "和")
 
 
 def _lone_text_item(d: _Decision) -> bool:
@@ -494,14 +637,6 @@ def _lone_text_item(d: _Decision) -> bool:
     )
 
 
-def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence holding ``text[start:end]``: after the previous 。；！？ up to the next one."""
-    stops = "。；！？"
-    begin = max((text.rfind(ch, 0, start) for ch in stops), default=-1) + 1
-    finish = min((i for i in (text.find(ch, end) for ch in stops) if i >= 0), default=len(text) - 1)
-    return begin, finish + 1
-
-
 def _list_size(context, key: str) -> int:
     from speechkit.templatize.candidates import lookup
 
@@ -509,8 +644,11 @@ def _list_size(context, key: str) -> int:
     return len(value) if isinstance(value, list) else -1
 
 
-def _not_found(matcher: Matcher, found: set[str]) -> list[str]:
-    keys: list[str] = []
+def _not_found(matcher: Matcher, found: set[str], known: _Knowledge) -> list[str]:
+    # the small counts of the schema (3起) are looked for by their label, not as candidates
+    keys = [
+        k for k, v in known.ints.items() if 0 < v < 10 and k in known.catalog and k not in found
+    ]
     for cand in matcher.candidates.values():
         for form in cand.forms:
             if form.kind in ("town", "literal", "loop") or not form.key:

@@ -84,7 +84,7 @@ def template_from(
 
         doc = open_docx(read_from, shown=display_path(src))
         validate_docx_bytes(doc.data, display_path(src))
-        result = templatize_bytes(doc.data, context, file=display_path(src))
+        result = templatize_bytes(doc.data, context, file=display_path(src), pack=profile.pack_id)
         proof = compare_texts(
             document_texts(doc.data), render_texts(result.data, context, "t.docx")
         )

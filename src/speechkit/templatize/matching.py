@@ -16,19 +16,32 @@ from typing import Any
 from speechkit.templatize.candidates import Candidate, Form, candidates
 
 _CN_DIGITS = "〇零一二三四五六七八九十百千万亿两"
+# A Chinese numeral is an ordinal, not a count, after 第 or before 届 / 大 (党的二十届四中全会,
+# 十九大): never a profile's count there.
+_ORDINAL_BEFORE = "第"
+_ORDINAL_AFTER = "届大"
 
+# The villages and communities a town leads: 村（社区） for a 镇 or 区, 社区 for a 街道.
+GRASSROOTS = "村（社区）"
 # Words a town of one kind writes differently from the others (the default is every kind not
 # listed). Data, not code: one row per word.
 KIND_WORDS: dict[str, dict[str, str]] = {
     "党委": {"街道": "党工委"},
     "政府": {"街道": "办事处"},
+    GRASSROOTS: {"街道": "社区"},
 }
 # Words that start with a kind but are not about the town's own kind.
 KEEP_WORDS = ("镇区", "镇街", "街道办")
-# Characters that make a bare 党委 (or 区党委) somebody else's: 市委, 镇区党委, 村党委 …
-_PLACE_BEFORE = "省市县区乡镇村道委所各本该"
-# Characters before the kind that mean "this town" (本镇, 我镇, 全镇, 该镇).
-_KIND_PREFIXES = "本我全该"
+# Characters that make a bare 党委 (or 区党委) somebody else's: 市委, 镇区党委, 村党委, 上级党委,
+# 基层党委 …
+_PLACE_BEFORE = "省市县区乡镇村道委所各本该级层"
+# Words before the kind that mean "this town" (本镇, 我镇, 我们镇, 全镇, 该镇).
+_KIND_PREFIXES = ("我们", "本", "我", "全", "该")
+# 社区 alone is an ordinary word (社区治理, 城市社区); in a 街道's document it is the town's own
+# communities only between these neighbours (联系社区的, 站所和社区主要负责人, 各社区、…); 街道和
+# 社区的企事业单位 is about every 街道 and 社区.
+_GRASSROOTS_BEFORE = ("联系", "站所和", "站所、", "各", "一个", "每个", "对")
+_GRASSROOTS_AFTER = "的、，。；主负反"
 
 
 def kind_expr(word: str) -> str:
@@ -63,7 +76,7 @@ def kind_forms(context: Mapping[str, Any]) -> list[Form]:
             )
         )
         guard = _PLACE_BEFORE if head_text == kind else ""
-        for word in KIND_WORDS:
+        for word in ("党委", "政府"):
             forms.append(
                 Form(
                     head_text + kind_word(word, kind),
@@ -75,12 +88,23 @@ def kind_forms(context: Mapping[str, Any]) -> list[Form]:
             )
     # a bare 党委 with no place before it, in a town's own document, is the town's
     forms.append(Form(party, kind_expr("党委"), "town.kind", "town", not_after=_PLACE_BEFORE))
+    forms.append(_grassroots_form(kind))
     for prefix in _KIND_PREFIXES:
         forms.append(Form(prefix + kind, prefix + "{{ town.kind }}", "town.kind", "town"))
         for word in KEEP_WORDS:  # 本镇区 means "this town or district", not this town's kind
             if word.startswith(kind):
                 forms.append(Form(prefix + word, prefix + word, "", "literal"))
     return forms
+
+
+def _grassroots_form(kind: str) -> Form:
+    """村（社区） (社区 in a 街道's document, only between the neighbours that make it the town's)."""
+    text = kind_word(GRASSROOTS, kind)
+    pattern = ""
+    if text != GRASSROOTS:
+        before = "|".join(f"(?<={re.escape(w)})" for w in _GRASSROOTS_BEFORE)
+        pattern = f"(?:{before}){re.escape(text)}(?=[{re.escape(_GRASSROOTS_AFTER)}])"
+    return Form(text, kind_expr(GRASSROOTS), "town.kind", "town", pattern=pattern)
 
 
 @dataclass(frozen=True)
@@ -101,7 +125,11 @@ class Matcher:
             # a kind form is more specific than the name alone: it replaces a plain candidate
             self.candidates.setdefault(form.text, Candidate(form.text)).forms.insert(0, form)
         texts = sorted(self.candidates, key=len, reverse=True)
-        patterns = [_pattern(t, self.candidates[t].forms[0].not_after) for t in texts]
+        patterns = [
+            self.candidates[t].forms[0].pattern
+            or _pattern(t, self.candidates[t].forms[0].not_after)
+            for t in texts
+        ]
         self._regex = re.compile("|".join(patterns)) if texts else None
 
     def find(self, text: str) -> list[Match]:
@@ -123,7 +151,7 @@ def _pattern(text: str, not_after: str = "") -> str:
     if text[-1].isdigit():
         body += r"(?![0-9])"
     if text[0] in _CN_DIGITS:
-        body = f"(?<![{_CN_DIGITS}])" + body
+        body = f"(?<![{_CN_DIGITS}{_ORDINAL_BEFORE}])" + body
     if text[-1] in _CN_DIGITS:
-        body += f"(?![{_CN_DIGITS}])"
+        body += f"(?![{_CN_DIGITS}{_ORDINAL_AFTER}])"
     return body

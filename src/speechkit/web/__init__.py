@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask, current_app, render_template
+from jinja2 import ChoiceLoader, FileSystemLoader
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from speechkit.errors import SpeechkitError
 from speechkit.web import forms, security
+from speechkit.web.batchjob import JobLimits
 from speechkit.web.checkworker import DEFAULT_TIMEOUT, CheckWorker
 from speechkit.web.jobs import JobManager
 from speechkit.web.validation import ValidationCache
@@ -28,7 +30,8 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 @dataclass(frozen=True)
 class Settings:
-    """Folders the app works in (resolved once at start-up) and the upload limit."""
+    """Folders the app works in (resolved once at start-up), the upload limit and the
+    generation run's budget (:class:`~speechkit.web.batchjob.JobLimits`)."""
 
     profiles_dir: Path
     templates_dir: Path
@@ -36,6 +39,7 @@ class Settings:
     max_upload: int = DEFAULT_MAX_UPLOAD
     batch_jobs: int | None = None
     templates_explicit: bool = True
+    job_limits: JobLimits = JobLimits()
 
     def templates_for_run(self) -> Path:
         """The templates a generation uses: the given folder, or (when none was asked for and
@@ -87,6 +91,7 @@ def create_app(
     trusted_hosts: tuple[str, ...] | None = LOOPBACK_HOSTS,
     check_timeout: float = DEFAULT_TIMEOUT,
     templates_explicit: bool = True,
+    job_limits: JobLimits | None = None,
 ) -> Flask:
     """Build the web app serving ``profiles_dir``, ``templates_dir`` and ``output_dir``.
 
@@ -98,6 +103,8 @@ def create_app(
     profiles folder names (when the packs library is installed), else ``templates_dir``.
     Requests whose ``Host`` is not in ``trusted_hosts`` are refused (a web page cannot reach
     the app through DNS rebinding); ``None`` accepts any host (serving on a LAN on purpose).
+    ``job_limits`` bounds each document a generation renders (time, memory) and stops a run
+    that reports nothing for too long.
     """
     app = Flask(__name__)
     app.config.update(
@@ -112,6 +119,9 @@ def create_app(
         ),
     )
     app.json.ensure_ascii = False
+    # the check report's marked-paragraph macro (check/templates/_marks.html) is shared
+    check_templates = Path(__file__).resolve().parents[1] / "check" / "templates"
+    app.jinja_loader = ChoiceLoader([app.jinja_loader, FileSystemLoader(check_templates)])
     app.extensions["speechkit"] = Settings(
         profiles_dir=Path(profiles_dir).resolve(),
         templates_dir=Path(templates_dir).resolve(),
@@ -119,6 +129,7 @@ def create_app(
         max_upload=max_upload,
         batch_jobs=batch_jobs,
         templates_explicit=templates_explicit,
+        job_limits=job_limits or JobLimits(),
     )
     app.extensions["speechkit.jobs"] = JobManager()
     app.extensions["speechkit.checks"] = CheckWorker(timeout=check_timeout)

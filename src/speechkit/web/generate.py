@@ -14,7 +14,7 @@ from pathlib import Path
 
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, send_file, url_for
 
-from speechkit.web.jobs import DONE, FAILED
+from speechkit.web.jobs import CANCELLED, DONE, FAILED
 from speechkit.web.security import resolve_inside
 
 bp = Blueprint("generate", __name__)
@@ -56,8 +56,9 @@ def report_name(town_name: str | None) -> str:
 
 def _batch_work(town: str, town_name: str, pdf: bool, check: bool, force: bool, merge: bool):
     """Return the job body that runs the batch with these choices."""
-    from speechkit.batch import BatchOptions, run_batch
+    from speechkit.batch import BatchOptions
     from speechkit.web import settings
+    from speechkit.web.batchjob import run_batch_process
 
     conf = settings()
     templates = conf.templates_for_run()
@@ -78,7 +79,7 @@ def _batch_work(town: str, town_name: str, pdf: bool, check: bool, force: bool, 
         total = planned_total(templates, conf.profiles_dir, town)
         if total:
             progress({"phase": "render", "done": 0, "total": total, "current": ""})
-        return run_batch(options, progress)
+        return run_batch_process(options, progress, progress.cancelled, conf.job_limits)
 
     return work
 
@@ -215,9 +216,28 @@ def job(job_id: str):
         state=job.snapshot(),
         groups=groups,
         report=report,
-        failed=job.status == FAILED,
+        failed=job.status in (FAILED, CANCELLED),
+        stopped=_stopped_rows(job) if job.status in (FAILED, CANCELLED) else [],
         severity_names=SEVERITY_NAMES,
     )
+
+
+def _stopped_rows(job) -> list[tuple[str, str | None]]:
+    """``(output, download path or None)`` for each file a stopped job wrote before the stop."""
+    from speechkit.web import settings
+
+    out = settings().output_dir
+    return [(rel, rel if _inside(out / rel, out) else None) for rel in job.generated]
+
+
+@bp.post("/jobs/<job_id>/cancel")
+def cancel(job_id: str):
+    """Stop a running generation (its processes are killed; written files stay complete)."""
+    from speechkit.web import jobs
+
+    _job_or_404(job_id)
+    jobs().cancel(job_id)
+    return redirect(url_for("generate.job", job_id=job_id), code=303)
 
 
 @bp.get("/jobs/<job_id>/progress")

@@ -1,7 +1,9 @@
 """Background jobs for the web app: one generation run at a time, progress kept for polling.
 
 A :class:`Job` wraps a callable ``work(progress)``; ``progress`` receives the batch's progress
-events (anything with ``done``, ``total`` and ``current``, as attributes or mapping keys).
+events (anything with ``done``, ``total`` and ``current``, as attributes or mapping keys) and
+carries ``progress.cancelled``, the event :meth:`JobManager.cancel` sets (the generation job
+stops its process group then, see :mod:`speechkit.web.batchjob`).
 :class:`JobManager` starts each job in a daemon thread and refuses a second one while one is
 running, because two runs would write the same output folder.
 """
@@ -18,8 +20,22 @@ from typing import Any
 from speechkit.errors import SpeechkitError
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
-STATUS_NAMES = {QUEUED: "排队中", RUNNING: "正在生成", DONE: "已完成", FAILED: "失败"}
-PHASE_NAMES = {"render": "生成文档", "check": "检查", "merge": "合并评议表", "pdf": "转换 PDF"}
+CANCELLED = "cancelled"
+FINISHED = (DONE, FAILED, CANCELLED)
+STATUS_NAMES = {
+    QUEUED: "排队中",
+    RUNNING: "正在生成",
+    DONE: "已完成",
+    FAILED: "失败",
+    CANCELLED: "已取消",
+}
+PHASE_NAMES = {
+    "plan": "读取资料",
+    "render": "生成文档",
+    "check": "检查",
+    "merge": "合并评议表",
+    "pdf": "转换 PDF",
+}
 
 
 @dataclass
@@ -37,6 +53,8 @@ class Job:
     finished: float | None = None
     result: Any = None
     error: str | None = None
+    generated: list[str] = field(default_factory=list)  # written before a stop
+    cancel_event: threading.Event = field(default_factory=threading.Event, repr=False)
 
     def snapshot(self) -> dict[str, Any]:
         """Return the JSON-safe view the progress endpoint sends."""
@@ -50,7 +68,7 @@ class Job:
             "current": self.current,
             "phase": PHASE_NAMES.get(self.phase, self.phase),
             "error": self.error,
-            "finished": self.status in (DONE, FAILED),
+            "finished": self.status in FINISHED,
         }
 
 
@@ -64,6 +82,22 @@ class JobBusyError(SpeechkitError):
     """Raised when a generation is asked for while another one is still running."""
 
     exit_code = 2
+
+
+class _Progress:
+    """The ``progress`` callable handed to a job's work, with the job's cancel event."""
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
+        self.cancelled = job.cancel_event
+
+    def __call__(self, event: Any) -> None:
+        job = self.job
+        job.done = int(_field(event, "done", job.done) or 0)
+        job.total = int(_field(event, "total", job.total) or 0)
+        job.phase = str(_field(event, "phase", "") or "")
+        current = _field(event, "current", "")
+        job.current = str(current) if current is not None else ""
 
 
 class JobManager:
@@ -110,18 +144,35 @@ class JobManager:
         thread.start()
         return job
 
+    def cancel(self, job_id: str, wait: float = 10.0) -> Job | None:
+        """Ask the job to stop and wait up to ``wait`` seconds for it to end; return it."""
+        job = self.get(job_id)
+        if job is None:
+            return None
+        job.cancel_event.set()
+        deadline = time.monotonic() + wait
+        while job.status not in FINISHED and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return job
+
+    def cancel_all(self, wait: float = 10.0) -> None:
+        """Stop every job still running (the app is closing)."""
+        with self._lock:
+            ids = [j.id for j in self._jobs.values() if j.status not in FINISHED]
+        for job_id in ids:
+            self.cancel(job_id, wait)
+
     def _run(self, job: Job, work: Callable[[Callable[[Any], None]], Any]) -> None:
-        def progress(event: Any) -> None:
-            job.done = int(_field(event, "done", job.done) or 0)
-            job.total = int(_field(event, "total", job.total) or 0)
-            job.phase = str(_field(event, "phase", "") or "")
-            current = _field(event, "current", "")
-            job.current = str(current) if current is not None else ""
+        from speechkit.web.batchjob import JobStopped
 
         job.status = RUNNING
         try:
-            job.result = work(progress)
+            job.result = work(_Progress(job))
             job.status = DONE
+        except JobStopped as exc:
+            job.error = exc.format_message()
+            job.generated = exc.generated
+            job.status = CANCELLED if exc.cancelled else FAILED
         except SpeechkitError as exc:
             job.error = exc.format_message()
             job.status = FAILED
