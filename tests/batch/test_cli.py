@@ -76,3 +76,22 @@ def test_unusable_output_folder_is_explained_in_chinese(tmp_path):
         "无法使用输出文件夹" in result.stderr and "路径中有一段是文件而不是文件夹" in result.stderr
     )
     assert "Not a directory" not in result.output and "Traceback" not in result.output
+
+
+def test_a_template_past_its_time_limit_fails_alone_with_its_place(cli, workspace: Path):
+    """--time-limit stops a runaway document (located: template, paragraph, limit); the other
+    documents of the run are generated, and the run exits 1 (one item failed)."""
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("{{ town.name }}")
+    doc.add_paragraph(
+        "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    )
+    doc.save(workspace / "templates" / "失控.docx")
+    result = cli(*args(workspace, "--town", "xishan", "--jobs", "1", "--time-limit", "0.5"))
+    assert result.exit_code == 1, result.output
+    assert "时间限制（0.5 秒）" in result.stdout and "第2段" in result.stdout
+    assert "Traceback" not in result.output
+    assert (workspace / "out/西山镇/讲话.docx").exists()
+    assert not (workspace / "out/西山镇/失控.docx").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -10,6 +11,7 @@ import click
 
 from speechkit.cli._base import SkCommand
 from speechkit.cli.campaigns import campaign_options
+from speechkit.cli.template import render_limit_options
 
 PHASES = {"plan": "读取资料", "render": "处理", "merge": "合订", "check": "检查", "pdf": "转 PDF"}
 
@@ -145,6 +147,10 @@ class _RichProgress:
     is_flag=True,
     help="每个乡镇的评议表写进一个 <模板名>.zip，不逐份落成文件（网络共享盘上文件少）。",
 )
+@render_limit_options(
+    "每份文档渲染最多用时；超过即停止这一份并报告是哪个标签，其余照常生成。",
+    "每份文档渲染最多新增占用的内存。",
+)
 @campaign_options
 def batch_command(
     profiles: Path,
@@ -159,6 +165,8 @@ def batch_command(
     merge: bool,
     pdf: bool,
     as_zip: bool,
+    time_limit: float,
+    memory_limit: int,
 ) -> int:
     """为每个乡镇生成全部文档，并按党员名册每人生成一份党性分析评议表。
 
@@ -198,10 +206,18 @@ def batch_command(
     )
     err_console = Console(file=sys.stderr)
     progress = _RichProgress(err_console) if err_console.is_terminal else _PlainProgress(sys.stderr)
+    from speechkit.batch.cache import LIMITS_ENV
+
+    previous = os.environ.get(LIMITS_ENV)
+    os.environ[LIMITS_ENV] = f"{time_limit:g},{memory_limit}"  # spawned workers inherit it
     try:
         result = run_batch(options, progress)
     finally:
         progress.close()
+        if previous is None:
+            os.environ.pop(LIMITS_ENV, None)
+        else:
+            os.environ[LIMITS_ENV] = previous
     render_summary(result, Console(file=sys.stdout, width=max(100, Console().width)))
     return result.exit_code
 
