@@ -126,3 +126,19 @@ def test_a_user_pack_appearing_near_the_profiles_is_taken_into_account(folder, m
     assert load_facts(town).pack_id == pack_id
     deps = [path for path, _, _ in marshal.loads(entry.read_bytes())["deps"]]
     assert str(user) in deps and shipped not in deps
+
+
+def test_old_cache_entries_are_pruned(folder, monkeypatch):
+    from speechkit.check import facts
+
+    monkeypatch.setattr(facts, "MAX_ENTRIES", 3)
+    cache = folder.parent / "cache" / "speechkit"
+    cache.mkdir(parents=True, exist_ok=True)
+    for i in range(5):
+        old = cache / f"profile-old{i}.marshal"
+        old.write_bytes(b"x")
+        os.utime(old, ns=(i, i))
+    load_facts(folder / "towns" / "donghu.yaml")
+    left = sorted(p.name for p in _cache_files(folder))
+    assert len(left) == 3 and "profile-old4.marshal" in left
+    assert not {"profile-old0.marshal", "profile-old1.marshal"} & set(left)

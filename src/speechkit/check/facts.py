@@ -23,6 +23,9 @@ from pathlib import Path
 from typing import Any
 
 _VERSION = 1
+MAX_ENTRIES = 200
+"""Cached profiles kept; writing one more removes the least recently written (test runs and
+temporary folders would otherwise leave one file per town path behind)."""
 _CODE = Path(__file__).resolve().parent.parent  # the speechkit package
 _CODE_DIRS = ("profiles", "campaigns")
 
@@ -198,8 +201,21 @@ def _write(entry: Path, profile, facts: ProfileFacts) -> None:
         from speechkit.fsutil import atomic_write_bytes
 
         atomic_write_bytes(entry, marshal.dumps(value))
+        _prune(entry.parent)
     except (OSError, ValueError, TypeError, ImportError):
         pass  # no cache: the next run validates again
+
+
+def _prune(folder: Path) -> None:
+    """Keep the :data:`MAX_ENTRIES` most recently written cached profiles."""
+    entries = []
+    for path in folder.glob("profile-*.marshal"):
+        try:
+            entries.append((path.stat().st_mtime_ns, path))
+        except OSError:
+            continue
+    for _mtime, path in sorted(entries)[: max(len(entries) - MAX_ENTRIES, 0)]:
+        path.unlink(missing_ok=True)
 
 
 def _read(entry: Path) -> ProfileFacts | None:
