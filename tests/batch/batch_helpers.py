@@ -10,8 +10,8 @@ from pathlib import Path
 
 from docx import Document
 
-from speechkit.batch.manifest import COLUMNS, MANIFEST_NAME, TEMP_PREFIX, row_to_entry
-from speechkit.fsutil import sha256_file
+from speechkit.batch.manifest import COLUMNS, MANIFEST_NAME, row_to_entry
+from speechkit.fsutil import TEMP_PREFIX, sha256_file
 
 ROOT = Path(__file__).resolve().parents[2]
 HEADER = ["姓名", "性别", "出生年月", "入党时间", "所在支部", "职务"]

@@ -1,4 +1,4 @@
-"""Manifest: atomic writes without leftovers, write-ahead entries settled against the disk."""
+"""Manifest: write-ahead entries settled against the disk."""
 
 from __future__ import annotations
 
@@ -15,27 +15,9 @@ from speechkit.batch.manifest import (
     Manifest,
     locked,
     new_entry,
-    sweep_temp_files,
-    write_atomic,
 )
 from speechkit.errors import SpeechkitError
-from speechkit.fsutil import sha256_bytes
-
-
-def test_write_atomic_replaces_and_leaves_nothing_else(tmp_path: Path) -> None:
-    target = tmp_path / "a" / "b.docx"
-    write_atomic(target, b"one")
-    write_atomic(target, b"two")
-    assert target.read_bytes() == b"two"
-    assert sorted(p.name for p in target.parent.iterdir()) == ["b.docx"]
-
-
-def test_sweep_removes_only_our_temp_files(tmp_path: Path) -> None:
-    (tmp_path / "x").mkdir()
-    (tmp_path / "x" / ".~sk-123-a.docx.tmp").write_bytes(b"half")
-    (tmp_path / "x" / "keep.tmp").write_bytes(b"theirs")
-    assert sweep_temp_files(tmp_path) == 1
-    assert [p.name for p in (tmp_path / "x").iterdir()] == ["keep.tmp"]
+from speechkit.fsutil import atomic_write_bytes, sha256_bytes
 
 
 def _staged(tmp_path: Path, rel: str, data: bytes) -> Manifest:
@@ -47,7 +29,7 @@ def _staged(tmp_path: Path, rel: str, data: bytes) -> Manifest:
 
 def test_pending_entry_for_a_file_written_before_the_kill_is_committed(tmp_path: Path) -> None:
     _staged(tmp_path, "镇/a.docx", b"new")
-    write_atomic(tmp_path / "镇/a.docx", b"new")  # killed before the commit save
+    atomic_write_bytes(tmp_path / "镇/a.docx", b"new")  # killed before the commit save
     manifest = Manifest.load(tmp_path)
     entry = manifest.entries()["镇/a.docx"]
     assert "pending" not in entry and entry["sha256"] == sha256_bytes(b"new")
@@ -61,7 +43,7 @@ def test_pending_entry_for_a_file_never_written_is_dropped(tmp_path: Path) -> No
 
 def test_pending_entry_over_an_old_file_keeps_the_old_entry(tmp_path: Path) -> None:
     manifest = _staged(tmp_path, "a.docx", b"old")
-    write_atomic(tmp_path / "a.docx", b"old")
+    atomic_write_bytes(tmp_path / "a.docx", b"old")
     manifest.commit("a.docx")
     manifest.save()
     _staged(tmp_path, "a.docx", b"new")  # killed before the new file was written
@@ -73,13 +55,13 @@ def test_pending_entries_without_a_hash_are_settled_by_content(tmp_path: Path) -
     manifest = Manifest.load(tmp_path)
     for rel, data in (("a.docx", b"old-a"), ("b.docx", b"old-b")):
         manifest.stage(rel, new_entry("form", {"row": "1"}, data))
-        write_atomic(tmp_path / rel, data)
+        atomic_write_bytes(tmp_path / rel, data)
         manifest.commit(rel)
     for rel in ("a.docx", "b.docx", "c.docx", "d.docx"):  # staged before rendering
         manifest.stage(rel, new_entry("form", {"row": "2"}))
     manifest.save()
-    write_atomic(tmp_path / "a.docx", b"new-a")  # written by the killed run
-    write_atomic(tmp_path / "c.docx", b"new-c")  # a new output written by the killed run
+    atomic_write_bytes(tmp_path / "a.docx", b"new-a")  # written by the killed run
+    atomic_write_bytes(tmp_path / "c.docx", b"new-c")  # a new output written by the killed run
     entries = Manifest.load(tmp_path).entries()
     assert entries["a.docx"]["sha256"] == sha256_bytes(b"new-a")
     assert entries["a.docx"]["inputs"] == {"row": "2"}
@@ -92,7 +74,7 @@ def test_pending_entries_without_a_hash_are_settled_by_content(tmp_path: Path) -
 
 def test_disk_sha_notices_edits_even_with_the_same_size(tmp_path: Path) -> None:
     manifest = _staged(tmp_path, "a.docx", b"abc")
-    write_atomic(tmp_path / "a.docx", b"abc")
+    atomic_write_bytes(tmp_path / "a.docx", b"abc")
     manifest.commit("a.docx")
     assert manifest.disk_sha("a.docx") == sha256_bytes(b"abc")
     (tmp_path / "a.docx").write_bytes(b"abd")
@@ -108,8 +90,8 @@ def test_corrupt_manifest_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_a_json_manifest_is_migrated_once_with_its_pending_entries(tmp_path: Path) -> None:
-    write_atomic(tmp_path / "镇/a.docx", b"old-a")
-    write_atomic(tmp_path / "镇/b.docx", b"new-b")  # written by a run killed before recording
+    atomic_write_bytes(tmp_path / "镇/a.docx", b"old-a")
+    atomic_write_bytes(tmp_path / "镇/b.docx", b"new-b")  # written by a run killed before recording
     old = new_entry("document", {"template": "t"}, b"old-a", town="镇", document="a")
     old.update(size=5, mtime_ns=1)
     pending = new_entry("form", {"row": "2"}, town="镇", document="b", member="乙")

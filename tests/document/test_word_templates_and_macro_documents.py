@@ -1,6 +1,6 @@
 """Word templates (.dotx) and macro-enabled documents (.docm) are read everywhere a .docx is;
-``render`` of a .dotx writes a real .docx (the document content type, as Word's “new from
-template” does)."""
+``render`` of a .dotx or a .docm writes a real .docx (the document content type, as Word's
+“new from template” does; see test_rendering_a_macro_template_gives_a_valid_docx.py)."""
 
 from __future__ import annotations
 
@@ -39,15 +39,16 @@ def test_template_types_are_known():
     assert MAIN_TYPES[MACRO_TYPE] == MACRO_TYPE
 
 
-def test_render_of_a_dotx_writes_a_document(cli, tmp_path):
-    dotx = _retyped(tmp_path, "通知.dotx", TEMPLATE_TYPE)
+@pytest.mark.parametrize(("name", "ctype"), [("通知.dotx", TEMPLATE_TYPE), ("宏.docm", MACRO_TYPE)])
+def test_render_of_a_dotx_or_docm_writes_a_document(cli, tmp_path, name, ctype):
+    template = _retyped(tmp_path, name, ctype)
     data = tmp_path / "d.yaml"
     data.write_text("leader: 王书记\nsecretary: 李\n", encoding="utf-8")
     out = tmp_path / "通知.docx"
-    result = cli("render", str(dotx), "--data", str(data), "-o", str(out))
+    result = cli("render", str(template), "--data", str(data), "-o", str(out))
     assert result.exit_code == 0, result.stderr
     assert _main_type(out) == DOCUMENT_TYPE
-    assert TEMPLATE_TYPE not in zipfile.ZipFile(out).read("[Content_Types].xml").decode()
+    assert ctype not in zipfile.ZipFile(out).read("[Content_Types].xml").decode()
     assert "王书记" in zipfile.ZipFile(out).read("word/header2.xml").decode()
     checked = cli("format-check", str(out))
     assert checked.exit_code in (0, 1) and "内部结构已损坏" not in checked.stdout + checked.stderr

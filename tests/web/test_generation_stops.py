@@ -118,7 +118,7 @@ def test_template_past_its_budget_stops_the_run_and_the_next_run_works(
 def test_cancel_keeps_what_was_written_and_a_new_run_starts_at_once(site, output_dir, csrf_of):
     from docx import Document
 
-    from speechkit.batch.files import TEMP_PREFIX
+    from speechkit.fsutil import TEMP_PREFIX
 
     client, folder = site
     _write_template(folder, SLOW)

@@ -35,7 +35,6 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from speechkit.batch.files import TEMP_PREFIX, sweep_temp_files, sync_folder, write_atomic
 from speechkit.errors import SpeechkitError, describe_os_error, display_path
 from speechkit.fsutil import sha256_bytes, sha256_file
 
@@ -78,15 +77,11 @@ CORRUPT = (
 
 __all__ = [
     "MANIFEST_NAME",
-    "TEMP_PREFIX",
     "Manifest",
     "input_key",
     "locked",
     "new_entry",
     "reconcile",
-    "sweep_temp_files",
-    "sync_folder",
-    "write_atomic",
 ]
 
 

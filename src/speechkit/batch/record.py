@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import time
 
-from speechkit.batch.files import sync_folder
 from speechkit.batch.manifest import Manifest, reconcile
+from speechkit.fsutil import sync_folder
 
 # Recording commits at most this often; outputs produced in between are still staged as
 # pending, so a kill loses no record, only some hashing at the next start.

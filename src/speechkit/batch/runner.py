@@ -14,7 +14,6 @@ import time
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from speechkit.batch.files import sweep_temp_files, write_atomic
 from speechkit.batch.manifest import Manifest, locked
 from speechkit.batch.model import (
     BatchOptions,
@@ -29,6 +28,7 @@ from speechkit.batch.pool import Executor
 from speechkit.batch.record import Recorder
 from speechkit.batch.steps import Context
 from speechkit.errors import SpeechkitError
+from speechkit.fsutil import atomic_write_bytes, sweep_temp_files
 
 UNGUARDED_MESSAGE = (
     "run_batch 在新启动的工作进程导入主脚本时又被调用了：从 Python 脚本调用时，"
@@ -51,7 +51,7 @@ def _write_report(result: BatchResult, path: Path) -> None:
     from speechkit.check.report import to_html
 
     html = to_html(result.reports, title="批量生成检查报告")
-    write_atomic(path, html.encode("utf-8") if isinstance(html, str) else html)
+    atomic_write_bytes(path, html.encode("utf-8") if isinstance(html, str) else html)
     result.report_path = path
 
 

@@ -1,7 +1,7 @@
 """Code that runs inside worker processes (or in-process with ``--jobs 1``).
 
 Workers render and write their outputs themselves (atomically, see
-:func:`speechkit.batch.files.write_atomic`) and send back only the hash, so the parent does
+:class:`speechkit.fsutil.AtomicWriter`) and send back only the hash, so the parent does
 little per output. Templates and profiles come from :mod:`speechkit.batch.cache` (compiled
 once per worker). This module imports nothing of the planner.
 """
@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from speechkit.batch.cache import compiled, profile
-from speechkit.batch.files import write_atomic
 from speechkit.batch.naming import kept_name
-from speechkit.fsutil import sha256_bytes
+from speechkit.fsutil import AtomicWriter, sha256_bytes
 
 Result = tuple[int, Any, str]  # (index, value or None, error message)
 
@@ -77,12 +76,11 @@ def produce(target: str, data: bytes, keep_stamp: str) -> dict:
     Returns ``{"sha256": ..., "kept": path or "", "stat": (size, mtime_ns)}``.
     """
     path = Path(target)
-    kept = ""
-    if keep_stamp and path.exists():
-        aside = kept_name(path, keep_stamp)
-        os.replace(path, aside)
-        kept = str(aside)
-    write_atomic(path, data, sync=False)
+    aside = kept_name(path, keep_stamp) if keep_stamp and path.exists() else None
+    with AtomicWriter(path, sync=False) as out:
+        out.write(data)
+        out.commit(keep_as=aside)
+    kept = str(aside) if aside else ""
     st = path.stat()
     return {"sha256": sha256_bytes(data), "kept": kept, "stat": (st.st_size, st.st_mtime_ns)}
 
@@ -142,24 +140,20 @@ def write_zip(
 ) -> dict:
     """Render every ``(entry name, member)`` form into one archive at ``target``.
 
-    The archive is written under a hidden name beside ``target`` (a kill leaves only that,
-    removed at the next run) and renamed into place when complete; entries are stored, not
-    compressed again (a .docx is already a zip). Memory holds one form at a time. Any form
+    The archive is written with :class:`~speechkit.fsutil.AtomicWriter` (a kill leaves at
+    most a hidden file, removed at the next run) and takes its name when complete; entries are
+    stored, not compressed again (a .docx is already a zip). Memory holds one form at a time. Any form
     that fails fails the archive, naming the first ones. ``keep_stamp`` and ``adopt_sha`` as
     in :func:`render_chunk`.
     """
     import hashlib
     import zipfile
 
-    from speechkit.batch.files import hidden_name
-
     path = Path(target)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(hidden_name(path.name))
     template = compiled(template_path)
     failures: list[str] = []
-    try:
-        with zipfile.ZipFile(temp, "w", zipfile.ZIP_STORED) as archive:
+    with AtomicWriter(path, sync=False) as out:
+        with zipfile.ZipFile(out.file, "w", zipfile.ZIP_STORED) as archive:
             for name, member in entries:
                 try:
                     data = template.render(dict(context, member=member))
@@ -173,26 +167,26 @@ def write_zip(
 
             raise SpeechkitError("压缩包中的评议表生成失败：" + "；".join(failures[:3]) + more)
         digest = hashlib.sha256()
-        with open(temp, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
+        out.file.seek(0)
+        for block in iter(lambda: out.file.read(1 << 20), b""):
+            digest.update(block)
         sha = digest.hexdigest()
         if adopt_sha:
             if sha == adopt_sha:
+                out.discard()
                 st = os.stat(target)
                 return {"sha256": sha, "stat": (st.st_size, st.st_mtime_ns), "adopted": True}
             if not keep_stamp:
+                out.discard()
                 return {"differs": True}
-        kept = ""
-        if keep_stamp and path.exists():
-            aside = kept_name(path, keep_stamp)
-            os.replace(path, aside)
-            kept = str(aside)
-        os.replace(temp, path)
-        st = path.stat()
-        return {"sha256": sha, "kept": kept, "stat": (st.st_size, st.st_mtime_ns)}
-    finally:
-        temp.unlink(missing_ok=True)
+        aside = kept_name(path, keep_stamp) if keep_stamp and path.exists() else None
+        out.commit(keep_as=aside)
+    st = path.stat()
+    return {
+        "sha256": sha,
+        "kept": str(aside) if aside else "",
+        "stat": (st.st_size, st.st_mtime_ns),
+    }
 
 
 def check_chunk(chunk: list[tuple[int, str, str, str, str]], shared: Any = None) -> list[Result]:

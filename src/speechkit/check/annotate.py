@@ -158,7 +158,13 @@ def annotate(src: str | Path, findings: list[Finding], out: str | Path) -> Path:
     shown = display_path(src)
     if out.resolve() == src.resolve():
         raise InputFileError("批注文档不能覆盖原文件。", Location(file=shown))
-    from speechkit.docx.package import CONTENT_TYPES, content_types_for_document, open_docx
+    from speechkit.docx.package import (
+        CONTENT_TYPES,
+        content_types_for_document,
+        macro_parts,
+        open_docx,
+        without_macro_parts,
+    )
 
     package = open_docx(src, shown=shown)  # exists, readable, bounded: plain-Chinese errors
     parts = dx.checked_parts(package)
@@ -249,16 +255,26 @@ def annotate(src: str | Path, findings: list[Finding], out: str | Path) -> Path:
     for part in parts:
         if part.name in touched:
             replaced[part.name] = part.root
+    # a commented copy of a .docm is a .docx without the macros, unless it is named .docm
+    dropped = (
+        set() if out.suffix.lower() == ".docm" else macro_parts(zin.read(CONTENT_TYPES), names)
+    )
+    plain = out.suffix.lower() != ".docm" and "macroEnabled" in package.main_type
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
-            if info.filename in replaced:
+            if info.filename in replaced or info.filename in dropped:
                 continue
-            zout.writestr(info, zin.read(info.filename))
+            data = zin.read(info.filename)
+            if dropped and info.filename.endswith(".rels"):
+                data = without_macro_parts(info.filename, data, dropped)
+            zout.writestr(info, data)
         for name, root in replaced.items():
             xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-            if name == CONTENT_TYPES:  # a commented copy of a template is a document
-                xml = content_types_for_document(xml)
+            if dropped and (name == CONTENT_TYPES or name.endswith(".rels")):
+                xml = without_macro_parts(name, xml, dropped)
+            elif name == CONTENT_TYPES:  # a commented copy of a template is a document
+                xml = content_types_for_document(xml, plain=plain)
             zout.writestr(name, xml)
     zin.close()
     return atomic_write_bytes(out, buf.getvalue())

@@ -365,11 +365,16 @@ def _init_worker(options: dict) -> None:
     _WORKER.update(options)
 
 
-def _check_one(path: str):
-    try:
-        return check(path, **_WORKER)
-    except SpeechkitError as exc:
-        return exc
+def _check_chunk(chunk: list[tuple[int, str]], _shared=None) -> list[tuple[int, object]]:
+    """Check ``(index, path)`` items with the options :func:`_init_worker` set: ``(index,
+    report or SpeechkitError)`` pairs (a pool worker function, see :mod:`speechkit.procpool`)."""
+    out: list[tuple[int, object]] = []
+    for index, path in chunk:
+        try:
+            out.append((index, check(path, **_WORKER)))
+        except SpeechkitError as exc:
+            out.append((index, exc))
+    return out
 
 
 def check_files(
@@ -378,39 +383,39 @@ def check_files(
     """Check many files, in parallel on ``jobs`` processes (default: every core).
 
     The tokenizer and the pack are prepared once in this process and shared with the workers
-    by fork. Every file is tried; unusable ones raise one :class:`InputFileError` naming them
-    all (or the file's own error when only one failed).
+    by fork (:class:`speechkit.procpool.Pool` with the ``fork`` start method; where there is
+    no fork the files are checked here). Reports come back in the order of ``paths``. Every
+    file is tried; unusable ones raise one :class:`InputFileError` naming them all (or the
+    file's own error when only one failed); a worker that dies raises :class:`SpeechkitError`.
     """
+    from concurrent.futures.process import BrokenProcessPool
+
+    from speechkit.procpool import Pool, can_start, chunks
+
     if options.get("rules") is None:
         options["rules"] = default_rules()
     if "profile" in options:
         options["profile"] = _resolve_profile(options["profile"])
     jobs = jobs or os.cpu_count() or 1
     paths = [str(p) for p in paths]
-    if jobs > 1 and len(paths) > 1:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
+    if jobs > 1 and len(paths) > 1 and can_start("fork"):
         options["rules"].prepare_tokens()
-        try:
-            mp = multiprocessing.get_context("fork")
-        except ValueError:
-            mp = None
-        if mp is not None:
-            with ProcessPoolExecutor(
-                max_workers=min(jobs, len(paths)),
-                mp_context=mp,
-                initializer=_init_worker,
-                initargs=(options,),
-            ) as ex:
-                chunk = max(1, len(paths) // (jobs * 4))
-                results = list(ex.map(_check_one, paths, chunksize=chunk))
-            return _raise_errors(results)
-    _init_worker(options)
+        workers = min(jobs, len(paths))
+    else:
+        workers = 1
+        _init_worker(options)  # no pool: the chunks run here
+    pool = Pool(workers, start_method="fork", initializer=_init_worker, initargs=(options,))
     try:
-        return _raise_errors([_check_one(p) for p in paths])
+        with pool:
+            size = max(1, len(paths) // (jobs * 4)) if workers > 1 else len(paths) or 1
+            results = dict(pool.stream(_check_chunk, chunks(enumerate(paths), size)))
+    except BrokenProcessPool:
+        raise SpeechkitError(
+            "有一个检查进程意外退出（可能是内存不足），本次检查没有完成；请用 --jobs 1 重试。"
+        ) from None
     finally:
         _WORKER.clear()
+    return _raise_errors([results[i] for i in range(len(paths))])
 
 
 def _raise_errors(results: list) -> list[FileReport]:

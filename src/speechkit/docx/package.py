@@ -114,6 +114,67 @@ def retype_package(data: bytes, ct_xml: bytes, plain: bool = False) -> bytes:
     return out.getvalue()
 
 
+# Parts only a macro-enabled package (.docm, .dotm) may hold: the VBA project and its data,
+# Word's key map customisations and attached toolbars. A .docx holding them is invalid.
+MACRO_ONLY_TYPES = frozenset(
+    {
+        "application/vnd.ms-office.vbaProject",
+        _MACRO_WML + "vbaData+xml",
+        _MACRO_WML + "keyMapCustomizations+xml",
+        _MACRO_WML + "attachedToolbars",
+    }
+)
+
+
+def macro_parts(ct_xml: bytes, names) -> set[str]:
+    """The members of ``names`` whose content type (from ``[Content_Types].xml``) only a
+    macro-enabled package may hold, and the ``.rels`` of those members."""
+    root = parse_part(ct_xml, CONTENT_TYPES, None)
+    defaults = {
+        (d.get("Extension") or "").lower(): d.get("ContentType") or ""
+        for d in root.iter(f"{{{CT_NS}}}Default")
+    }
+    overrides = {
+        (o.get("PartName") or "").lstrip("/"): o.get("ContentType") or ""
+        for o in root.iter(f"{{{CT_NS}}}Override")
+    }
+    found = set()
+    for name in names:
+        ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        if overrides.get(name, defaults.get(ext, "")) in MACRO_ONLY_TYPES:
+            found.add(name)
+    return found | {_rels_of(name) for name in found if _rels_of(name) in names}
+
+
+def _rels_of(name: str) -> str:
+    folder, base = posixpath.split(name)
+    return posixpath.join(folder, "_rels", base + ".rels")
+
+
+def without_macro_parts(name: str, xml: bytes, dropped: set[str]) -> bytes:
+    """``[Content_Types].xml`` or a ``.rels`` part ``name`` without what declares or points
+    at the ``dropped`` parts; the content types also declare a plain .docx main part."""
+    from lxml import etree
+
+    root = parse_part(xml, name, None)
+    if name == CONTENT_TYPES:
+        for node in list(root):
+            part = (node.get("PartName") or "").lstrip("/")
+            if part in dropped or node.get("ContentType") in MACRO_ONLY_TYPES:
+                root.remove(node)
+    else:
+        folder = posixpath.dirname(posixpath.dirname(name))  # word/_rels/x.rels → word
+        for rel in list(root):
+            target = rel.get("Target") or ""
+            if rel.get("TargetMode") == "External":
+                continue
+            path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+            if posixpath.normpath(path) in dropped:
+                root.remove(rel)
+    out = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return content_types_for_document(out, plain=True) if name == CONTENT_TYPES else out
+
+
 def docx_problem(data: bytes) -> str | None:
     """Why ``data`` is not a usable Word package, in plain Chinese; None when it is one."""
     try:

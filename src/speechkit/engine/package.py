@@ -50,6 +50,13 @@ def make_entry(name: str, data: bytes, date_time=(1980, 1, 1, 0, 0, 0), level: i
     return Entry(name, method, crc, len(data), payload, t, d)
 
 
+def entry_data(entry: Entry) -> bytes:
+    """The uncompressed bytes of ``entry``."""
+    if entry.method == zipfile.ZIP_DEFLATED:
+        return zlib.decompress(entry.payload, -15)
+    return entry.payload
+
+
 def write_zip(entries: list[Entry]) -> bytes:
     """Return the bytes of a zip holding ``entries`` in order."""
     chunks: list[bytes] = []

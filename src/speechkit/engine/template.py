@@ -7,14 +7,21 @@ import threading
 import traceback
 import zipfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from jinja2 import TemplateSyntaxError, meta
 from lxml import etree
 
-from speechkit.docx.package import CONTENT_TYPES, DocxFile, content_types_for_document, open_docx
+from speechkit.docx.package import (
+    CONTENT_TYPES,
+    DocxFile,
+    content_types_for_document,
+    macro_parts,
+    open_docx,
+    without_macro_parts,
+)
 from speechkit.docx.parts import part_numbers
 from speechkit.engine import limits, oxml
 from speechkit.engine.environment import UndefinedVariableError, bound_loops, make_environment
@@ -26,7 +33,14 @@ from speechkit.engine.messages import (
     undefined_message,
 )
 from speechkit.engine.objects import ObjectError, collecting
-from speechkit.engine.package import Entry, PackageChanges, make_entry, read_package, write_zip
+from speechkit.engine.package import (
+    Entry,
+    PackageChanges,
+    entry_data,
+    make_entry,
+    read_package,
+    write_zip,
+)
 from speechkit.engine.postprocess import postprocess
 from speechkit.engine.preprocess import PartSource, preprocess_part
 from speechkit.engine.properties import preprocess_properties
@@ -95,6 +109,9 @@ class Template:
                 (info, content_types_for_document(blob) if info.filename == CONTENT_TYPES else blob)
                 for info, blob in members
             ]
+        # a .docm/.dotm renders to a .docx without its macros unless the output is a .docm
+        self._macro_parts = macro_parts(data[CONTENT_TYPES], data)
+        self._macros = bool(self._macro_parts) or "macroEnabled" in package.main_type
         numbers = part_numbers(package.xml, package.main_part, self._file)
 
         if _CORE in data:
@@ -152,10 +169,10 @@ class Template:
         self._package_cache: dict = {}
         # what rendered objects (images, links, sub-documents) may need to extend
         self._extendable = {
-            name: blob
-            for name, blob in data.items()
-            if name.endswith(".rels")
-            or name in ("[Content_Types].xml", "word/styles.xml", "word/numbering.xml")
+            info.filename: blob
+            for info, blob in members  # a template's content types already declare a document
+            if info.filename.endswith(".rels")
+            or info.filename in ("[Content_Types].xml", "word/styles.xml", "word/numbering.xml")
         }
 
     # -- introspection -------------------------------------------------------------------
@@ -216,10 +233,12 @@ class Template:
         return url
 
     # -- rendering ----------------------------------------------------------------------
-    def render(self, context: Mapping[str, Any]) -> bytes:
+    def render(self, context: Mapping[str, Any], *, keep_macros: bool = False) -> bytes:
         """Render with ``context`` and return the bytes of a complete .docx.
 
-        Raises :class:`RenderError` naming the part, paragraph and tag for an undefined
+        A macro-enabled template (.docm, .dotm) gives a .docx without its macros (the VBA
+        project and the parts only a .docm may hold are left out, the main part is declared a
+        plain document); with ``keep_macros`` a .docm with them. Raises :class:`RenderError` naming the part, paragraph and tag for an undefined
         variable (with a "did you mean"), a failing filter, or output that is not well-formed.
         """
         rendered: dict[str, bytes] = {}
@@ -233,7 +252,25 @@ class Template:
         ]
         if package.changed:
             entries = package.apply(entries)
+        if self._macros and not keep_macros:
+            entries = self._without_macros(entries)
         return write_zip(entries)
+
+    def _without_macros(self, entries: list[Entry]) -> list[Entry]:
+        """``entries`` less the macro parts, with the content types and relationships that
+        named them rewritten."""
+        kept = []
+        for entry in entries:
+            if entry.name in self._macro_parts:
+                continue
+            if entry.name == CONTENT_TYPES or entry.name.endswith(".rels"):
+                old = entry_data(entry)
+                new = without_macro_parts(entry.name, old, self._macro_parts)
+                if new != old:
+                    fresh = make_entry(entry.name, new)
+                    entry = replace(fresh, dostime=entry.dostime, dosdate=entry.dosdate)
+            kept.append(entry)
+        return kept
 
     def _render_part(
         self, name: str, part: _CompiledPart, context: Mapping[str, Any], package: PackageChanges
@@ -255,12 +292,13 @@ class Template:
 
     def save(self, context: Mapping[str, Any], path: str | Path) -> Path:
         """Render and write ``path`` atomically (overwrites; refusing is the caller's call).
+        A macro-enabled template keeps its macros only when ``path`` ends in ``.docm``.
 
         Raises :class:`RenderError` (nothing written) or :class:`SpeechkitError` when the file
         cannot be written (a folder of that name, no permission, disk full).
         """
-        data = self.render(context)
         target = Path(path)
+        data = self.render(context, keep_macros=target.suffix.lower() == ".docm")
         if target.is_dir():
             raise SpeechkitError(
                 "输出路径是一个文件夹，请给出 .docx 文件名。", Location(file=str(path))
