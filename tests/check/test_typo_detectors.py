@@ -27,6 +27,7 @@ NEW_RULES = {
     "typo.official-terms",
     "typo.zhu-yi",
     "typo.ji-shi",
+    "typo.pinyin-initials",
     "forbidden.formulation-near-miss",
     "placeholder.word-prompt",
     "placeholder.content-control",
@@ -71,12 +72,56 @@ def test_one_edit(a, b, off):
         ("做到溶汇贯通", "融会贯通"),  # two changes in one half, both sound-alikes
         ("做到久久为工", "久久为功"),
         ("问计于明", "问计于民"),
+        ("坚持祛殉治乱", "祛疴治乱"),  # a rare character (疴) written as any other
+        ("确保学习教育见行见，取得实效", "见行见效"),  # the last character left out
+        ("做到见行见", "见行见效"),
     ],
 )
 def test_near_miss_of_fixed_phrases(text, suggestion):
     got = [f for f in check_text(text).findings if f.rule == "typo.near-miss"]
     assert [f.suggestion for f in got] == [suggestion]
-    assert "音近" in got[0].message or "形近" in got[0].message
+    assert any(k in got[0].message for k in ("音近", "形近", "生僻字", "漏写末字"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "推动学习教育见行见效。",
+        "见行见效、取得实效",
+        "坚持祛疴治乱",
+        "获得实效，",
+        "看得见、行得通",
+    ],
+)
+def test_whole_phrases_and_ordinary_endings_are_not_truncations(text):
+    assert "typo.near-miss" not in rules_of(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "match", "suggestion"),
+    [
+        ("深入贯彻zy八项规定精神", "zy", "中央"),
+        ("坚决落实党zy决策部署", "zy", "中央"),
+        ("学习zy精神。", "zy", "中央"),
+        ("市委zzb印发通知", "zzb", "组织部"),
+        ("各dzb要认真组织", "dzb", "党支部"),
+    ],
+)
+def test_pinyin_initials_next_to_chinese(text, match, suggestion):
+    got = [f for f in check_text(text).findings if f.rule == "typo.pinyin-initials"]
+    assert [(f.match, f.suggestion, f.severity) for f in got] == [(match, suggestion, "error")]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    before=st.sampled_from(["", "联系", "中央", "网址 ", "党"]),
+    word=st.from_regex(r"[A-Za-z0-9]{0,3}(?:zy|zzb|xcb|dzb)[A-Za-z0-9.@/_-]{0,6}", fullmatch=True),
+    after=st.sampled_from(["", "精神", "。", "，"]),
+)
+def test_initials_inside_latin_words_addresses_and_codes_are_not_reported(before, word, after):
+    if word in ("zy", "zzb", "xcb", "dzb"):
+        return  # the bare abbreviation itself
+    assert "typo.pinyin-initials" not in rules_of(before + word + after)
 
 
 @settings(max_examples=80, deadline=None)
@@ -86,6 +131,20 @@ def test_correct_fixed_phrases_are_never_reported(data):
     picked = data.draw(st.lists(st.sampled_from(phrases), min_size=1, max_size=6))
     text = "我们要" + "，".join(picked) + "。"
     assert "typo.near-miss" not in rules_of(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_phrase_index_candidates_are_the_windows_starting_or_ending_a_phrase(data):
+    index = confusion.PhraseIndex(["以身作则", "出谋划策", "融会贯通", "一如既往"])
+    alphabet = st.sampled_from(list("以身作则做出谋划策化融会贯通溶汇一如既往继"))
+    text = data.draw(st.text(alphabet, max_size=30))
+    expected = [
+        i
+        for i in range(len(text) - 3)
+        if text[i : i + 2] in index.heads or text[i + 2 : i + 4] in index.tails
+    ]
+    assert index.candidates(text) == expected
 
 
 @pytest.mark.parametrize(

@@ -38,9 +38,9 @@ def infer_doc_type(path: str | Path) -> str | None:
 def _resolve_profile(profile):
     if profile is None or not isinstance(profile, str | Path):
         return profile
-    from speechkit.profiles import load_profile
+    from speechkit.check.facts import load_facts
 
-    return load_profile(profile)
+    return load_facts(profile)
 
 
 MAX_PER_RULE = 100
@@ -59,12 +59,17 @@ def run_rules(doc: Document, rules: Sequence[Rule], ctx: RunContext) -> list[Fin
     """
     rules = [r for r in rules if ctx.profile is not None or not r.needs_profile]
     order = {(b.part, b.index): i for i, b in enumerate(doc.blocks)}
-    block_rules = [r for r in rules if not r.document_level]
+    # each paragraph rule with the characters a paragraph needs for it to run (prefilter)
+    plan = [(r, *(r.needed() or (None, False))) for r in rules if not r.document_level]
     per_rule: dict[int, list[tuple[Block, Hit]]] = {id(r): [] for r in rules}
     for block in doc.blocks:
         if not block.text:
             continue
-        for rule in block_rules:
+        feats = ctx.features(block)
+        chars, digit = feats.chars, feats.digit
+        for rule, needed, wants_digit in plan:
+            if needed is not None and needed.isdisjoint(chars) and not (wants_digit and digit):
+                continue
             hits = rule.run(block, ctx)
             if hits:
                 per_rule[id(rule)].extend((block, h) for h in _kept_hits(rule, block, hits))

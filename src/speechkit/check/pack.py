@@ -29,11 +29,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from speechkit.check import prefilter
 from speechkit.check.ruletypes import RULE_TYPES, Rule, Spec, SpecError
 from speechkit.errors import Location, Problem, RulePackError, display_path
 
 DEFAULT_PACK = Path(__file__).resolve().parent.parent / "rules" / "default.yaml"
-_CACHE_VERSION = 2
+_CACHE_VERSION = 3
 _PACK_KEYS = {"pack", "rules", "disable", "description"}
 
 
@@ -214,13 +215,35 @@ def load_pack_file(path: str | Path) -> tuple[str, list[str], list[Rule]]:
     cached = _read_cache(data)
     if cached is not None:
         try:
-            return _build(cached, shown, eager=False)
+            result = _build(cached, shown, eager=False)
+            _set_gates(result[2], cached.get("gates") or {})
+            return result
         except (RulePackError, KeyError, TypeError, ValueError, AttributeError):
             pass  # a stale or damaged cache entry: read the YAML again
     plain = _parse_yaml(data, shown)
     result = _build(plain, shown)
+    plain["gates"] = {
+        "": prefilter.VERSION,
+        **{
+            pat.pattern: [["".join(sorted(chars)), digit] for chars, digit in pat.gate]
+            for rule in result[2]
+            for pat in rule.lazy_patterns()
+        },
+    }
     _write_cache(data, plain)
     return result
+
+
+def _set_gates(rules: list[Rule], gates: dict) -> None:
+    """Give the rules' patterns the gates worked out when the pack was validated (parsing
+    every pattern again would cost a cold start some ten milliseconds)."""
+    if gates.get("") != prefilter.VERSION:
+        return
+    for rule in rules:
+        for p in rule.lazy_patterns():
+            got = gates.get(p.pattern) if p.pattern else None
+            if got is not None and p._gate is None:
+                p._gate = tuple((frozenset(chars), bool(digit)) for chars, digit in got)
 
 
 def _build(plain: dict, shown: str, eager: bool = True) -> tuple[str, list[str], list[Rule]]:

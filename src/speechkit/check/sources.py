@@ -223,16 +223,19 @@ def docx_blocks(data: bytes, shown: str) -> list[Block]:
             "不是常规的 Word 文档（可能是“Strict Open XML”格式），请在 Word/WPS 中另存为 .docx。",
             Location(file=shown),
         )
+    # most documents have no content control showing its prompt: then no paragraph has spans
+    prompts = any(next(pt.root.iter(_W_SHOWING_TAG), None) is not None for pt in parts)
     out = []
     for part, index, p, address in docxparts.iter_part_paragraphs(parts):
         text = docxparts.paragraph_text(p)
-        spans = placeholder_spans(p, len(text))
+        spans = placeholder_spans(p, len(text)) if prompts else ()
         out.append(Block(part, index, text, address=address, placeholders=spans))
     return out
 
 
 _W_SDT = f"{{{W_NS}}}sdt"
 _W_SHOWING = f"{{{W_NS}}}sdtPr/{{{W_NS}}}showingPlcHdr"
+_W_SHOWING_TAG = f"{{{W_NS}}}showingPlcHdr"
 
 
 def _showing_prompt(sdt) -> bool:

@@ -151,9 +151,9 @@ def check_cmd(
     _check_ignore(ignore, pack)
     prof = None
     if profile:
-        from speechkit.profiles import load_profile
+        from speechkit.check.facts import load_facts
 
-        prof = load_profile(profile)
+        prof = load_facts(profile)  # validated once, then served from the cache
     reports = check_files(
         list(files),
         jobs=jobs,

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from speechkit.check.model import CATEGORIES, DOC_TYPES, SEVERITIES, Block, Document
+from speechkit.check.prefilter import allows
 
 
 class SpecError(Exception):
@@ -38,6 +39,7 @@ class RunContext:
     rules: tuple = ()  # the active rules of this run (detectors may read their data)
     _bounds: dict = field(default_factory=dict)
     _data: object = None
+    _feats: tuple = (None, None)
 
     def profile_data(self):
         """The profile as nested data (``profile.context()``), built once per document: the
@@ -46,6 +48,17 @@ class RunContext:
             context = getattr(self.profile, "context", None)
             self._data = context() if callable(context) else self.profile
         return self._data
+
+    def features(self, block: Block):
+        """The characters of ``block`` that gates test (see :mod:`speechkit.check.prefilter`),
+        computed once per block (the engine visits blocks one after another)."""
+        last, feats = self._feats
+        if last is not block:
+            from speechkit.check.prefilter import Features
+
+            feats = Features(block.scan_text)
+            self._feats = (block, feats)
+        return feats
 
     def boundaries(self, block: Block) -> set[int]:
         """Token boundary offsets of ``block`` (jieba, HMM off), computed once per block."""
@@ -184,11 +197,21 @@ class LazyPattern:
     Packs read from the validated cache skip compiling rules that a run never uses (the
     consistency rules without a profile, for instance)."""
 
-    __slots__ = ("pattern", "_compiled")
+    __slots__ = ("pattern", "_compiled", "_gate")
 
-    def __init__(self, pattern: str) -> None:
+    def __init__(self, pattern: str, gate: tuple | None = None) -> None:
         self.pattern = pattern
         self._compiled: re.Pattern | None = None
+        self._gate = gate
+
+    @property
+    def gate(self) -> tuple:
+        """The characters a match needs (see :mod:`speechkit.check.prefilter`)."""
+        if self._gate is None:
+            from speechkit.check.prefilter import gate_of
+
+            self._gate = gate_of(self.pattern)
+        return self._gate
 
     @property
     def compiled(self) -> re.Pattern:
@@ -211,15 +234,16 @@ class LazyPattern:
         return self.compiled.match(text, *args)
 
     def __getstate__(self):
-        return self.pattern
+        return (self.pattern, self._gate)
 
     def __setstate__(self, state) -> None:
-        self.pattern = state
+        self.pattern, self._gate = state if isinstance(state, tuple) else (state, None)
         self._compiled = None
 
 
 def literal_regex(words: Iterable[str]) -> LazyPattern | None:
     """One regex matching any of ``words``, built as a trie so it scans fast; longest match wins."""
+    words = list(words)
     trie: dict = {}
     for w in words:
         node = trie
@@ -241,7 +265,9 @@ def literal_regex(words: Iterable[str]) -> LazyPattern | None:
             return f"(?:{body})?" if len(body) > 1 else body + "?"
         return "(?:" + "|".join(alts) + ")" + ("?" if optional else "")
 
-    return LazyPattern(build(trie))
+    from speechkit.check.prefilter import literal_gate
+
+    return LazyPattern(build(trie), literal_gate(words))
 
 
 class SafeDict(dict):
@@ -269,6 +295,7 @@ class Rule:
     pack: str = ""  # the pack file it came from, as shown to the user
     line: int | None = None
 
+    _needed = None  # (requirement,) once worked out, see needed()
     type_name = "base"
     needs_tokens = False
     needs_profile = False
@@ -334,6 +361,40 @@ class Rule:
     def terms(self) -> list[str]:
         """Words this rule wants kept whole by the tokenizer."""
         return []
+
+    def lazy_patterns(self) -> list[LazyPattern]:
+        """Every regular expression the rule holds (for caching their gates)."""
+        out = []
+        for value in vars(self).values():
+            for item in value if isinstance(value, tuple | list) else (value,):
+                if isinstance(item, LazyPattern):
+                    out.append(item)
+        return out
+
+    def gates(self) -> tuple | None:
+        """Gates of which one must let a paragraph through for :meth:`run` to find anything
+        there (see :mod:`speechkit.check.prefilter`); None: the rule always runs."""
+        return None
+
+    def needed(self) -> tuple[frozenset, bool] | None:
+        """Characters of which a paragraph must hold one (or any digit, when the flag is set)
+        for :meth:`run` to find anything there: the first requirement of each of
+        :meth:`gates`, joined. None: the rule always runs. Worked out once."""
+        got = self._needed
+        if got is None:
+            gates = self.gates()
+            if gates is None or not gates or () in gates:
+                got = (None,)
+            else:
+                chars = frozenset().union(*(g[0][0] for g in gates))
+                got = ((chars, any(g[0][1] for g in gates)),)
+            self._needed = got
+        return got[0]
+
+    def may_hit(self, feats) -> bool:
+        """False when the paragraph with these features certainly gives no hit."""
+        need = self.needed()
+        return need is None or allows((need,), feats)
 
     def run(self, block: Block, ctx: RunContext) -> list[Hit]:
         """Hits in one paragraph."""
@@ -428,7 +489,7 @@ def literal_matches(
 ) -> Iterable[re.Match]:
     """Matches of a word-list regex in ``block``; with ``on_tokens`` only those that start and
     end on jieba token boundaries (the block is segmented only when a literal matched)."""
-    if lit is None:
+    if lit is None or not allows(lit.gate, ctx.features(block)):
         return
     bounds = None
     for m in lit.finditer(block.scan_text):
@@ -440,9 +501,13 @@ def literal_matches(
         yield m
 
 
-def regex_hits(patterns: list, text: str) -> Iterable[tuple[int, int, re.Match]]:
-    """Spans of every match (group ``m`` when the pattern names one), empty matches skipped."""
+def regex_hits(patterns: list, text: str, feats=None) -> Iterable[tuple[int, int, re.Match]]:
+    """Spans of every match (group ``m`` when the pattern names one), empty matches skipped;
+    with ``feats`` (the text's :class:`~speechkit.check.prefilter.Features`), patterns whose
+    gate rules the text out are not run."""
     for pat in patterns:
+        if feats is not None and not allows(pat.gate, feats):
+            continue
         use_group = "m" in pat.groupindex
         for m in pat.finditer(text):
             s, e = m.span("m") if use_group else m.span()

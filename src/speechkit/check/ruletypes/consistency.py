@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from speechkit.check.model import Block
+from speechkit.check.prefilter import allows
 from speechkit.check.ruletypes.base import Hit, Rule, RunContext, Spec
 from speechkit.cnnum import parse_date_parts as parse_date
 from speechkit.cnnum import parse_number
@@ -88,6 +89,9 @@ class Consistency(Rule):
             compare=spec.choice("compare", ("number", "date", "month", "text"), "text"),
         )
 
+    def gates(self) -> tuple | None:
+        return tuple(p.gate for p in self.patterns)
+
     def run(self, block: Block, ctx: RunContext) -> list[Hit]:
         profile = ctx.profile
         if profile is None:
@@ -99,7 +103,10 @@ class Consistency(Rule):
             return []
         hits = []
         text = block.scan_text
+        feats = ctx.features(block)
         for pat in self.patterns:
+            if not allows(pat.gate, feats):
+                continue
             for m in pat.finditer(text):
                 s, e = m.span("value")
                 if e <= s:

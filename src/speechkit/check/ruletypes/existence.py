@@ -54,6 +54,10 @@ class Existence(Rule):
     def fixed_suggestion(self) -> str | None:
         return self.suggestion
 
+    def gates(self) -> tuple | None:
+        lit = getattr(self, "_lit", None)
+        return tuple(p.gate for p in (lit, *self.patterns) if p is not None)
+
     def terms(self) -> list[str]:
         return list(self.literals)
 
@@ -63,6 +67,6 @@ class Existence(Rule):
         on_tokens = self.scope == "tokens"
         for m in literal_matches(getattr(self, "_lit", None), block, ctx, on_tokens):
             hits.append(Hit(m.start(), m.end(), self.suggestion))
-        for s, e, _m in regex_hits(list(self.patterns), text):
+        for s, e, _m in regex_hits(self.patterns, text, ctx.features(block)):
             hits.append(Hit(s, e, self.suggestion))
         return hits

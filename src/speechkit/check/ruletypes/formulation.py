@@ -41,6 +41,11 @@ class Formulation(Rule):
     def terms(self) -> list[str]:
         return [self.core]
 
+    def gates(self) -> tuple | None:
+        from speechkit.check.prefilter import literal_gate
+
+        return (literal_gate([self.core]),)
+
     def run(self, block: Block, ctx: RunContext) -> list[Hit]:
         text = block.scan_text
         core, std = self.core, self.standard

@@ -66,9 +66,11 @@ class FormulationNearMiss(Rule):
         hits: list[Hit] = []
         for std in self.watched(ctx):
             n = len(std)
+            half = n // 2
+            if std[:half] not in text and std[half:] not in text:
+                continue  # an edit leaves one half intact
             exact = _occurrences(text, std)
             spans: set[tuple[int, int]] = set()
-            half = n // 2
             for part, at_start in ((std[:half], True), (std[half:], False)):
                 for i in _occurrences(text, part):
                     for size in (n - 1, n, n + 1):

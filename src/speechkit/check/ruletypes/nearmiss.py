@@ -10,7 +10,10 @@ from functools import lru_cache
 from speechkit.check.model import Block
 from speechkit.check.ruletypes.base import Hit, Rule, RunContext, Spec
 
-_HAN_RUN = re.compile("[\u4e00-\u9fff]{4,}")
+_HAN_RUN = re.compile("[\u4e00-\u9fff]{3,}")
+RARE = 50
+"""A character jieba's dictionary counts fewer times than this on its own is rare (疴, 赓):
+writers who cannot type it put another one in its place, sound- or shape-alike or not."""
 
 
 def _is_han(ch: str) -> bool:
@@ -38,8 +41,45 @@ def judge_window(window: str) -> tuple[str, str] | None:
     is_word = tokens.word_test()
     if is_word(window):
         return None
-    found = index.near(window, is_word) + confusion.official_index().near(window)
-    return _judge(window, found, index.phrases)
+    official = confusion.official_index().near(window)
+    return _judge(window, index.near(window, is_word) + official, index.phrases) or _rare(
+        window, official
+    )
+
+
+def _rare(window: str, found) -> tuple[str, str] | None:
+    """An official phrase of which ``window`` changes only one rare character (祛殉治乱 for
+    祛疴治乱), whatever it was changed into."""
+    from speechkit.check import tokens
+
+    freq = tokens.tokenizer().FREQ
+    for phrase, diff in found:
+        d = diff[0]
+        if len(diff) == 1 and _is_han(window[d]) and freq.get(phrase[d], 0) < RARE:
+            return phrase, "生僻字误写"
+    return None
+
+
+@lru_cache(maxsize=1 << 12)
+def judge_truncated(tail: str) -> str | None:
+    """The official phrase whose first three characters end a run of Chinese characters as
+    ``tail`` (见行见 for 见行见效), when ``tail`` is no word and no other phrase starts so."""
+    from speechkit.check import confusion, tokens
+
+    starts = _phrase_starts(confusion.official_phrases())
+    phrase = starts.get(tail)
+    if phrase is None or tokens.is_word(tail) or tokens.is_word(tail[1:]):
+        return None
+    return phrase
+
+
+@lru_cache(maxsize=4)
+def _phrase_starts(phrases: frozenset) -> dict[str, str]:
+    """First three characters → phrase, for the starts only one phrase has."""
+    out: dict[str, str | None] = {}
+    for p in phrases:
+        out[p[:3]] = None if p[:3] in out else p
+    return {k: v for k, v in out.items() if v is not None}
 
 
 def _judge(window: str, found, phrases) -> tuple[str, str] | None:
@@ -59,7 +99,7 @@ def _judge(window: str, found, phrases) -> tuple[str, str] | None:
         else:
             rank = (len(diff), 0 if kinds[0] == "音近" else 1)
             if best is None or rank < best[0]:
-                best = (rank, phrase, "、".join(dict.fromkeys(kinds)))
+                best = (rank, phrase, "、".join(dict.fromkeys(kinds)) + "字误写")
     return None if best is None else (best[1], best[2])
 
 
@@ -92,6 +132,9 @@ class NearMiss(Rule):
         if len(text) < 4:
             return []
         extra = self._extra_index()
+        from speechkit.check.confusion import fixed_phrases
+
+        fixed = fixed_phrases()
         hits: list[Hit] = []
         for m in _HAN_RUN.finditer(text):
             run, base = m.group(), m.start()
@@ -99,7 +142,7 @@ class NearMiss(Rule):
             if extra is not None:
                 starts = sorted(set(starts) | set(extra.candidates(run)))
             last_end = -1
-            for i in starts:
+            for i in starts if len(run) >= 4 else ():
                 if i < last_end:
                     continue
                 window = run[i : i + 4]
@@ -110,6 +153,11 @@ class NearMiss(Rule):
                     phrase, kind = got
                     hits.append(Hit(base + i, base + i + 4, phrase, (("kind", kind),)))
                     last_end = i + 4
+            if len(run) - 3 >= last_end and run[-4:] not in fixed:
+                phrase = judge_truncated(run[-3:])
+                if phrase is not None:
+                    end = base + len(run)
+                    hits.append(Hit(end - 3, end, phrase, (("kind", "漏写末字"),)))
         return hits
 
     def _extra_index(self):

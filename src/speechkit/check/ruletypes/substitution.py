@@ -101,6 +101,10 @@ class Substitution(Rule):
     def needs_tokens(self) -> bool:  # type: ignore[override]
         return self.scope == "tokens" and bool(self.swap)
 
+    def gates(self) -> tuple | None:
+        lit = getattr(self, "_lit", None)
+        return tuple(p.gate for p in (lit, *self.patterns) if p is not None)
+
     def terms(self) -> list[str]:
         return list(self.swap) + list(self.swap.values())
 
@@ -120,7 +124,7 @@ class Substitution(Rule):
         on_tokens = self.scope == "tokens"
         for m in literal_matches(getattr(self, "_lit", None), block, ctx, on_tokens):
             hits.append(Hit(m.start(), m.end(), self.swap[m.group()]))
-        for s, e, m in regex_hits(list(self.patterns), text):
+        for s, e, m in regex_hits(self.patterns, text, ctx.features(block)):
             matched = text[s:e]
             suggestion = self.suggest(m, matched)
             if suggestion == matched:
