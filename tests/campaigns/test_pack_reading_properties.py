@@ -54,3 +54,27 @@ def test_any_pack_content_gives_problems_not_exceptions(
         assert problem.location.file and problem.message
     if pack is None or any(p.severity == "error" for p in problems):
         assert problems
+
+
+def test_a_list_or_mapping_where_a_name_belongs_is_a_problem(tmp_path):
+    """kind / type / file given as a list or a mapping (found by the property above once):
+    a located problem each, no TypeError."""
+    root = tmp_path / "p"
+    root.mkdir()
+    campaign = {"id": "x", "name": "x", "documents": [{"id": "a", "name": "甲", "kind": []}]}
+    schema = {
+        "fields": [
+            {"key": "k", "type": {"a": 1}},
+            {"key": "j", "type": "text", "title": "乙", "file": []},
+        ]
+    }
+    checks = {"checks": [{"kind": ["sum_equals"], "field": "k"}]}
+    for name, data in (
+        ("campaign.yaml", campaign),
+        ("schema.yaml", schema),
+        ("checks.yaml", checks),
+    ):
+        (root / name).write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    _pack, problems = read_pack(root)
+    places = " ".join(str(p.location) for p in problems) + " ".join(p.message for p in problems)
+    assert "kind" in places and "类型" in places and "file" in places

@@ -324,7 +324,7 @@ def _documents(r: _Reader, items: Any, root: Path) -> list[DocumentType]:
         doc_id = r.text(item, "id", prefix, required=True)
         name = r.text(item, "name", prefix, required=True)
         kind = item.get("kind")
-        if kind not in DOCUMENT_KINDS:
+        if not isinstance(kind, str) or kind not in DOCUMENT_KINDS:
             choices = "、".join(DOCUMENT_KINDS)
             if kind is None:
                 r.fail(prefix, f"文档“{name or doc_id}”缺少 kind（可选：{choices}）")
@@ -357,7 +357,7 @@ def _documents(r: _Reader, items: Any, root: Path) -> list[DocumentType]:
             DocumentType(
                 id=doc_id,
                 name=name,
-                kind=kind if kind in DOCUMENT_KINDS else "material",
+                kind=kind if isinstance(kind, str) and kind in DOCUMENT_KINDS else "material",
                 template=template,
                 hints=r.texts(item, "hints", prefix),
                 source=str(source) if source is not None else None,
@@ -380,7 +380,7 @@ def _read_field(r: _Reader, item: Any, prefix: str, *, nested: bool) -> FieldSpe
         r.fail(f"{prefix}.key", f"列表项中的键“{key}”不能含“.”")
     kind = item.get("type")
     names = "、".join(FIELD_TYPES)
-    if kind not in FIELD_TYPES:
+    if not isinstance(kind, str) or kind not in FIELD_TYPES:
         if kind is None:
             r.fail(prefix, f"字段 {key} 缺少 type（可选：{names}）")
         else:
@@ -392,7 +392,7 @@ def _read_field(r: _Reader, item: Any, prefix: str, *, nested: bool) -> FieldSpe
         r.fail(f"{prefix}.required", "required 应为 true 或 false")
         required = False
     file = item.get("file", "town")
-    if file not in FILES:
+    if not isinstance(file, str) or file not in FILES:
         r.fail(f"{prefix}.file", f"file“{file}”无效，可选：city、town")
         file = "town"
     choices = r.texts(item, "choices", prefix)
@@ -490,7 +490,7 @@ def _read_checks(path: Path) -> tuple[list[CheckSpec], list[Problem]]:
             continue
         r.unknown(item, _CHECK_KEYS, prefix, "核对")
         kind = item.get("kind")
-        if kind not in CHECK_KINDS:
+        if not isinstance(kind, str) or kind not in CHECK_KINDS:
             names = "、".join(CHECK_KINDS)
             where = f"{prefix}.kind" if kind is not None else prefix
             r.fail(where, f"核对类型“{kind}”未知，可选：{names}")
