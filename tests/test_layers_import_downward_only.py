@@ -7,7 +7,7 @@ from tests.test_import_graph_has_no_cycle import import_graph
 # Lowest first; a module belongs to the layer of its longest matching prefix.
 LAYERS = [
     ("基础", ["speechkit", "speechkit._lazy", "speechkit.errors", "speechkit.fsutil",
-              "speechkit.procpool", "speechkit.cnnum", "speechkit.docx.address", "speechkit.data"]),
+              "speechkit.procpool", "speechkit.cnnum", "speechkit.keypath", "speechkit.docx.address", "speechkit.data"]),
     ("文档", ["speechkit.docx", "speechkit.docxfile", "speechkit.filters"]),
     ("资料", ["speechkit.profiles", "speechkit.campaigns"]),
     ("功能", ["speechkit.engine", "speechkit.check", "speechkit.typeset",

@@ -22,6 +22,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from speechkit.keypath import normalize_keypath
+
 _VERSION = 1
 MAX_ENTRIES = 200
 """Cached profiles kept; writing one more removes the least recently written (test runs and
@@ -60,18 +62,7 @@ class ProfileFacts:
 
     def locate(self, keypath: str) -> str | None:
         """Where the value at ``keypath`` is written (``file:line:column``), or None."""
-        return self._places.get(_normalize(keypath))
-
-
-def _normalize(keypath: str) -> str:
-    """``a.0.b`` → ``a[0].b`` (as :func:`speechkit.profiles.source.normalize_keypath`)."""
-    out = ""
-    for part in keypath.split("."):
-        if part.isdigit():
-            out += f"[{part}]"
-        else:
-            out = f"{out}.{part}" if out else part
-    return out
+        return self._places.get(normalize_keypath(keypath))
 
 
 def load_facts(town_path: str | Path) -> ProfileFacts:

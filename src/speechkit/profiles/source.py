@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from speechkit.errors import Location, Problem, describe_os_error, display_path
+from speechkit.keypath import normalize_keypath  # noqa: F401  (re-exported)
 
 MAX_BYTES = 1_000_000
 """Files larger than this are refused before parsing (a town file is a few kilobytes)."""
@@ -73,17 +74,6 @@ def join_key(prefix: str, key: str | int) -> str:
     if isinstance(key, int):
         return f"{prefix}[{key}]"
     return f"{prefix}.{key}" if prefix else str(key)
-
-
-def normalize_keypath(keypath: str) -> str:
-    """Return ``keypath`` with numeric dotted parts as indexes: ``a.0.b`` → ``a[0].b``."""
-    out = ""
-    for part in keypath.split("."):
-        if part.isdigit():
-            out += f"[{part}]"
-        else:
-            out = f"{out}.{part}" if out else part
-    return out
 
 
 def path_from_loc(loc: tuple[Any, ...]) -> str:
