@@ -297,3 +297,20 @@ def test_batch_pdf_starts_libreoffice_once_per_group_of_files(tmp_path, monkeypa
     pdfs = [i for i in result.items if i.output.endswith(".pdf")]
     assert len(pdfs) >= 12 and all(i.status == "generated" for i in pdfs)
     assert len(starts) == -(-len(pdfs) // PDF_CHUNK) and sum(starts) == len(pdfs)
+
+
+def test_one_document_to_a_named_pdf(tmp_path):
+    """``-o 名字.pdf`` with one document writes that file (not a folder of that name); with
+    several documents it is a usage error that names the option, and nothing is written."""
+    result = run_cli("pdf", TEMPLATES / "动员讲话.docx", "-o", tmp_path / "东湖讲话.pdf")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "东湖讲话.pdf").is_file() and pdf_pages(tmp_path / "东湖讲话.pdf") >= 1
+    assert "东湖讲话.pdf" in result.stdout
+    both = run_cli(
+        "pdf", TEMPLATES / "动员讲话.docx", TEMPLATES / "实施方案.docx", "-o", tmp_path / "两份.pdf"
+    )
+    assert both.exit_code == 2 and "-o 应是文件夹" in both.stderr
+    assert not (tmp_path / "两份.pdf").exists()
+    (tmp_path / "a.txt").write_text("x", "utf-8")
+    clash = run_cli("pdf", TEMPLATES / "动员讲话.docx", "-o", tmp_path / "a.txt")
+    assert clash.exit_code == 2 and "不是文件夹" in clash.stderr

@@ -167,8 +167,8 @@ def format_check_command(paths: tuple[Path, ...], fmt: str, render: bool) -> int
     "-o",
     "--out",
     "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="PDF 存放的文件夹（默认与各 .docx 同一文件夹）。",
+    type=click.Path(path_type=Path),
+    help="PDF 存放的文件夹（默认与各 .docx 同一文件夹）；只转一份时也可写 PDF 文件名，如 讲话.pdf。",
 )
 @click.option("--force", is_flag=True, help="同名 PDF 已存在时覆盖。")
 def pdf_command(paths: tuple[Path, ...], out_dir: Path | None, force: bool) -> None:
@@ -191,13 +191,20 @@ def pdf_command(paths: tuple[Path, ...], out_dir: Path | None, force: bool) -> N
         ToolMissingError,
         display_path,
     )
-    from speechkit.typeset.pdf import Converter, soffice_path, stand_ins
+    from speechkit.typeset.pdf import Converter, pdf_target, soffice_path, stand_ins
 
     if soffice_path() is None:
         raise ToolMissingError(
             "未找到 LibreOffice（soffice），无法生成 PDF。"
             "请安装 LibreOffice（Debian/Ubuntu：apt-get install libreoffice-writer-nogui）后重试。"
         )
+    if out_dir is not None and out_dir.suffix.lower() == ".pdf" and not out_dir.is_dir():
+        if len(paths) > 1:
+            raise click.UsageError(
+                f"转换 {len(paths)} 份文档时 -o 应是文件夹，不能是一个 PDF 文件名（{out_dir}）。"
+            )
+    elif out_dir is not None and out_dir.exists() and not out_dir.is_dir():
+        raise click.UsageError(f"-o {out_dir} 是一个文件，不是文件夹。")
     problems: list[SpeechkitError] = []
     targets: dict[Path, Path] = {}
     for path in paths:
@@ -206,7 +213,7 @@ def pdf_command(paths: tuple[Path, ...], out_dir: Path | None, force: bool) -> N
         except InputFileError as exc:
             problems.append(exc)
             continue
-        target = (out_dir if out_dir is not None else path.parent) / (path.stem + ".pdf")
+        target = pdf_target(path, out_dir if out_dir is not None else path.parent)
         key = target.resolve()
         if key in targets:
             problems.append(

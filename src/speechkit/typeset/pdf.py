@@ -111,9 +111,10 @@ class Converter:
         return done.pdf
 
     def convert_many(self, items: Iterable[tuple[str | Path, str | Path]]) -> list[Converted]:
-        """Convert ``(docx, out_dir)`` pairs; one :class:`Converted` per pair, in order.
+        """Convert ``(docx, out)`` pairs; one :class:`Converted` per pair, in order.
 
-        Each PDF is written atomically as ``out_dir/<stem>.pdf``. A file that is not a Word
+        Each PDF is written atomically as ``out/<stem>.pdf``, or as ``out`` itself when its name
+        ends in ``.pdf`` (see :func:`pdf_target`). A file that is not a Word
         document or that LibreOffice cannot convert gets its error; the others are converted.
         """
         from speechkit.typeset.pdfprep import prepare
@@ -147,7 +148,7 @@ class Converter:
                         staged.symlink_to(src.resolve())
                     except OSError:
                         staged.write_bytes(doc.data)
-                target = Path(out_dir).resolve() / (src.stem + ".pdf")
+                target = pdf_target(src, out_dir).resolve()
                 jobs.append(_Job(index, src, target, staged, prepared.comments))
             for group in _groups(jobs):
                 self._run(group, work, results)
@@ -193,6 +194,15 @@ class Converter:
                     "请在 Word/WPS 中打开后重新保存再试。",
                     Location(file=str(job.source)),
                 )
+
+
+def pdf_target(docx: str | Path, out: str | Path) -> Path:
+    """Where the PDF of ``docx`` goes: ``out`` itself when its name ends in ``.pdf`` (and it is
+    no folder), else ``out/<stem of docx>.pdf``."""
+    out = Path(out)
+    if out.suffix.lower() == ".pdf" and not out.is_dir():
+        return out
+    return out / (Path(docx).stem + ".pdf")
 
 
 def soffice_argv(exe: str, profile: Path, target: str, out_dir: Path, files) -> list[str]:
