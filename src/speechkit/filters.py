@@ -30,8 +30,8 @@ PARAGRAPH_BREAK = "\x07"
 #: is written in it, so an empty list leaves no blank paragraph.
 EMPTY_PARAGRAPHS = "\x08"
 
-# Characters XML 1.0 cannot hold (BEL and BS among them, which the engine uses as markers).
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: Characters XML 1.0 cannot hold (BEL and BS among them, which the engine uses as markers).
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 _WEEKDAYS = "一二三四五六日"
 
@@ -208,7 +208,7 @@ def paragraphs(items: Any) -> Markup:
     items = list(items)
     if not items:
         return Markup(EMPTY_PARAGRAPHS)
-    texts = (_XML_ILLEGAL.sub("", str(escape(str(i)))) for i in items)
+    texts = (XML_ILLEGAL.sub("", str(escape(str(i)))) for i in items)
     return Markup(PARAGRAPH_BREAK.join(texts))
 
 

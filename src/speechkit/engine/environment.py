@@ -17,10 +17,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
 from speechkit.engine import limits, objects
-from speechkit.filters import FILTERS
-
-# Characters XML 1.0 forbids (values pasted from Excel sometimes carry them).
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+from speechkit.filters import FILTERS, XML_ILLEGAL
 
 
 class UndefinedVariableError(UndefinedError):
@@ -61,8 +58,8 @@ def _finalize(value: Any) -> Any:
     if type(value) is str:  # Markup (a subclass) is ours
         if len(value) > 256:
             limits.count_printed(value)
-        if _XML_ILLEGAL.search(value):
-            return _XML_ILLEGAL.sub("", value)
+        if XML_ILLEGAL.search(value):
+            return XML_ILLEGAL.sub("", value)
     return value
 
 
