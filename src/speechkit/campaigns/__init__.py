@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from speechkit.campaigns.pack import (
@@ -107,6 +108,16 @@ def _dirs(near: Path | None = None) -> list[Path]:
     dirs.append(Path.cwd() / USER_DIR)
     dirs.append(SHIPPED_DIR)
     return dirs
+
+
+def _pack_folders(near: str | Path | None) -> Iterator[Path]:
+    """Every folder holding a campaign.yaml in the search folders, in search order (a later
+    one with the same name as an earlier one is yielded too: the caller keeps the first)."""
+    for folder in _dirs(Path(near) if near is not None else None):
+        if folder.is_dir():
+            for sub in sorted(folder.iterdir()):
+                if (sub / "campaign.yaml").is_file():
+                    yield sub
 
 
 def _stamp(root: Path) -> tuple:
@@ -246,33 +257,30 @@ def campaign_index(
     out: list[tuple[str, tuple[str, ...], Path | None]] = []
     seen: set[str] = set()
     changed = False
-    for folder in _dirs(Path(near) if near is not None else None):
-        if not folder.is_dir():
+    for sub in _pack_folders(near):
+        if sub.name in seen:
             continue
-        for sub in sorted(folder.iterdir()):
-            if sub.name in seen or not (sub / "campaign.yaml").is_file():
-                continue
-            stamp = [list(x) for x in _stamp(sub)]
-            entry = stored.get(str(sub))
-            if entry is None or entry.get("stamp") != stamp:
-                try:
-                    pack = load(sub)
-                    entry = {
-                        "stamp": stamp,
-                        "id": pack.id,
-                        "names": list(pack.names) or [pack.name],
-                        "rules": str(pack.rules_path) if pack.rules_path else None,
-                        "hints": [[h, d.kind] for d in pack.documents for h in d.hints],
-                    }
-                except CampaignPackError:
-                    entry = {"stamp": stamp, "id": None}
-                stored[str(sub)] = entry
-                changed = True
-            if entry.get("id"):
-                _HINTS[entry["id"]] = [tuple(h) for h in entry.get("hints", [])]
-                seen.add(sub.name)
-                rules = entry.get("rules")
-                out.append((entry["id"], tuple(entry["names"]), Path(rules) if rules else None))
+        stamp = [list(x) for x in _stamp(sub)]
+        entry = stored.get(str(sub))
+        if entry is None or entry.get("stamp") != stamp:
+            try:
+                pack = load(sub)
+                entry = {
+                    "stamp": stamp,
+                    "id": pack.id,
+                    "names": list(pack.names) or [pack.name],
+                    "rules": str(pack.rules_path) if pack.rules_path else None,
+                    "hints": [[h, d.kind] for d in pack.documents for h in d.hints],
+                }
+            except CampaignPackError:
+                entry = {"stamp": stamp, "id": None}
+            stored[str(sub)] = entry
+            changed = True
+        if entry.get("id"):
+            _HINTS[entry["id"]] = [tuple(h) for h in entry.get("hints", [])]
+            seen.add(sub.name)
+            rules = entry.get("rules")
+            out.append((entry["id"], tuple(entry["names"]), Path(rules) if rules else None))
     if changed and cache is not None:
         from speechkit.fsutil import atomic_write_text
 
@@ -298,14 +306,11 @@ def list_packs(near: str | Path | None = None) -> list[Pack]:
     """Every pack found (user folders first; a user pack hides a shipped one of the same id);
     invalid packs are skipped (``campaigns check`` reports them)."""
     seen: dict[str, Pack] = {}
-    for folder in _dirs(Path(near) if near is not None else None):
-        if not folder.is_dir():
+    for sub in _pack_folders(near):
+        if sub.name in seen:
             continue
-        for sub in sorted(folder.iterdir()):
-            if sub.name in seen or not (sub / "campaign.yaml").is_file():
-                continue
-            with contextlib.suppress(CampaignPackError):
-                seen[sub.name] = load(sub)
+        with contextlib.suppress(CampaignPackError):
+            seen[sub.name] = load(sub)
     return list(seen.values())
 
 
