@@ -57,7 +57,7 @@ def template_from(
     the review. ``check_with`` profiles are filled in as a trial; with ``source_template`` (the
     template the source was made from, when known) their text is compared with it.
     """
-    from speechkit.docx.package import validate_docx_bytes
+    from speechkit.docx.package import open_docx
     from speechkit.profiles import load_profile
     from speechkit.typeset.convert import convert_to_docx, needs_conversion
 
@@ -80,10 +80,7 @@ def template_from(
         if needs_conversion(src):
             read_from = convert_to_docx(src, tmp)
             notices.append(f"{display_path(src)} 不是 .docx，已用 LibreOffice 转换后读取。")
-        from speechkit.docx.package import open_docx
-
-        doc = open_docx(read_from, shown=display_path(src))
-        validate_docx_bytes(doc.data, display_path(src))
+        doc = open_docx(read_from, shown=display_path(src))  # validated as it is opened
         result = templatize_bytes(doc.data, context, file=display_path(src), pack=profile.pack_id)
         proof = compare_texts(
             document_texts(doc.data), render_texts(result.data, context, "t.docx")
