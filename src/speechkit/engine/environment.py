@@ -8,7 +8,6 @@ around the tags needs no escaping for Jinja.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Any
 
@@ -63,15 +62,12 @@ def _finalize(value: Any) -> Any:
     return value
 
 
-_COLOR = re.compile(r"#?([0-9A-Fa-f]{6})")
-
-
 def cell_color(value: Any) -> str:
     """A ``{% cellbg %}`` colour: ``FF0000`` or ``#FF0000`` (``auto`` for none)."""
     text = str(value).strip()
     if text.lower() == "auto":
         return "auto"
-    m = _COLOR.fullmatch(text)
+    m = objects.HEX_COLOR.fullmatch(text)
     if not m:
         raise ValueError(
             f"“{text}”不是颜色：底色要写成 6 位十六进制数，如 FF0000（红）、FFFF00（黄）"

@@ -33,7 +33,7 @@ R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 REL_IMAGE = R_NS + "/image"
 REL_HYPERLINK = R_NS + "/hyperlink"
 _XML_ILLEGAL = re.compile("[\x00-\x06\x08\x0b\x0e-\x1f\ufffe\uffff]")  # \a and \f are ours
-_HEX = re.compile(r"#?([0-9A-Fa-f]{6})")
+HEX_COLOR = re.compile(r"#?([0-9A-Fa-f]{6})")  # FF0000 or #FF0000: text, highlight, cell
 _HIGHLIGHTS = {
     "black", "blue", "cyan", "green", "magenta", "red", "yellow", "white", "darkBlue",
     "darkCyan", "darkGreen", "darkMagenta", "darkRed", "darkYellow", "darkGray", "lightGray",
@@ -141,7 +141,7 @@ class BlockObject:
 
 # -- text and runs ---------------------------------------------------------------------------
 def _color(value: Any, what: str) -> str:
-    m = _HEX.fullmatch(str(value).strip())
+    m = HEX_COLOR.fullmatch(str(value).strip())
     if not m:
         raise ObjectError(f"{what}“{value}”不是颜色：要写成 6 位十六进制数，如 FF0000（红）")
     return m.group(1).upper()
