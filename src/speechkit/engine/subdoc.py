@@ -97,13 +97,7 @@ class Subdoc(BlockObject):
                     raise ObjectError(
                         f"附件文档 {name} 解压后超过 {_SUBDOC_MAX_BYTES // 2**20} MB，太大，不能插入"
                     )
-                self._files = {
-                    n: zf.read(n)
-                    for n in zf.namelist()
-                    if n in ("word/document.xml", "word/_rels/document.xml.rels", "word/styles.xml")
-                    or n == "word/numbering.xml"
-                    or n.startswith("word/media/")
-                }
+                self._files = {i.filename: zf.read(i) for i in wanted}
         except (zipfile.BadZipFile, OSError, EOFError, ValueError):
             raise ObjectError(f"{name} 不是 Word 文档（.docx）") from None
         if "word/document.xml" not in self._files:
