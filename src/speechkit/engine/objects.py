@@ -101,7 +101,6 @@ def _media_name(blob: bytes, ext: str) -> str:
 
 class _Collector(threading.local):
     current: Additions | None = None
-    ids: int = 0
 
 
 _COLLECTOR = _Collector()
