@@ -32,8 +32,6 @@ from speechkit.engine.partsource import run_is_empty as _run_is_empty
 from speechkit.engine.tags import Tag, scan
 from speechkit.errors import Location, Problem
 
-_PI_RE = re.compile(r"<\?sk (\d+)\?>")
-
 # Block keywords: openers with their closers, middles with the openers they may sit in.
 OPENERS = {
     "for": "endfor",
