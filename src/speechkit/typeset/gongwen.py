@@ -154,11 +154,6 @@ def own_runs(p) -> list:
     return out
 
 
-def own_text(p) -> str:
-    """The visible text of ``p`` without its text boxes' text."""
-    return "".join(oxml.run_text(r) for r in own_runs(p))
-
-
 class Numbering:
     """Draws the numbers of automatic numbering (``w:numPr``) as Word shows them."""
 
