@@ -36,8 +36,9 @@ XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _WEEKDAYS = "一二三四五六日"
 
 
-def _as_date(value: Any, name: str) -> _dt.date:
-    """Return ``value`` as a date; accepts date, datetime and ISO strings."""
+def as_date(value: Any, name: str) -> _dt.date:
+    """Return ``value`` as a date; accepts date, datetime and ISO strings (ValueError naming
+    ``name`` otherwise)."""
     if isinstance(value, _dt.datetime):
         return value.date()
     if isinstance(value, _dt.date):
@@ -58,7 +59,7 @@ def cn_date(value: Any, style: str = "arabic") -> str:
     """
     if value is None:
         return ""
-    d = _as_date(value, "cn_date")
+    d = as_date(value, "cn_date")
     if style == "arabic":
         return f"{d.year}年{d.month}月{d.day}日"
     if style == "month":
@@ -78,7 +79,7 @@ def cn_range(start: Any, end: Any, unit: str = "month") -> str:
     """
     if start is None or end is None:
         return ""
-    a, b = _as_date(start, "cn_range"), _as_date(end, "cn_range")
+    a, b = as_date(start, "cn_range"), as_date(end, "cn_range")
     if unit == "month":
         if (a.year, a.month) == (b.year, b.month):
             return f"{a.year}年{a.month}月"
@@ -136,7 +137,7 @@ def cn_weekday(value: Any, style: str = "星期") -> str:
             raise ValueError(f"cn_weekday：星期几应为 1–7，得到 {value}")
         idx = value - 1
     else:
-        idx = _as_date(value, "cn_weekday").weekday()
+        idx = as_date(value, "cn_weekday").weekday()
     if style not in ("星期", "周"):
         raise ValueError(f"cn_weekday：不认识的样式“{style}”（可用 星期、周）")
     return style + _WEEKDAYS[idx]

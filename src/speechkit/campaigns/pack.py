@@ -205,20 +205,16 @@ class _Reader:
         return tuple(value)
 
     def date(self, data: dict, key: str) -> dt.date | None:
+        from speechkit.filters import as_date
+
         value = data.get(key)
         if value is None:
             return None
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value.strip())
-            except ValueError:
-                pass
-        self.fail(key, f"{key} 应为日期（如 2026-03-01），实际写的是“{value}”")
-        return None
+        try:
+            return as_date(value, key)
+        except ValueError:
+            self.fail(key, f"{key} 应为日期（如 2026-03-01），实际写的是“{value}”")
+            return None
 
 
 def _read(path: Path) -> tuple[Any, _Reader]:
