@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import shutil
 from dataclasses import dataclass
@@ -35,6 +36,15 @@ def _legacy_profiles() -> Path:
 PROFILES = _legacy_profiles()
 TEMPLATES = LEGACY_PACK / "templates"
 SEED = ROOT / "tests" / "data" / "seed.txt"
+# A member whose 支部 and 职务 run to 40 characters: per-member forms must still fit one page
+LONG_MEMBER = {
+    "name": "欧阳示范",
+    "gender": "女",
+    "birth": datetime.date(1962, 12, 1),
+    "joined": datetime.date(2005, 11, 1),
+    "branch": "海川市东湖镇人民政府机关第二党支部暨东湖镇农村集体经济合作社联合党支部委员会第一",
+    "post": "镇党委委员、组织委员、宣传委员、统战委员，镇人民政府副镇长兼综合行政执法办公室主",
+}
 
 
 @dataclass

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from tests.campaigns import shipped
+from tests.conftest import LONG_MEMBER
 
 
 def rules_self_test(pack: str) -> None:
@@ -84,16 +83,6 @@ def member_forms_carry_the_member(outputs) -> None:
             assert o.member in cells
         else:
             assert not any(x.member and x.member in cells for x in forms if x.town == o.town)
-
-
-LONG_MEMBER = {
-    "name": "欧阳示范",
-    "gender": "女",
-    "birth": dt.date(1962, 12, 1),
-    "joined": dt.date(2005, 11, 1),
-    "branch": "海川市东湖镇人民政府机关第二党支部暨东湖镇农村集体经济合作社联合党支部委员会第一",
-    "post": "镇党委委员、组织委员、宣传委员、统战委员，镇人民政府副镇长兼综合行政执法办公室主",
-}
 
 
 def form_fits_one_page(pack: str, tmp_path) -> None:

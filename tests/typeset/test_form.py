@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import datetime
 import io
 import re
 from collections import Counter
@@ -13,7 +12,7 @@ from docx import Document
 
 from speechkit.engine import Template
 from speechkit.typeset.form import FormSpecError, build_form, load_form_spec, parse_spec
-from tests.conftest import TEMPLATES, pdf_text, requires_soffice
+from tests.conftest import LONG_MEMBER, TEMPLATES, pdf_text, requires_soffice
 from tests.typeset.helpers import NS, W, part_xml, schema_findings
 
 SPEC = {
@@ -61,14 +60,6 @@ TBLPR_ORDER = [
     "tblCellMar",
     "tblLook",
 ]
-LONG_MEMBER = {
-    "name": "欧阳示范",
-    "gender": "女",
-    "birth": datetime.date(1962, 12, 1),
-    "joined": datetime.date(2005, 11, 1),
-    "branch": "海川市东湖镇人民政府机关第二党支部暨东湖镇农村集体经济合作社联合党支部委员会第一",
-    "post": "镇党委委员、组织委员、宣传委员、统战委员，镇人民政府副镇长兼综合行政执法办公室主",
-}
 
 
 def _spec(**changes):

@@ -6,7 +6,6 @@ LibreOffice start, as batch and the web page do.
 
 from __future__ import annotations
 
-import datetime
 import io
 import re
 import zipfile
@@ -22,21 +21,21 @@ from speechkit.profiles import find_towns, load_profile
 from speechkit.typeset import spec as S
 from speechkit.typeset.pdf import Converter, pdf_fonts, pdf_pages, stand_ins
 from speechkit.typeset.text import typeset
-from tests.conftest import PROFILES, SEED, TEMPLATES, pdf_text, requires_soffice, run_cli
+from tests.conftest import (
+    LONG_MEMBER,
+    PROFILES,
+    SEED,
+    TEMPLATES,
+    pdf_text,
+    requires_soffice,
+    run_cli,
+)
 
 pytestmark = [requires_soffice, pytest.mark.soffice]
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # the faces fonts.conf maps the official fonts to; anything else embedded is a fallback font,
 # i.e. a glyph the intended face does not have
 FACES = re.compile(r"^(NotoSerifCJK|NotoSansCJK|LXGWWenKai|LiberationSerif|Tinos|NimbusRom)")
-LONG_MEMBER = {
-    "name": "欧阳示范",
-    "gender": "女",
-    "birth": datetime.date(1962, 12, 1),
-    "joined": datetime.date(2005, 11, 1),
-    "branch": "海川市东湖镇人民政府机关第二党支部暨东湖镇农村集体经济合作社联合党支部委员会第一",
-    "post": "镇党委委员、组织委员、宣传委员、统战委员，镇人民政府副镇长兼综合行政执法办公室主",
-}
 
 
 def docx_chars(path: Path) -> Counter:
