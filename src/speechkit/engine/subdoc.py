@@ -117,9 +117,11 @@ class Subdoc(BlockObject):
             for node in el.iter():
                 for attr in _REL_ATTRS:
                     rid = node.get(attr)
-                    if rid is not None and rid not in self._rels:
+                    if rid is None:
+                        continue
+                    if rid not in self._rels:
                         raise ObjectError(f"{name} 已损坏：引用了不存在的关系 {rid}")
-                    if rid is not None and self._rels[rid][0] not in (REL_IMAGE, REL_HYPERLINK):
+                    if self._rels[rid][0] not in (REL_IMAGE, REL_HYPERLINK):
                         kind = self._rels[rid][0].rsplit("/", 1)[-1]
                         raise ObjectError(
                             f"{name} 中含有暂不支持插入的内容（{kind}，如图表或嵌入对象）："
