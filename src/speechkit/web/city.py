@@ -48,18 +48,9 @@ def _raw(path: Path) -> dict:
 
 def _render(path, *, values, base, sha, problems, status=200, notice=None, taken=(),
             conflicts=(), concurrent=False):  # fmt: skip
-    from speechkit.web.towns import campaign_info, shown_problems, titles
+    from speechkit.web.towns import campaign_info, problems_at_fields, shown_problems
 
     fields = city_form()
-    names = titles()
-    field_problems: dict[str, list[dict]] = {}
-    for p in problems:
-        key = forms.field_for_problem(fields, p.key) if p.key else None
-        if key:
-            text = forms.friendly(p.message, names)
-            here = field_problems.setdefault(key, [])
-            if not any(item["text"] == text for item in here):
-                here.append({"severity": p.severity, "text": text})
     label = {leaf.key: forms.split_title(leaf.title)[0] for top in fields for leaf in top.leaves()}
     return render_template(
         "city.html",
@@ -69,7 +60,7 @@ def _render(path, *, values, base, sha, problems, status=200, notice=None, taken
         base_json=json.dumps(base, ensure_ascii=False),
         sha=sha,
         problems=shown_problems(problems),
-        field_problems=field_problems,
+        field_problems=problems_at_fields(fields, problems),
         notice=notice,
         taken=[label.get(k, k) for k in taken],
         conflicts=[label.get(k, k) for k in conflicts],

@@ -191,6 +191,25 @@ def shown_problems(problems: list[Problem]) -> list[dict]:
     return out
 
 
+def problems_at_fields(
+    fields: list[forms.FormField], problems: list[Problem], *, todo: bool = False
+) -> dict[str, list[dict]]:
+    """Problems under the form field they belong to: field key → ``{severity, text}`` items,
+    each sentence once. With ``todo``, an error for a field still to be filled in has the
+    severity ``todo``."""
+    names = titles()
+    out: dict[str, list[dict]] = {}
+    for p in problems:
+        key = forms.field_for_problem(fields, p.key) if p.key else None
+        if key:
+            text = forms.friendly(p.message, names)
+            kind = "todo" if todo and p.severity == "error" and is_todo(p) else p.severity
+            here = out.setdefault(key, [])
+            if not any(item["text"] == text for item in here):
+                here.append({"severity": kind, "text": text})
+    return out
+
+
 def town_path(slug: str) -> Path:
     """Return the file of the town ``slug``; 404 unless it is one of ``find_towns``' files."""
     entry = town_index().get(slug)
@@ -316,16 +335,6 @@ def _render_town(
     concurrent=False,
 ):
     fields = town_form()
-    names = titles()
-    field_problems: dict[str, list[dict]] = {}
-    for problem in problems:
-        key = forms.field_for_problem(fields, problem.key) if problem.key else None
-        if key:
-            text = forms.friendly(problem.message, names)
-            kind = "todo" if problem.severity == "error" and is_todo(problem) else problem.severity
-            here = field_problems.setdefault(key, [])
-            if not any(item["text"] == text for item in here):
-                here.append({"severity": kind, "text": text})
     name, kind = _town_name(path)
     return render_template(
         "town.html",
@@ -340,7 +349,7 @@ def _render_town(
         base_json=json.dumps(base, ensure_ascii=False),
         sha=sha,
         problems=shown_problems(problems),
-        field_problems=field_problems,
+        field_problems=problems_at_fields(fields, problems, todo=True),
         notice=notice,
         taken=[_title_of(fields, key) for key in taken],
         conflicts=[_title_of(fields, key) for key in conflicts],
