@@ -313,7 +313,8 @@ def index():
     )
 
 
-def _raw_town_data(path: Path) -> dict:
+def raw_profile_data(path: Path) -> dict:
+    """A profile file's data as read, without validation ({} when its top is not a mapping)."""
     from speechkit.profiles import load_data_file
 
     data = load_data_file(path)
@@ -371,7 +372,7 @@ def town(slug: str):
     path = town_path(slug)
     sha = sha256_file(path)
     try:
-        data = _raw_town_data(path)
+        data = raw_profile_data(path)
     except ProfileError as exc:  # e.g. a YAML syntax error: show it, no form to fill
         return render_template(
             "error.html", title=f"{slug}.yaml 无法读取", message=exc.format_message()
@@ -405,7 +406,7 @@ def save(slug: str):
     fields = town_form()
     submitted = forms.read_submission(fields, request.form)
     expected = request.form.get("sha256") or None
-    base = _posted_base()
+    base = posted_base()
     if g.get("csrf_stale"):
         return _render_town(
             slug,
@@ -419,7 +420,7 @@ def save(slug: str):
         )
     with file_lock(path):
         current_sha = sha256_file(path)
-        data = _raw_town_data(path)
+        data = raw_profile_data(path)
         if expected != current_sha:
             return _concurrent(slug, path, fields, submitted, base, data, current_sha)
         changes = forms.changes_between(fields, submitted, data)
@@ -430,7 +431,7 @@ def save(slug: str):
             update_town_file(path, changes, expected_sha256=expected)
         except ConcurrentEditError:
             sha = sha256_file(path)
-            return _concurrent(slug, path, fields, submitted, base, _raw_town_data(path), sha)
+            return _concurrent(slug, path, fields, submitted, base, raw_profile_data(path), sha)
         except ProfileError as exc:
             fresh = _new_errors(path, changes, exc.problems)
             if fresh:
@@ -446,7 +447,7 @@ def save(slug: str):
                 )
             # only fields still to be filled in (a new town): save what was typed
             _rewrite_values(path, changes)
-    labels = {leaf.key: forms.split_title(leaf.title)[0] for top in fields for leaf in top.leaves()}
+    labels = forms.short_labels(fields)
     flash("已保存：" + "、".join(labels.get(k, k) for k in changes), "ok")
     return redirect(url_for("towns.town", slug=slug), code=303)
 
@@ -470,7 +471,7 @@ def _new_errors(path: Path, changes: dict, after: list[Problem]) -> list[Problem
     return out
 
 
-def _posted_base() -> dict:
+def posted_base() -> dict:
     """The form values the page was loaded with (hidden field ``base``), or {} if unusable."""
     try:
         base = json.loads(request.form.get("base") or "{}")
@@ -607,9 +608,14 @@ def _rewrite_values(path: Path, changes: dict) -> None:
     text, encoding = decode_bytes(raw)
     yaml, data = _load_round_trip(text)
     apply_changes(data, changes)
+    atomic_write_bytes(path, encode_like(raw, encoding, _dump(yaml, data)))
+
+
+def encode_like(raw: bytes, encoding: str, text: str) -> bytes:
+    """``text`` encoded as the file ``raw`` was (``encoding`` from ``decode_bytes``; BOM kept)."""
     codec = "gb18030" if encoding == "GB18030" else "utf-8"
     bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
-    atomic_write_bytes(path, bom + _dump(yaml, data).encode(codec))
+    return bom + text.encode(codec)
 
 
 def _town_files(path: Path) -> list[Path]:
