@@ -300,14 +300,7 @@ def listing():
 
     out = settings().output_dir
     groups: OrderedDict = OrderedDict()
-    files = []
-    if out.is_dir():
-        for path in out.rglob("*"):
-            rel = path.relative_to(out)
-            if any(part.startswith((".", "~$")) for part in rel.parts):
-                continue
-            if path.suffix.lower() in DOWNLOAD_SUFFIXES and _inside(path, out):
-                files.append(rel)
+    files = [path.relative_to(out) for path in _downloads(out, out)] if out.is_dir() else []
     # per folder in the towns' order (then other folders, then loose files such as reports):
     # a folder's own files before its sub-folders
     rank = _town_rank()
@@ -349,11 +342,10 @@ def in_town_order(groups: OrderedDict) -> OrderedDict:
     return OrderedDict((k, groups[k]) for k in keys)
 
 
-def _zip_files(out: Path, folder: str | None) -> list[Path]:
+def _downloads(base: Path, out: Path) -> list[Path]:
+    """The files under ``base`` (inside the output folder ``out``) the pages offer, sorted:
+    outputs and reports, not hidden or Office lock files, none that lead out of ``out``."""
     files = []
-    base = resolve_inside(out, folder) if folder else out
-    if not base.is_dir():
-        abort(404)
     for path in sorted(base.rglob("*")):
         rel = path.relative_to(out)
         if any(part.startswith((".", "~$")) for part in rel.parts):
@@ -361,6 +353,13 @@ def _zip_files(out: Path, folder: str | None) -> list[Path]:
         if path.suffix.lower() in DOWNLOAD_SUFFIXES and _inside(path, out):
             files.append(path)
     return files
+
+
+def _zip_files(out: Path, folder: str | None) -> list[Path]:
+    base = resolve_inside(out, folder) if folder else out
+    if not base.is_dir():
+        abort(404)
+    return _downloads(base, out)
 
 
 @bp.get("/output.zip", defaults={"folder": None})
