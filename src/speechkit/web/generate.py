@@ -166,8 +166,10 @@ def _documents() -> tuple[list[str], list[str]]:
         paths = list_templates(settings().templates_for_run())
     except Exception:  # no templates folder: the run itself explains
         return [], []
-    town = [p.stem for p in paths if not mentions_member(p)]
-    member = [p.stem for p in paths if mentions_member(p)]
+    town: list[str] = []
+    member: list[str] = []
+    for p in paths:
+        (member if mentions_member(p) else town).append(p.stem)
     return town, member
 
 
