@@ -161,12 +161,13 @@ def _place(key: str, names: dict[str, str]) -> str:
     return " · ".join(label for label in labels if label)
 
 
-def shown_problems(problems: list[Problem]) -> list[dict]:
+def shown_problems(problems: list[Problem], names: dict[str, str] | None = None) -> list[dict]:
     """Problems as the page shows them: a sentence for people, the file:line:col in a detail.
 
-    ``kind`` is ``todo`` for a field still to be filled in, else the severity.
+    ``kind`` is ``todo`` for a field still to be filled in, else the severity. ``names`` are
+    the form's labels (:func:`titles`; pass them when showing many lists on one page).
     """
-    names = titles()
+    names = titles() if names is None else names
     out = []
     seen = set()
     for p in problems:
@@ -298,12 +299,13 @@ def index():
     has_city = (settings().profiles_dir / CITY_FILE).is_file()
     if not has_city:  # the page offers to start it instead of naming a missing file
         other = [p for p in other if p.key or "找不到" not in p.message]
+    names = titles()
     return render_template(
         "index.html",
         title="乡镇资料",
         towns=towns,
-        shown={slug: shown_problems(t.problems) for slug, t in towns.items()},
-        city_problems=shown_problems(other),
+        shown={slug: shown_problems(t.problems, names) for slug, t in towns.items()},
+        city_problems=shown_problems(other, names),
         profiles_dir=settings().profiles_dir,
         campaign=campaign_info(),
         kinds=KINDS,
