@@ -137,7 +137,7 @@ def update_city_file(path: Path, changes: dict, *, allowed: set | None = None) -
     from speechkit.profiles.edit import _dump, _load_round_trip, apply_changes
     from speechkit.profiles.source import decode_bytes
     from speechkit.profiles.validate import validate_city
-    from speechkit.web.towns import encode_like
+    from speechkit.web.towns import blocks_save, encode_like
 
     raw = path.read_bytes()
     text, encoding = decode_bytes(raw)
@@ -155,13 +155,7 @@ def update_city_file(path: Path, changes: dict, *, allowed: set | None = None) -
         errors = [p for p in validate_city(trial) if p.severity == "error"]
     if allowed is not None:
         changed = [forms.base_key(k) for k in changes]
-        errors = [
-            p
-            for p in errors
-            if (forms.base_key(p.key), p.message) not in allowed
-            or any(forms.base_key(p.key) == k or forms.base_key(p.key).startswith(k + ".")
-                   for k in changed)
-        ]  # fmt: skip
+        errors = [p for p in errors if blocks_save(p, changed, allowed)]
     if errors:
         raise ProfileError("修改后的全市资料有错误，未保存：", errors)
     if new_raw != raw:

@@ -466,11 +466,17 @@ def _new_errors(path: Path, changes: dict, after: list[Problem]) -> list[Problem
     for p in after:
         if p.severity != "error" or (p.location.file and not _same_file(p.location.file, path)):
             continue
-        key = forms.base_key(p.key)
-        touched = any(key == k or key.startswith(k + ".") for k in changed)
-        if touched or (key, p.message) not in before:
+        if blocks_save(p, changed, before):
             out.append(p)
     return out
+
+
+def blocks_save(problem: Problem, changed: list[str], before: set) -> bool:
+    """Whether an error stops a save: it is at (or under) a changed key (``forms.base_key``
+    form), or it is not among ``before``, the ``(key, message)`` pairs the file already had."""
+    key = forms.base_key(problem.key)
+    touched = any(key == k or key.startswith(k + ".") for k in changed)
+    return touched or (key, problem.message) not in before
 
 
 def posted_base() -> dict:
