@@ -340,7 +340,8 @@ def _town_rank() -> dict[str, int]:
 def in_town_order(groups: OrderedDict) -> OrderedDict:
     """The same groups (keyed by town name), in the order the town list shows the towns."""
     rank = _town_rank()
-    keys = sorted(groups, key=lambda k: (rank.get(k, len(rank)), list(groups).index(k)))
+    place = {k: i for i, k in enumerate(groups)}
+    keys = sorted(groups, key=lambda k: (rank.get(k, len(rank)), place[k]))
     return OrderedDict((k, groups[k]) for k in keys)
 
 
