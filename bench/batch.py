@@ -55,39 +55,9 @@ def make_city(root: Path, members: int, towns: int = 12, seed: int = 7) -> Path:
     share = [members // towns + (1 if i < members % towns else 0) for i in range(towns)]
     for i, (src, count) in enumerate(zip(sources, share, strict=True)):
         shutil.copy(src, profiles / "towns" / src.name)
-        rows = []
-        for n in range(count):
-            birth = dt.date(rng.randint(1940, 2000), rng.randint(1, 12), 1)
-            joined = dt.date(min(birth.year + rng.randint(18, 40), 2023), rng.randint(1, 12), 1)
-            name = rng.choice(SURNAMES) + "".join(
-                rng.choice(GIVEN) for _ in range(rng.randint(1, 2))
-            )
-            rows.append(
-                [
-                    name,
-                    rng.choice("男女"),
-                    f"{birth:%Y.%m}",
-                    f"{joined:%Y.%m}",
-                    f"第{n % 30 + 1}党支部",
-                    "",
-                ]
-            )
-        slug = src.stem
-        if i % 2:  # half the towns keep their roster in Excel, as offices do
-            import openpyxl
-
-            book = openpyxl.Workbook(write_only=True)
-            sheet = book.create_sheet()
-            sheet.append(HEADER)
-            for row in rows:
-                sheet.append(row)
-            book.save(profiles / "towns" / f"{slug}.members.xlsx")
-        else:
-            buf = io.StringIO()
-            writer = csv.writer(buf)
-            writer.writerow(HEADER)
-            writer.writerows(rows)
-            (profiles / "towns" / f"{slug}.members.csv").write_text(buf.getvalue(), "utf-8")
+        rows = [_member_row(rng, n) for n in range(count)]
+        # half the towns keep their roster in Excel, as offices do
+        _write_roster(profiles / "towns" / src.stem, rows, xlsx=bool(i % 2))
     return profiles
 
 
@@ -112,20 +82,7 @@ def make_province(root: Path, members: int, per_town: int = 10_000, seed: int = 
         text = text.replace(f"name: {name}", f"name: {name}{i:04d}", 1)
         (profiles / "towns" / f"{slug}.yaml").write_text(text, "utf-8")
         rows = [_member_row(rng, n) for n in range(count)]
-        if i % 2:
-            import openpyxl
-
-            book = openpyxl.Workbook(write_only=True)
-            sheet = book.create_sheet()
-            sheet.append(HEADER)
-            for row in rows:
-                sheet.append(row)
-            book.save(profiles / "towns" / f"{slug}.members.xlsx")
-        else:
-            with open(profiles / "towns" / f"{slug}.members.csv", "w", encoding="utf-8") as fh:
-                writer = csv.writer(fh)
-                writer.writerow(HEADER)
-                writer.writerows(rows)
+        _write_roster(profiles / "towns" / slug, rows, xlsx=bool(i % 2))
     return profiles
 
 
@@ -141,6 +98,24 @@ def _member_row(rng: random.Random, n: int) -> list[str]:
         f"第{n % 30 + 1}党支部",
         "",
     ]
+
+
+def _write_roster(stem: Path, rows: list[list[str]], xlsx: bool) -> None:
+    """Write ``rows`` under the standard header to ``<stem>.members.xlsx`` or ``.csv``."""
+    if xlsx:
+        import openpyxl
+
+        book = openpyxl.Workbook(write_only=True)
+        sheet = book.create_sheet()
+        sheet.append(HEADER)
+        for row in rows:
+            sheet.append(row)
+        book.save(f"{stem}.members.xlsx")
+    else:
+        with open(f"{stem}.members.csv", "w", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(HEADER)
+            writer.writerows(rows)
 
 
 def _descendants(pid: int) -> list[int]:

@@ -105,6 +105,21 @@ requires_soffice = pytest.mark.skipif(
 )
 
 
+def soffice_convert(source: Path, fmt: str, outdir: Path) -> Path:
+    """``source`` saved as ``fmt`` (``doc``, ``odt`` ...) into ``outdir`` by LibreOffice, with a
+    throwaway user profile in ``outdir``; the converted file's path."""
+    import subprocess
+
+    from speechkit.typeset.pdf import soffice_path as package_soffice_path
+
+    subprocess.run(
+        [package_soffice_path(), f"-env:UserInstallation=file://{outdir / 'lo'}", "--headless",
+         "--convert-to", fmt, "--outdir", str(outdir), str(source)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    return outdir / f"{source.stem}.{fmt}"
+
+
 def pdf_text(pdf: Path, layout: bool = True) -> str:
     """Text of a PDF via poppler's pdftotext (pages separated by form feeds)."""
     import subprocess

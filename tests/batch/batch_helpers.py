@@ -10,6 +10,7 @@ from pathlib import Path
 
 from docx import Document
 
+from speechkit.batch import BatchOptions
 from speechkit.batch.manifest import COLUMNS, MANIFEST_NAME, row_to_entry
 from speechkit.fsutil import TEMP_PREFIX, sha256_file
 
@@ -31,6 +32,15 @@ def args(ws: Path, *extra: str) -> list[str]:
         "1",
         *extra,
     ]
+
+
+def options(ws: Path, **kw) -> BatchOptions:
+    """``BatchOptions`` for a workspace made by the ``workspace`` fixture (one job unless
+    ``kw`` says otherwise); ``kw`` adds the rest."""
+    kw.setdefault("jobs", 1)
+    return BatchOptions(
+        profiles=ws / "profiles", templates_dir=ws / "templates", out=ws / "out", **kw
+    )
 
 
 def make_templates(folder: Path) -> Path:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from batch_helpers import assert_consistent
+from batch_helpers import assert_consistent, options
 from tests.conftest import PROFILES, TEMPLATES
 
 from speechkit.batch import BatchOptions, run_batch
@@ -13,10 +13,8 @@ from speechkit.batch import BatchOptions, run_batch
 def test_check_reports_every_document_with_a_label_and_html(workspace: Path) -> None:
     report = workspace / "report.html"
     result = run_batch(
-        BatchOptions(
-            profiles=workspace / "profiles",
-            templates_dir=workspace / "templates",
-            out=workspace / "out",
+        options(
+            workspace,
             towns=("donghu",),
             jobs=1,
             check=True,

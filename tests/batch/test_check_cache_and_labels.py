@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from speechkit.batch import BatchOptions, run_batch
+from batch_helpers import options
+
+from speechkit.batch import run_batch
 
 
 def test_report_labels_tell_same_name_members_apart(workspace: Path):
     result = run_batch(
-        BatchOptions(
-            profiles=workspace / "profiles",
-            templates_dir=workspace / "templates",
-            out=workspace / "out",
+        options(
+            workspace,
             towns=("donghu",),
             check=True,
             jobs=1,
@@ -33,14 +33,12 @@ def test_unchanged_outputs_reuse_their_check_results(workspace: Path, monkeypatc
     doc = Document(str(workspace / "templates/讲话.docx"))
     doc.add_paragraph("请填写XXX单位的情况。")
     doc.save(str(workspace / "templates/讲话.docx"))
-    options = BatchOptions(
-        profiles=workspace / "profiles",
-        templates_dir=workspace / "templates",
-        out=workspace / "out",
+    opts = options(
+        workspace,
         check=True,
         jobs=1,
     )
-    first = run_batch(options)
+    first = run_batch(opts)
     speech = [i for i in first.items if i.output == "东湖镇/讲话.docx"][0]
     assert speech.findings_by_severity["error"] == 1  # the XXX placeholder
     before = speech.findings
@@ -49,7 +47,7 @@ def test_unchanged_outputs_reuse_their_check_results(workspace: Path, monkeypatc
         raise AssertionError("an unchanged output was checked again")
 
     monkeypatch.setattr(worker, "check_chunk", refuse)
-    second = run_batch(options)
+    second = run_batch(opts)
     assert to_json(second.reports) == to_json(first.reports)
     assert [(i.output, i.findings) for i in second.items] == [
         (i.output, i.findings) for i in first.items
@@ -62,6 +60,6 @@ def test_unchanged_outputs_reuse_their_check_results(workspace: Path, monkeypatc
     doc = Document(str(edited))
     doc.add_paragraph("共有党员１２３名。")
     doc.save(str(edited))
-    third = run_batch(options)
+    third = run_batch(opts)
     speech = [i for i in third.items if i.output == "东湖镇/讲话.docx"][0]
     assert speech.findings == before + 1  # the full-width digits were found

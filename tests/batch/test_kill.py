@@ -9,9 +9,9 @@ import sys
 import time
 from pathlib import Path
 
-from batch_helpers import assert_consistent, members, write_roster
+from batch_helpers import assert_consistent, members, options, write_roster
 
-from speechkit.batch import BatchOptions, run_batch
+from speechkit.batch import run_batch
 
 MEMBERS = 1500
 
@@ -45,10 +45,8 @@ def wait_for_forms(ws: Path, proc: subprocess.Popen, count: int) -> None:
 def finish(ws: Path) -> None:
     """The next run completes the rest and reuses what the killed run wrote."""
     result = run_batch(
-        BatchOptions(
-            profiles=ws / "profiles",
-            templates_dir=ws / "templates",
-            out=ws / "out",
+        options(
+            ws,
             jobs=1,
             towns=("donghu",),
         )
@@ -108,10 +106,8 @@ def test_a_worker_that_dies_mid_run_is_replaced_by_the_parent(workspace: Path) -
                 killed.append(children[0].pid)
 
     result = run_batch(
-        BatchOptions(
-            profiles=workspace / "profiles",
-            templates_dir=workspace / "templates",
-            out=workspace / "out",
+        options(
+            workspace,
             jobs=2,
             towns=("donghu",),
         ),

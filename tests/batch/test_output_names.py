@@ -6,23 +6,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from batch_helpers import assert_consistent, doc_text, write_roster
+from batch_helpers import assert_consistent, doc_text, options, write_roster
 from hypothesis import given
 from hypothesis import strategies as st
 
-from speechkit.batch import BatchOptions, plan, run_batch
+from speechkit.batch import plan, run_batch
 from speechkit.batch.naming import MAX_BYTES, disambiguate, sanitize
 from speechkit.batch.roster import Member
 from speechkit.fsutil import atomic_write_bytes
 
 LIMIT = 255  # bytes of one file name on ext4, XFS, btrfs, NTFS (UTF-16 units there)
-
-
-def _options(ws: Path, **kw) -> BatchOptions:
-    kw.setdefault("jobs", 1)
-    return BatchOptions(
-        profiles=ws / "profiles", templates_dir=ws / "templates", out=ws / "out", **kw
-    )
 
 
 def _names(folder: Path) -> list[str]:
@@ -34,7 +27,7 @@ def test_a_thousand_colliding_names_give_a_thousand_files(workspace: Path) -> No
     rows = [[f"{long}{i:04d}", "男", "1970.03", "1995.07", "一支部", ""] for i in range(900)]
     rows += [["张三", "男", "1970.03", "1995.07", "一支部", ""]] * 100  # same name, same branch
     write_roster(workspace / "profiles/towns/donghu.members.csv", rows)
-    result = run_batch(_options(workspace, towns=("donghu",), templates=("党性分析评议表",)))
+    result = run_batch(options(workspace, towns=("donghu",), templates=("党性分析评议表",)))
     assert result.count("generated") == 1000 and result.count("failed") == 0
     names = _names(workspace / "out/东湖镇/党性分析评议表")
     assert len(names) == len(set(n.casefold() for n in names)) == 1000
@@ -43,7 +36,7 @@ def test_a_thousand_colliding_names_give_a_thousand_files(workspace: Path) -> No
     # the suffix is never cut: the 900 long names are told apart by it
     assert sum(n.endswith("）.docx") and n.startswith("很长的名字") for n in names) == 900
     assert len(assert_consistent(workspace / "out")) == 1000
-    again = run_batch(_options(workspace, towns=("donghu",), templates=("党性分析评议表",)))
+    again = run_batch(options(workspace, towns=("donghu",), templates=("党性分析评议表",)))
     assert again.count("unchanged") == 1000 and again.count("skipped") == 0
 
 
@@ -69,7 +62,7 @@ def test_towns_with_the_same_long_name_get_different_folders(workspace: Path) ->
         text = path.read_text("utf-8")
         old = "东湖镇" if slug == "donghu" else "西山镇"
         path.write_text(text.replace(f"name: {old}", f"name: {name}", 1), "utf-8")
-    result = run_batch(_options(workspace, templates=("讲话",)))
+    result = run_batch(options(workspace, templates=("讲话",)))
     assert result.count("generated") == 2
     folders = sorted(p.name for p in (workspace / "out").iterdir() if p.is_dir())
     assert len(folders) == 2 and folders[0] != folders[1]
@@ -92,7 +85,7 @@ def test_forms_of_a_big_town_go_into_branch_folders(workspace: Path, monkeypatch
         [f"党员{i}", "男", "1970.03", "1995.07", "一支部" if i < 5 else "", ""] for i in range(7)
     ]
     write_roster(workspace / "profiles/towns/donghu.members.csv", rows)
-    result = run_batch(_options(workspace, towns=("donghu",), templates=("党性分析评议表",)))
+    result = run_batch(options(workspace, towns=("donghu",), templates=("党性分析评议表",)))
     assert result.count("generated") == 7
     forms = workspace / "out/东湖镇/党性分析评议表"
     counts = {p.name: len(list(p.iterdir())) for p in forms.iterdir()}

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from batch_helpers import assert_consistent
+from batch_helpers import assert_consistent, options
 from tests.conftest import pdf_text, requires_soffice
 
-from speechkit.batch import BatchOptions, run_batch
+from speechkit.batch import run_batch
 
 
 @requires_soffice
 def test_pdf_beside_the_document_and_unchanged_on_rerun(workspace: Path) -> None:
     def run():
         return run_batch(
-            BatchOptions(
-                profiles=workspace / "profiles",
-                templates_dir=workspace / "templates",
-                out=workspace / "out",
+            options(
+                workspace,
                 towns=("xishan",),
                 templates=("讲话",),
                 jobs=1,

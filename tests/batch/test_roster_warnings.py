@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from batch_helpers import args
+from batch_helpers import args, options
 
-from speechkit.batch import WARNING, BatchOptions, run_batch
+from speechkit.batch import WARNING, run_batch
 
 
 def roster(ws: Path) -> Path:
@@ -27,10 +27,8 @@ def test_bad_roster_row_does_not_fail_a_run_without_forms(cli, workspace: Path):
 def test_unreadable_roster_is_not_read_without_forms(workspace: Path):
     roster(workspace).write_bytes(b"")  # empty: a RosterError when read
     result = run_batch(
-        BatchOptions(
-            profiles=workspace / "profiles",
-            templates_dir=workspace / "templates",
-            out=workspace / "out",
+        options(
+            workspace,
             templates=("讲话",),
             jobs=1,
         )
@@ -62,10 +60,8 @@ def test_short_roster_row_is_a_located_warning(cli, workspace: Path):
     assert "此行只有 5 列，缺少“职务”" in result.stdout
     assert (workspace / "out/东湖镇/党性分析评议表/吴范例.docx").is_file()
     run = run_batch(
-        BatchOptions(
-            profiles=workspace / "profiles",
-            templates_dir=workspace / "templates",
-            out=workspace / "out",
+        options(
+            workspace,
             jobs=1,
         )
     )

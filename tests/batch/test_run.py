@@ -5,16 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from batch_helpers import assert_consistent, doc_text, write_roster
+from batch_helpers import assert_consistent, doc_text, options, write_roster
 
-from speechkit.batch import BatchOptions, run_batch
-
-
-def options(ws: Path, **kw) -> BatchOptions:
-    kw.setdefault("jobs", 1)
-    return BatchOptions(
-        profiles=ws / "profiles", templates_dir=ws / "templates", out=ws / "out", **kw
-    )
+from speechkit.batch import run_batch
 
 
 def statuses(result) -> dict[str, str]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from batch_helpers import assert_consistent, doc_text, write_roster
+from batch_helpers import assert_consistent, doc_text, options, write_roster
 
-from speechkit.batch import BatchOptions, run_batch, runner, steps, worker
+from speechkit.batch import run_batch, runner, steps, worker
 from speechkit.batch.plan import _find_towns
 from speechkit.profiles import find_towns
 
@@ -27,12 +27,6 @@ def test_parent_town_listing_matches_find_towns(workspace: Path) -> None:
     assert _find_towns(empty) == find_towns(empty) == []
 
 
-def _options(ws: Path, **kw) -> BatchOptions:
-    return BatchOptions(
-        profiles=ws / "profiles", templates_dir=ws / "templates", out=ws / "out", **kw
-    )
-
-
 def _statuses(result) -> dict[str, str]:
     return {i.output: i.status for i in result.items if i.output}
 
@@ -44,8 +38,8 @@ def test_pool_run_with_a_head_gives_the_same_documents(workspace: Path, monkeypa
         workspace / "profiles/towns/xishan.members.csv",
         [[f"成员{i}", "女", "1990.01", "2015.01", "支部", ""] for i in range(6)],
     )
-    one = run_batch(_options(workspace, jobs=1))
-    opts = _options(workspace, jobs=2)
+    one = run_batch(options(workspace, jobs=1))
+    opts = options(workspace, jobs=2)
     opts.out = workspace / "out2"
     two = run_batch(opts)
     assert two.jobs == 2 and two.exit_code == 0
@@ -75,7 +69,7 @@ def test_outputs_not_yet_decided_when_the_pool_breaks_are_produced(
             yield from super().stream(fn, feed, *args, **kw)
 
     monkeypatch.setattr(runner, "Executor", BreaksOnRender)
-    result = run_batch(_options(workspace, jobs=2))
+    result = run_batch(options(workspace, jobs=2))
     assert BreaksOnRender.broke and result.jobs == 1 and result.exit_code == 0
     produced = _statuses(result)
     assert len(produced) > 2 * steps.STAGE_BATCH

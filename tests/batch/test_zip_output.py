@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from batch_helpers import args, assert_consistent, write_roster
+from batch_helpers import args, assert_consistent, options, write_roster
 from docx import Document
 
 from speechkit.batch import BatchOptions, plan, run_batch
@@ -15,10 +15,7 @@ from speechkit.errors import SpeechkitError
 
 
 def _options(ws: Path, **kw) -> BatchOptions:
-    kw.setdefault("jobs", 1)
-    return BatchOptions(
-        profiles=ws / "profiles", templates_dir=ws / "templates", out=ws / "out", zip=True, **kw
-    )
+    return options(ws, zip=True, **kw)
 
 
 def _texts(archive: Path) -> dict[str, str]:

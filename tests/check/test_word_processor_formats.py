@@ -3,26 +3,18 @@ says what to do."""
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
-from tests.conftest import requires_soffice, run_cli
+from tests.conftest import requires_soffice, run_cli, soffice_convert
 from tests.templatize.conftest import docx_bytes
 
 
 @requires_soffice
 @pytest.mark.soffice
 def test_a_doc_draft_is_checked_through_libreoffice(tmp_path):
-    from speechkit.typeset.pdf import soffice_path
-
     source = tmp_path / "讲话.docx"
     source.write_bytes(docx_bytes(["同志们：", "今天，我们召开××镇动员大会。"]))
-    subprocess.run(
-        [soffice_path(), f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless",
-         "--convert-to", "doc", "--outdir", str(tmp_path), str(source)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    result = run_cli("check", tmp_path / "讲话.doc")
+    doc = soffice_convert(source, "doc", tmp_path)
+    result = run_cli("check", doc)
     assert "已用 LibreOffice 转换后检查" in result.stderr
     assert "××" in result.stdout and "讲话.doc" in result.stdout
     assert result.exit_code == 1

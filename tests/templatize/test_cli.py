@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 import hashlib
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from speechkit import Template, load_profile
-from tests.conftest import PROFILES, TEMPLATES, requires_soffice, run_cli
+from tests.conftest import PROFILES, TEMPLATES, requires_soffice, run_cli, soffice_convert
 from tests.templatize.conftest import docx_bytes, write
 
 DONGHU = PROFILES / "towns" / "donghu.yaml"
@@ -106,15 +105,7 @@ def test_unreadable_documents_get_a_chinese_message(tmp_path, content, words):
 @requires_soffice
 @pytest.mark.soffice
 def test_a_doc_file_goes_through_libreoffice(finished_plan, tmp_path):
-    from speechkit.typeset.pdf import soffice_path
-
-    profile = tmp_path / "lo"
-    subprocess.run(
-        [soffice_path(), f"-env:UserInstallation=file://{profile}", "--headless",
-         "--convert-to", "doc", "--outdir", str(tmp_path), str(finished_plan)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    doc = tmp_path / "东湖镇实施方案.doc"
+    doc = soffice_convert(finished_plan, "doc", tmp_path)
     out = tmp_path / "模板.docx"
     result = run_cli(
         "template", "from", doc, "--profile", DONGHU, "-o", out,

@@ -11,7 +11,7 @@ from docx import Document
 from speechkit.typeset import gongwen
 from speechkit.typeset.check import format_check, group_departures
 from speechkit.typeset.oxml import StyleSheet
-from tests.conftest import requires_soffice, run_cli
+from tests.conftest import requires_soffice, run_cli, soffice_convert
 from tests.typeset.gongwen_docs import CORPUS
 
 
@@ -115,18 +115,9 @@ def test_findings_name_their_clause_and_group(tmp_path):
 @requires_soffice
 @pytest.mark.soffice
 def test_a_doc_file_is_checked_through_libreoffice(tmp_path):
-    import subprocess
-
-    from speechkit.typeset.pdf import soffice_path
-
     data, planted = CORPUS["clean_speech"]()
     source = tmp_path / "讲话.docx"
     source.write_bytes(data)
-    subprocess.run(
-        [soffice_path(), f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless",
-         "--convert-to", "doc", "--outdir", str(tmp_path), str(source)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    result = run_cli("format-check", tmp_path / "讲话.doc")
+    result = run_cli("format-check", soffice_convert(source, "doc", tmp_path))
     assert "已用 LibreOffice 转换后检查" in result.stdout
     assert result.exit_code in (0, 1) and "Traceback" not in result.output

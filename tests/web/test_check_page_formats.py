@@ -4,31 +4,24 @@ still gets an annotated .docx."""
 from __future__ import annotations
 
 import io
-import subprocess
 
 import pytest
-from tests.conftest import requires_soffice
+from tests.conftest import requires_soffice, soffice_convert
 from tests.templatize.conftest import docx_bytes
 
 
 @requires_soffice
 @pytest.mark.soffice
 def test_a_doc_upload_is_checked_and_annotated(client, csrf_of, tmp_path):
-    from speechkit.typeset.pdf import soffice_path
-
     source = tmp_path / "讲话.docx"
     source.write_bytes(docx_bytes(["同志们：", "今天，我们召开××镇动员大会。"]))
-    subprocess.run(
-        [soffice_path(), f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless",
-         "--convert-to", "doc", "--outdir", str(tmp_path), str(source)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
+    doc = soffice_convert(source, "doc", tmp_path)
     token = csrf_of(client)
     page = client.post(
         "/check",
         data={
             "csrf_token": token,
-            "draft": (io.BytesIO((tmp_path / "讲话.doc").read_bytes()), "讲话.doc"),
+            "draft": (io.BytesIO(doc.read_bytes()), "讲话.doc"),
         },
         content_type="multipart/form-data",
     )

@@ -14,6 +14,16 @@ def _token(client, url="/"):
     return CSRF_RE.search(client.get(url).get_data(as_text=True))[1]
 
 
+def _keys(html):
+    """The hidden fields every save posts back: the CSRF token and the file's hash."""
+    return {"csrf_token": CSRF_RE.search(html)[1], "sha256": SHA_RE.search(html)[1]}
+
+
+def _save(client, url, fields):
+    """Open the form at ``url`` and post ``fields`` with its hidden fields."""
+    return client.post(url, data={**_keys(client.get(url).get_data(as_text=True)), **fields})
+
+
 def _new(client, name="新河镇", kind="镇"):
     return client.post(
         "/towns/new", data={"csrf_token": _token(client), "name": name, "kind": kind}
@@ -41,31 +51,15 @@ def test_a_new_town_gets_a_derived_file_name_and_an_empty_form_with_hints(client
 
 def test_a_half_filled_new_town_can_be_saved(client, profiles_dir):
     _new(client)
-    html = client.get("/towns/xinhe").get_data(as_text=True)
-    resp = client.post(
-        "/towns/xinhe",
-        data={
-            "csrf_token": CSRF_RE.search(html)[1],
-            "sha256": SHA_RE.search(html)[1],
-            "town.secretary": "李新",
-            "party.members": "120",
-            "town.mayor": "",
-        },
+    resp = _save(
+        client, "/towns/xinhe", {"town.secretary": "李新", "party.members": "120", "town.mayor": ""}
     )
     assert resp.status_code == 303, resp.get_data(as_text=True)[:2000]
     text = (profiles_dir / "towns" / "xinhe.yaml").read_text(encoding="utf-8")
     assert "secretary: 李新" in text and "members: 120" in text
     assert "mayor: 〔待填〕" in text  # left empty: stays to be filled, with its comment
     # a wrong value in a field that was typed is still refused
-    html = client.get("/towns/xinhe").get_data(as_text=True)
-    resp = client.post(
-        "/towns/xinhe",
-        data={
-            "csrf_token": CSRF_RE.search(html)[1],
-            "sha256": SHA_RE.search(html)[1],
-            "party.branches": "-2",
-        },
-    )
+    resp = _save(client, "/towns/xinhe", {"party.branches": "-2"})
     assert resp.status_code == 400
     assert "branches: 〔待填〕" in (profiles_dir / "towns" / "xinhe.yaml").read_text("utf-8")
 
@@ -131,7 +125,7 @@ def test_city_page_saves_round_trip_and_refuses_bad_values(client, profiles_dir)
     assert 'name="campaign.members"' in html and 'value="6919"' in html
     assert 'type="date" name="campaign.start"' in html
     assert 'name="campaign.phases.0.tasks"' in html  # a phase's tasks, one per line
-    data = {"csrf_token": CSRF_RE.search(html)[1], "sha256": SHA_RE.search(html)[1]}
+    data = _keys(html)
     resp = client.post("/city", data={**data, "campaign.members": "6927"})
     assert resp.status_code == 303
     after = city.read_text(encoding="utf-8")
@@ -143,9 +137,7 @@ def test_city_page_saves_round_trip_and_refuses_bad_values(client, profiles_dir)
     # now the towns do not add up: the list says so
     assert "6927" in client.get("/").get_data(as_text=True).split('id="city-problems"')[1]
 
-    html = client.get("/city").get_data(as_text=True)
-    data = {"csrf_token": CSRF_RE.search(html)[1], "sha256": SHA_RE.search(html)[1]}
-    resp = client.post("/city", data={**data, "campaign.end": "2024-02-30"})
+    resp = _save(client, "/city", {"campaign.end": "2024-02-30"})
     assert resp.status_code == 400
     assert "不存在的日期" in resp.get_data(as_text=True)
     assert city.read_text(encoding="utf-8") == after
@@ -160,7 +152,7 @@ def test_city_phases_round_trip_unchanged(client, profiles_dir):
     tasks = dict(
         re.findall(r'name="([a-z_.0-9]+)" id="[^"]*" rows="\d+"[^>]*>([^<]*)</textarea>', html)
     )
-    data = {"csrf_token": CSRF_RE.search(html)[1], "sha256": SHA_RE.search(html)[1]}
+    data = _keys(html)
     data.update({k: unescape(v) for k, v in {**fields, **tasks}.items()})
     resp = client.post("/city", data=data)
     assert resp.status_code == 303
@@ -208,7 +200,7 @@ def test_an_empty_folder_is_set_up_from_the_page(tmp_path):
     assert client.post("/city/new", data={"csrf_token": token}).status_code == 303
     html = client.get("/city").get_data(as_text=True)
     assert "〔待填〕" not in html and 'name="city.name" id="city.name" value=""' in html
-    data = {"csrf_token": CSRF_RE.search(html)[1], "sha256": SHA_RE.search(html)[1]}
+    data = _keys(html)
     resp = client.post(
         "/city", data={**data, "city.name": "新城市", "campaign.start": "2026-03-01"}
     )

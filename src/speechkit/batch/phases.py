@@ -21,6 +21,7 @@ from speechkit.batch.plan import BatchPlan, Task
 from speechkit.batch.steps import Context, Output, Settled, produce
 from speechkit.errors import SpeechkitError
 from speechkit.fsutil import sha256_bytes
+from speechkit.procpool import chunks
 
 LEFTOVER_REASON = "本次不再生成（名册中已无此人或乡镇改了名），旧文件保留未删除，请勿误用"
 MERGED = "（合订本）"
@@ -332,16 +333,9 @@ class Phases:
 
         executor = self.ctx.executor
         left = {item[0]: item for item in todo}
-        queue = list(todo)
-
-        def feed() -> list:
-            size = max(1, min(16, len(todo) // (executor.jobs * 8)))
-            part = queue[:size]
-            del queue[:size]
-            return part
-
+        size = max(1, min(16, len(todo) // (executor.jobs * 8)))
         try:
-            for result in executor.stream(worker.check_chunk, feed):
+            for result in executor.stream(worker.check_chunk, chunks(todo, size)):
                 left.pop(result[0], None)
                 yield result
         except BrokenProcessPool:

@@ -114,9 +114,7 @@ def render_chunk(
             if adopt_sha:
                 sha = sha256_bytes(data)
                 if sha == adopt_sha:
-                    st = os.stat(target)
-                    meta = {"sha256": sha, "stat": (st.st_size, st.st_mtime_ns), "adopted": True}
-                    results.append((index, meta, ""))
+                    results.append((index, _adopted(sha, target), ""))
                     continue
                 if not keep_stamp:
                     results.append((index, {"differs": True}, ""))
@@ -125,6 +123,12 @@ def render_chunk(
         except Exception as exc:  # one bad item never stops the rest
             results.append((index, None, error_text(exc)))
     return results
+
+
+def _adopted(sha: str, target: str) -> dict:
+    """The result for an existing file identical to the rendering: recorded as ours, unwritten."""
+    st = os.stat(target)
+    return {"sha256": sha, "stat": (st.st_size, st.st_mtime_ns), "adopted": True}
 
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed entry times: the same forms give the same archive
@@ -174,8 +178,7 @@ def write_zip(
         if adopt_sha:
             if sha == adopt_sha:
                 out.discard()
-                st = os.stat(target)
-                return {"sha256": sha, "stat": (st.st_size, st.st_mtime_ns), "adopted": True}
+                return _adopted(sha, target)
             if not keep_stamp:
                 out.discard()
                 return {"differs": True}

@@ -288,7 +288,8 @@ def document_date(doc: Document, profile=None, doc_type: str | None = None) -> d
     if isinstance(data, dict):
         keys = ("plan", "meeting") if doc_type == "plan" else ("meeting", "plan")
         for key in keys:
-            value = (data.get(key) or {}).get("date") if isinstance(data.get(key), dict) else None
+            section = data.get(key)
+            value = section.get("date") if isinstance(section, dict) else None
             if isinstance(value, dt.date):
                 return value
     body = [b for b in doc.blocks if b.part == "body" and b.text.strip()]

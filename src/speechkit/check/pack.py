@@ -82,10 +82,6 @@ class RulePack:
             out.append(self.overrides.get((campaign or "", r.id), r))
         return out
 
-    def in_scope(self, rule: Rule, campaign: str | None) -> bool:
-        """Whether ``rule`` applies to a document of ``campaign`` (None: of no known one)."""
-        return self.scope.get(rule.id, campaign) == campaign
-
     def find_campaign(self, text: str) -> str | None:
         """The campaign whose name occurs most often in ``text`` (longest names first), or None."""
         best, best_count = None, 0

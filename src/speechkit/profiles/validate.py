@@ -52,7 +52,7 @@ def validate(paths: Iterable[str | Path]) -> list[Problem]:
                 problems += assemble(path)[1]
         else:
             problems.append(Problem(Location(file=display_path(path)), "路径不存在"))
-    return _dedupe(problems)
+    return dedupe_problems(problems)
 
 
 def has_errors(problems: Iterable[Problem]) -> bool:
@@ -60,7 +60,8 @@ def has_errors(problems: Iterable[Problem]) -> bool:
     return any(p.severity == "error" for p in problems)
 
 
-def _dedupe(problems: list[Problem]) -> list[Problem]:
+def dedupe_problems(problems: list[Problem]) -> list[Problem]:
+    """The problems without repeats, in their first order."""
     seen: set[Problem] = set()
     out = []
     for p in problems:

@@ -39,28 +39,12 @@ def city_form() -> list[forms.FormField]:
     return forms.form_for("city", campaign_info()["pack"])
 
 
-def _raw(path: Path) -> dict:
-    from speechkit.profiles import load_data_file
-
-    data = load_data_file(path)
-    return data if isinstance(data, dict) else {}
-
-
 def _render(path, *, values, base, sha, problems, status=200, notice=None, taken=(),
             conflicts=(), concurrent=False):  # fmt: skip
-    from speechkit.web.towns import campaign_info, shown_problems, titles
+    from speechkit.web.towns import campaign_info, problems_at_fields, shown_problems
 
     fields = city_form()
-    names = titles()
-    field_problems: dict[str, list[dict]] = {}
-    for p in problems:
-        key = forms.field_for_problem(fields, p.key) if p.key else None
-        if key:
-            text = forms.friendly(p.message, names)
-            here = field_problems.setdefault(key, [])
-            if not any(item["text"] == text for item in here):
-                here.append({"severity": p.severity, "text": text})
-    label = {leaf.key: forms.split_title(leaf.title)[0] for top in fields for leaf in top.leaves()}
+    label = forms.short_labels(fields)
     return render_template(
         "city.html",
         title="全市资料和活动信息",
@@ -69,7 +53,7 @@ def _render(path, *, values, base, sha, problems, status=200, notice=None, taken
         base_json=json.dumps(base, ensure_ascii=False),
         sha=sha,
         problems=shown_problems(problems),
-        field_problems=field_problems,
+        field_problems=problems_at_fields(fields, problems),
         notice=notice,
         taken=[label.get(k, k) for k in taken],
         conflicts=[label.get(k, k) for k in conflicts],
@@ -130,12 +114,13 @@ def edit():
     """The city's and the campaign's data as a form (or an offer to start it)."""
     from speechkit.profiles.model import CITY_FILE
     from speechkit.web import settings
+    from speechkit.web.towns import raw_profile_data
 
     if not (settings().profiles_dir / CITY_FILE).is_file():
         return render_template("city_new.html", title="全市资料和活动信息")
     path = city_path()
     try:
-        data = _raw(path)
+        data = raw_profile_data(path)
     except ProfileError as exc:
         return render_template(
             "error.html", title="全市资料无法读取", message=exc.format_message()
@@ -152,6 +137,7 @@ def update_city_file(path: Path, changes: dict, *, allowed: set | None = None) -
     from speechkit.profiles.edit import _dump, _load_round_trip, apply_changes
     from speechkit.profiles.source import decode_bytes
     from speechkit.profiles.validate import validate_city
+    from speechkit.web.towns import blocks_save, encode_like
 
     raw = path.read_bytes()
     text, encoding = decode_bytes(raw)
@@ -162,22 +148,14 @@ def update_city_file(path: Path, changes: dict, *, allowed: set | None = None) -
             [Problem(Location(file=path.name, line=1, column=1), "文件顶层应是一组“键: 值”")],
         )
     apply_changes(data, changes)
-    codec = "gb18030" if encoding == "GB18030" else "utf-8"
-    bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
-    new_raw = bom + _dump(yaml, data).encode(codec)
+    new_raw = encode_like(raw, encoding, _dump(yaml, data))
     with tempfile.TemporaryDirectory(prefix="speechkit-city-") as tmp:
         trial = Path(tmp) / path.name
         trial.write_bytes(new_raw)
         errors = [p for p in validate_city(trial) if p.severity == "error"]
     if allowed is not None:
         changed = [forms.base_key(k) for k in changes]
-        errors = [
-            p
-            for p in errors
-            if (forms.base_key(p.key), p.message) not in allowed
-            or any(forms.base_key(p.key) == k or forms.base_key(p.key).startswith(k + ".")
-                   for k in changed)
-        ]  # fmt: skip
+        errors = [p for p in errors if blocks_save(p, changed, allowed)]
     if errors:
         raise ProfileError("修改后的全市资料有错误，未保存：", errors)
     if new_raw != raw:
@@ -187,23 +165,19 @@ def update_city_file(path: Path, changes: dict, *, allowed: set | None = None) -
 @bp.post("/city")
 def save():
     """Save the city form round-trip (merge view when the file changed meanwhile)."""
-    from speechkit.web.towns import STALE_NOTICE, file_lock
+    from speechkit.web.towns import STALE_NOTICE, file_lock, posted_base, raw_profile_data
 
     path = city_path()
     fields = city_form()
     submitted = forms.read_submission(fields, request.form)
     expected = request.form.get("sha256") or None
-    try:
-        base = json.loads(request.form.get("base") or "{}")
-    except ValueError:
-        base = {}
-    base = base if isinstance(base, dict) else {}
+    base = posted_base()
     if g.get("csrf_stale"):
         return _render(path, values=submitted, base=base, sha=expected, problems=[], status=409,
                        notice=STALE_NOTICE)  # fmt: skip
     with file_lock(path):
         current = sha256_file(path)
-        data = _raw(path)
+        data = raw_profile_data(path)
         if expected != current:
             theirs = forms.form_values(fields, data)
             if base:
@@ -232,7 +206,7 @@ def save():
             return _render(path, values=submitted, base=base, sha=current, problems=exc.problems,
                            status=400,
                            notice="有几处填写不正确，本次没有保存。请按各栏下方的提示改正后再保存。")  # fmt: skip
-    label = {leaf.key: forms.split_title(leaf.title)[0] for top in fields for leaf in top.leaves()}
+    label = forms.short_labels(fields)
     flash("已保存：" + "、".join(label.get(k, k) for k in changes), "ok")
     return redirect(url_for("city.edit"), code=303)
 
@@ -257,7 +231,7 @@ def change_pack():
     """Bind the profiles folder to another campaign pack (an explicit, separate action)."""
     from speechkit.profiles.edit import _dump, _load_round_trip, apply_changes
     from speechkit.profiles.source import decode_bytes
-    from speechkit.web.towns import file_lock
+    from speechkit.web.towns import encode_like, file_lock
 
     path = city_path()
     wanted = (request.form.get("pack") or "").strip()
@@ -276,8 +250,6 @@ def change_pack():
             data.insert(0, "pack", wanted)
         else:
             apply_changes(data, {"pack": wanted})
-        codec = "gb18030" if encoding == "GB18030" else "utf-8"
-        bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
-        atomic_write_bytes(path, bom + _dump(yaml, data).encode(codec))
+        atomic_write_bytes(path, encode_like(raw, encoding, _dump(yaml, data)))
     flash(f"已更换活动包：{packs[wanted]}（{wanted}）。", "ok")
     return redirect(url_for("city.edit"), code=303)

@@ -27,7 +27,7 @@ ALLOWED_SUFFIXES = (".docx", ".txt", ".doc", ".wps", ".rtf", ".odt")
 CONVERTED = (".doc", ".wps", ".rtf", ".odt")  # read through a .docx made by LibreOffice
 
 
-def _without_temp_path(exc: SpeechkitError, src: Path, name: str) -> InputFileError:
+def without_temp_path(exc: SpeechkitError, src: Path, name: str) -> InputFileError:
     """The same message with the upload's temporary path replaced by the uploaded name."""
     text = exc.format_message()
     for shown in (str(src), display_path(src), str(src.resolve())):
@@ -44,11 +44,12 @@ def _doc_types() -> dict[str, str]:
 def _page(error: str | None = None, status: int = 200):
     """The upload form, optionally with a message about the last attempt."""
     return render_template(
-        "check.html", title="检查文稿", towns=_town_choices(), doc_types=_doc_types(), error=error
+        "check.html", title="检查文稿", towns=town_choices(), doc_types=_doc_types(), error=error
     ), status
 
 
-def _town_choices() -> list[tuple[str, str]]:
+def town_choices() -> list[tuple[str, str]]:
+    """``(slug, name)`` of every town, for a page's town menu."""
     from speechkit.web.towns import town_index
 
     return [(slug, entry.name) for slug, entry in town_index().items()]
@@ -100,7 +101,7 @@ def run():
             try:
                 src = convert_to_docx(src, Path(tmp) / "docx")
             except SpeechkitError as exc:
-                return _page(_without_temp_path(exc, src, name).format_message(), 400)
+                return _page(without_temp_path(exc, src, name).format_message(), 400)
             flash(f"{name} 不是 .docx，已用 LibreOffice 转换后检查；批注本为 .docx。", "info")
         task = CheckTask(
             src=str(src),
@@ -113,7 +114,7 @@ def run():
         try:
             outcome = check_worker().run(task)
         except (CheckFailed, SpeechkitError) as exc:
-            message = _without_temp_path(exc, src, name).format_message()
+            message = without_temp_path(exc, src, name).format_message()
             return _page(message, 400)
     report = outcome.report
     rows, lines = report_view(report)

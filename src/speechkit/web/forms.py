@@ -369,6 +369,11 @@ def split_title(title: str) -> tuple[str, str]:
     return (m["label"], m["hint"]) if m else (title, "")
 
 
+def short_labels(fields: list[FormField]) -> dict[str, str]:
+    """``{leaf key: label}`` for every leaf of ``fields``, without the placeholder hint."""
+    return {leaf.key: split_title(leaf.title)[0] for top in fields for leaf in top.leaves()}
+
+
 _REQUIRED = re.compile(r"^缺少必填键 (?P<key>\S+?)（(?P<title>.+)），应写在 .+ 中$")
 _WANTED = re.compile(r"^缺少 (?P<key>\S+?)（(?P<title>.+)），模板会用到它.*$")
 _KEYPATH = re.compile(r"\b[a-z_]+(?:\[\d+\])?(?:\.[a-z_]+(?:\[\d+\])?)+\b")

@@ -166,8 +166,10 @@ def _documents() -> tuple[list[str], list[str]]:
         paths = list_templates(settings().templates_for_run())
     except Exception:  # no templates folder: the run itself explains
         return [], []
-    town = [p.stem for p in paths if not mentions_member(p)]
-    member = [p.stem for p in paths if mentions_member(p)]
+    town: list[str] = []
+    member: list[str] = []
+    for p in paths:
+        (member if mentions_member(p) else town).append(p.stem)
     return town, member
 
 
@@ -300,14 +302,7 @@ def listing():
 
     out = settings().output_dir
     groups: OrderedDict = OrderedDict()
-    files = []
-    if out.is_dir():
-        for path in out.rglob("*"):
-            rel = path.relative_to(out)
-            if any(part.startswith((".", "~$")) for part in rel.parts):
-                continue
-            if path.suffix.lower() in DOWNLOAD_SUFFIXES and _inside(path, out):
-                files.append(rel)
+    files = [path.relative_to(out) for path in _downloads(out, out)] if out.is_dir() else []
     # per folder in the towns' order (then other folders, then loose files such as reports):
     # a folder's own files before its sub-folders
     rank = _town_rank()
@@ -345,15 +340,15 @@ def _town_rank() -> dict[str, int]:
 def in_town_order(groups: OrderedDict) -> OrderedDict:
     """The same groups (keyed by town name), in the order the town list shows the towns."""
     rank = _town_rank()
-    keys = sorted(groups, key=lambda k: (rank.get(k, len(rank)), list(groups).index(k)))
+    place = {k: i for i, k in enumerate(groups)}
+    keys = sorted(groups, key=lambda k: (rank.get(k, len(rank)), place[k]))
     return OrderedDict((k, groups[k]) for k in keys)
 
 
-def _zip_files(out: Path, folder: str | None) -> list[Path]:
+def _downloads(base: Path, out: Path) -> list[Path]:
+    """The files under ``base`` (inside the output folder ``out``) the pages offer, sorted:
+    outputs and reports, not hidden or Office lock files, none that lead out of ``out``."""
     files = []
-    base = resolve_inside(out, folder) if folder else out
-    if not base.is_dir():
-        abort(404)
     for path in sorted(base.rglob("*")):
         rel = path.relative_to(out)
         if any(part.startswith((".", "~$")) for part in rel.parts):
@@ -361,6 +356,13 @@ def _zip_files(out: Path, folder: str | None) -> list[Path]:
         if path.suffix.lower() in DOWNLOAD_SUFFIXES and _inside(path, out):
             files.append(path)
     return files
+
+
+def _zip_files(out: Path, folder: str | None) -> list[Path]:
+    base = resolve_inside(out, folder) if folder else out
+    if not base.is_dir():
+        abort(404)
+    return _downloads(base, out)
 
 
 @bp.get("/output.zip", defaults={"folder": None})

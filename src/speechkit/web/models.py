@@ -15,7 +15,7 @@ from pathlib import Path
 from flask import Blueprint, render_template, request
 
 from speechkit.errors import SpeechkitError
-from speechkit.web.drafts import _town_choices, _without_temp_path
+from speechkit.web.drafts import town_choices, without_temp_path
 from speechkit.web.security import clean_upload_name
 
 bp = Blueprint("models", __name__)
@@ -25,7 +25,7 @@ ALLOWED_SUFFIXES = (".docx", ".doc", ".wps", ".rtf", ".odt")
 
 def _page(error: str | None = None, status: int = 200):
     return render_template(
-        "templatize.html", title="范文做模板", towns=_town_choices(), error=error, report=None
+        "templatize.html", title="范文做模板", towns=town_choices(), error=error, report=None
     ), status
 
 
@@ -60,7 +60,7 @@ def run():
         try:
             report = template_from(src, towns[slug].path, out)
         except SpeechkitError as exc:
-            return _page(_without_temp_path(exc, src, name).format_message(), 400)
+            return _page(without_temp_path(exc, src, name).format_message(), 400)
         data = out.read_bytes()
     saved = None
     if request.form.get("save"):
@@ -74,7 +74,7 @@ def run():
     return render_template(
         "templatize.html",
         title="范文做模板",
-        towns=_town_choices(),
+        towns=town_choices(),
         error=None,
         report=report,
         source_name=name,

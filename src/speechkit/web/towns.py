@@ -161,12 +161,13 @@ def _place(key: str, names: dict[str, str]) -> str:
     return " · ".join(label for label in labels if label)
 
 
-def shown_problems(problems: list[Problem]) -> list[dict]:
+def shown_problems(problems: list[Problem], names: dict[str, str] | None = None) -> list[dict]:
     """Problems as the page shows them: a sentence for people, the file:line:col in a detail.
 
-    ``kind`` is ``todo`` for a field still to be filled in, else the severity.
+    ``kind`` is ``todo`` for a field still to be filled in, else the severity. ``names`` are
+    the form's labels (:func:`titles`; pass them when showing many lists on one page).
     """
-    names = titles()
+    names = titles() if names is None else names
     out = []
     seen = set()
     for p in problems:
@@ -188,6 +189,25 @@ def shown_problems(problems: list[Problem]) -> list[dict]:
                 "detail": detail,
             }
         )
+    return out
+
+
+def problems_at_fields(
+    fields: list[forms.FormField], problems: list[Problem], *, todo: bool = False
+) -> dict[str, list[dict]]:
+    """Problems under the form field they belong to: field key → ``{severity, text}`` items,
+    each sentence once. With ``todo``, an error for a field still to be filled in has the
+    severity ``todo``."""
+    names = titles()
+    out: dict[str, list[dict]] = {}
+    for p in problems:
+        key = forms.field_for_problem(fields, p.key) if p.key else None
+        if key:
+            text = forms.friendly(p.message, names)
+            kind = "todo" if todo and p.severity == "error" and is_todo(p) else p.severity
+            here = out.setdefault(key, [])
+            if not any(item["text"] == text for item in here):
+                here.append({"severity": kind, "text": text})
     return out
 
 
@@ -279,12 +299,13 @@ def index():
     has_city = (settings().profiles_dir / CITY_FILE).is_file()
     if not has_city:  # the page offers to start it instead of naming a missing file
         other = [p for p in other if p.key or "找不到" not in p.message]
+    names = titles()
     return render_template(
         "index.html",
         title="乡镇资料",
         towns=towns,
-        shown={slug: shown_problems(t.problems) for slug, t in towns.items()},
-        city_problems=shown_problems(other),
+        shown={slug: shown_problems(t.problems, names) for slug, t in towns.items()},
+        city_problems=shown_problems(other, names),
         profiles_dir=settings().profiles_dir,
         campaign=campaign_info(),
         kinds=KINDS,
@@ -294,7 +315,8 @@ def index():
     )
 
 
-def _raw_town_data(path: Path) -> dict:
+def raw_profile_data(path: Path) -> dict:
+    """A profile file's data as read, without validation ({} when its top is not a mapping)."""
     from speechkit.profiles import load_data_file
 
     data = load_data_file(path)
@@ -316,16 +338,6 @@ def _render_town(
     concurrent=False,
 ):
     fields = town_form()
-    names = titles()
-    field_problems: dict[str, list[dict]] = {}
-    for problem in problems:
-        key = forms.field_for_problem(fields, problem.key) if problem.key else None
-        if key:
-            text = forms.friendly(problem.message, names)
-            kind = "todo" if problem.severity == "error" and is_todo(problem) else problem.severity
-            here = field_problems.setdefault(key, [])
-            if not any(item["text"] == text for item in here):
-                here.append({"severity": kind, "text": text})
     name, kind = _town_name(path)
     return render_template(
         "town.html",
@@ -340,7 +352,7 @@ def _render_town(
         base_json=json.dumps(base, ensure_ascii=False),
         sha=sha,
         problems=shown_problems(problems),
-        field_problems=field_problems,
+        field_problems=problems_at_fields(fields, problems, todo=True),
         notice=notice,
         taken=[_title_of(fields, key) for key in taken],
         conflicts=[_title_of(fields, key) for key in conflicts],
@@ -362,7 +374,7 @@ def town(slug: str):
     path = town_path(slug)
     sha = sha256_file(path)
     try:
-        data = _raw_town_data(path)
+        data = raw_profile_data(path)
     except ProfileError as exc:  # e.g. a YAML syntax error: show it, no form to fill
         return render_template(
             "error.html", title=f"{slug}.yaml 无法读取", message=exc.format_message()
@@ -396,7 +408,7 @@ def save(slug: str):
     fields = town_form()
     submitted = forms.read_submission(fields, request.form)
     expected = request.form.get("sha256") or None
-    base = _posted_base()
+    base = posted_base()
     if g.get("csrf_stale"):
         return _render_town(
             slug,
@@ -410,7 +422,7 @@ def save(slug: str):
         )
     with file_lock(path):
         current_sha = sha256_file(path)
-        data = _raw_town_data(path)
+        data = raw_profile_data(path)
         if expected != current_sha:
             return _concurrent(slug, path, fields, submitted, base, data, current_sha)
         changes = forms.changes_between(fields, submitted, data)
@@ -421,7 +433,7 @@ def save(slug: str):
             update_town_file(path, changes, expected_sha256=expected)
         except ConcurrentEditError:
             sha = sha256_file(path)
-            return _concurrent(slug, path, fields, submitted, base, _raw_town_data(path), sha)
+            return _concurrent(slug, path, fields, submitted, base, raw_profile_data(path), sha)
         except ProfileError as exc:
             fresh = _new_errors(path, changes, exc.problems)
             if fresh:
@@ -437,7 +449,7 @@ def save(slug: str):
                 )
             # only fields still to be filled in (a new town): save what was typed
             _rewrite_values(path, changes)
-    labels = {leaf.key: forms.split_title(leaf.title)[0] for top in fields for leaf in top.leaves()}
+    labels = forms.short_labels(fields)
     flash("已保存：" + "、".join(labels.get(k, k) for k in changes), "ok")
     return redirect(url_for("towns.town", slug=slug), code=303)
 
@@ -454,14 +466,20 @@ def _new_errors(path: Path, changes: dict, after: list[Problem]) -> list[Problem
     for p in after:
         if p.severity != "error" or (p.location.file and not _same_file(p.location.file, path)):
             continue
-        key = forms.base_key(p.key)
-        touched = any(key == k or key.startswith(k + ".") for k in changed)
-        if touched or (key, p.message) not in before:
+        if blocks_save(p, changed, before):
             out.append(p)
     return out
 
 
-def _posted_base() -> dict:
+def blocks_save(problem: Problem, changed: list[str], before: set) -> bool:
+    """Whether an error stops a save: it is at (or under) a changed key (``forms.base_key``
+    form), or it is not among ``before``, the ``(key, message)`` pairs the file already had."""
+    key = forms.base_key(problem.key)
+    touched = any(key == k or key.startswith(k + ".") for k in changed)
+    return touched or (key, problem.message) not in before
+
+
+def posted_base() -> dict:
     """The form values the page was loaded with (hidden field ``base``), or {} if unusable."""
     try:
         base = json.loads(request.form.get("base") or "{}")
@@ -598,9 +616,14 @@ def _rewrite_values(path: Path, changes: dict) -> None:
     text, encoding = decode_bytes(raw)
     yaml, data = _load_round_trip(text)
     apply_changes(data, changes)
+    atomic_write_bytes(path, encode_like(raw, encoding, _dump(yaml, data)))
+
+
+def encode_like(raw: bytes, encoding: str, text: str) -> bytes:
+    """``text`` encoded as the file ``raw`` was (``encoding`` from ``decode_bytes``; BOM kept)."""
     codec = "gb18030" if encoding == "GB18030" else "utf-8"
     bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
-    atomic_write_bytes(path, bom + _dump(yaml, data).encode(codec))
+    return bom + text.encode(codec)
 
 
 def _town_files(path: Path) -> list[Path]:

@@ -65,7 +65,7 @@ class ValidationCache:
         """Every problem of a profiles folder, as ``speechkit profiles validate`` finds them."""
         from speechkit.profiles import find_towns
         from speechkit.profiles.model import CITY_FILE, missing_city_problem
-        from speechkit.profiles.validate import totals
+        from speechkit.profiles.validate import dedupe_problems, totals
 
         city = root / CITY_FILE
         has_city = city.is_file()
@@ -81,10 +81,4 @@ class ValidationCache:
             else:
                 profiles.append(profile)
         problems += totals(profiles, failed, city if has_city else None)
-        seen: set[Problem] = set()
-        out = []
-        for p in problems:
-            if p not in seen:
-                seen.add(p)
-                out.append(p)
-        return out
+        return dedupe_problems(problems)

@@ -391,11 +391,6 @@ class Rule:
             self._needed = got
         return got[0]
 
-    def may_hit(self, feats) -> bool:
-        """False when the paragraph with these features certainly gives no hit."""
-        need = self.needed()
-        return need is None or allows((need,), feats)
-
     def run(self, block: Block, ctx: RunContext) -> list[Hit]:
         """Hits in one paragraph."""
         return []

@@ -60,8 +60,6 @@ class FormulationNearMiss(Rule):
         return got
 
     def run(self, block: Block, ctx: RunContext) -> list[Hit]:
-        from speechkit.check.confusion import confusion_kind, one_edit
-
         text = block.scan_text
         hits: list[Hit] = []
         for std in self.watched(ctx):
@@ -79,27 +77,29 @@ class FormulationNearMiss(Rule):
                         if s < 0 or e > len(text) or (s, e) in spans:
                             continue
                         spans.add((s, e))
-                        window = text[s:e]
-                        off = one_edit(window, std)
-                        if off is None:
-                            continue
-                        at_end = off == 0 or off >= min(len(window), n) - 1
-                        if at_end and size != n:
-                            continue
-                        if at_end and not confusion_kind(window[off], std[off]):
-                            continue
-                        if any(s < x + n and x < e for x in exact):
-                            continue
-                        if size == n:
-                            if n < LONG and not confusion_kind(window[off], std[off]):
-                                continue
-                            changed = window[off]
-                        else:
-                            changed = window[off] if size > n else std[off]
-                        if not _is_han(changed):
-                            continue
-                        hits.append(Hit(s, e, std))
+                        if _is_slip(text[s:e], std) and not any(s < x + n and x < e for x in exact):
+                            hits.append(Hit(s, e, std))
         return _non_overlapping(hits)
+
+
+def _is_slip(window: str, std: str) -> bool:
+    """Whether ``window`` is ``std`` with one edit the rule reports (see the class)."""
+    from speechkit.check.confusion import confusion_kind, one_edit
+
+    off = one_edit(window, std)
+    if off is None:
+        return False
+    n, size = len(std), len(window)
+    at_end = off == 0 or off >= min(size, n) - 1
+    if at_end and (size != n or not confusion_kind(window[off], std[off])):
+        return False
+    if size == n:
+        if n < LONG and not confusion_kind(window[off], std[off]):
+            return False
+        changed = window[off]
+    else:
+        changed = window[off] if size > n else std[off]
+    return _is_han(changed)
 
 
 def _occurrences(text: str, part: str) -> list[int]:
