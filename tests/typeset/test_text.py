@@ -286,3 +286,20 @@ def test_glued_heading_notice_quotes_the_heading_it_is_about():
     glued = [n for n in notices if "后面直接接了正文" in n.message]
     assert len(glued) == 1
     assert "“二、突出重点，切实保证先……”" in glued[0].message
+
+
+def test_core_xml_stays_valid_after_docxcompose_is_imported_by_someone_else():
+    """docxtpl imports docxcompose, which rebinds python-docx's "cp" prefix and never undoes it:
+    typeset output written afterwards in the same process still has valid core properties."""
+    from docx.oxml import ns
+
+    cp_uri = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+    ns.nsmap["cp"] = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+    try:
+        core = part_xml(typeset("标题\n正文。").data, "docProps/core.xml")
+    finally:
+        ns.nsmap["cp"] = cp_uri
+    cp = "{" + cp_uri + "}"
+    assert core.tag == cp + "coreProperties"
+    assert core.find(cp + "lastModifiedBy").text == "speechkit"
+    assert not [n for n in core.iter() if "custom-properties" in str(n.tag)]

@@ -650,7 +650,9 @@ def typeset(
         raise InputFileError("文稿是空的（没有任何文字），未生成文档。")
     blocks, notices = parse_text(text, title=title, drop_preview=drop_preview, markdown=markdown)
     document = build_document(blocks, markdown=markdown)
-    props = document.core_properties
+    from speechkit.typeset.layout import core_properties
+
+    props = core_properties(document)
     props.created = props.modified = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     if blocks and blocks[0].kind == "title":
         props.title = blocks[0].text.replace("\n", "")
